@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# squall's one entry point for set-up, build, demo and tests.
+#   ./dev.sh demo    install what is missing, build, start the demo target and load-test it
+#   ./dev.sh test    install what is missing, build, run every test (also under ASan/UBSan)
+#   ./dev.sh build   install what is missing and build (build/src/squall)
+#   ./dev.sh fuzz [SECONDS]  run the libFuzzer targets for SECONDS each (default 60)
+#   ./dev.sh bench   squall vs wrk against nginx, pinned to separate cores (see docs/benchmarks.md)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+APT_PACKAGES=(cmake ninja-build g++ clang libclang-rt-14-dev libssl-dev zlib1g-dev nlohmann-json3-dev
+              libgtest-dev libgmock-dev libbenchmark-dev wrk nginx-light procps time util-linux)
+
+install_deps() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "== installing: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+build() {  # build DIR [cmake args...]
+  local dir=$1; shift
+  cmake -S . -B "$dir" -G Ninja -DSQUALL_WERROR=ON "$@" >/dev/null
+  ninja -C "$dir"
+}
+
+cmd=${1:-}
+case "$cmd" in
+  demo)
+    install_deps
+    build build
+    shift
+    exec ./build/src/squall demo -c 20 -d 10s "$@"
+    ;;
+  test)
+    install_deps
+    build build
+    (cd build && ctest --output-on-failure --timeout 300 -j2)
+    echo "== unit and integration tests again under AddressSanitizer + UBSan"
+    build build-asan -DCMAKE_BUILD_TYPE=Debug -DSQUALL_SANITIZE=ON -DSQUALL_BENCH=OFF
+    (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure --timeout 600 -j2)
+    ;;
+  build)
+    install_deps
+    build build
+    ;;
+  fuzz)
+    install_deps
+    CC=clang CXX=clang++ build build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSQUALL_FUZZ=ON -DSQUALL_BENCH=OFF
+    seconds=${2:-60}
+    for target in fuzz_http1_response fuzz_url; do
+      echo "== $target for ${seconds}s"
+      mkdir -p "build-fuzz/corpus/$target"
+      "./build-fuzz/fuzz/$target" -max_total_time="$seconds" -print_final_stats=1 "build-fuzz/corpus/$target" "fuzz/seeds/$target"
+    done
+    ;;
+  bench)
+    install_deps
+    build build
+    exec bench/compare_wrk.sh "${@:2}"
+    ;;
+  *)
+    sed -n '2,8p' "$0"
+    exit 2
+    ;;
+esac

@@ -1,0 +1,34 @@
+// A small command-line reader: flags with values ("-c 50", "--rate=100"),
+// repeated flags, booleans and positionals. Unknown flags are errors.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace squall::cli {
+
+struct FlagSpec {
+  std::vector<std::string> names;  // e.g. {"-c", "--connections"}
+  bool takes_value = true;
+  bool repeatable = false;
+};
+
+class Args {
+ public:
+  // Parses argv[first..]; on failure returns nullopt with `error` set.
+  static std::optional<Args> parse(int argc, char** argv, int first, const std::vector<FlagSpec>& specs,
+                                   std::string& error);
+  bool has(const std::string& name) const { return values_.count(name) > 0; }
+  std::optional<std::string> get(const std::string& name) const;
+  std::vector<std::string> all(const std::string& name) const;
+  const std::vector<std::string>& positionals() const { return positionals_; }
+
+ private:
+  std::map<std::string, std::vector<std::string>> values_;  // keyed by the spec's first name
+  std::vector<std::string> positionals_;
+};
+
+}  // namespace squall::cli

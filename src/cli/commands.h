@@ -1,0 +1,15 @@
+// The subcommands of the squall binary. Each returns the process exit code.
+#pragma once
+
+namespace squall::cli {
+
+// Exit codes shared with k6.
+constexpr int kExitOk = 0;
+constexpr int kExitInvalidConfig = 104;
+constexpr int kExitExternalAbort = 105;
+
+int http_command(int argc, char** argv);   // squall http URL ...
+int serve_command(int argc, char** argv);  // squall serve ...
+int demo_command(int argc, char** argv);   // squall demo: serve + http in one process
+
+}  // namespace squall::cli

@@ -1,0 +1,35 @@
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "cli/commands.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "squall - a load-testing tool\n"
+    "\n"
+    "usage:\n"
+    "  squall http URL [flags]    quick load test of one URL (wrk/hey style); --help for flags\n"
+    "  squall serve [flags]       run the demo API target; --help for flags\n"
+    "  squall demo [flags]        start the demo target and load-test it (10 s)\n"
+    "  squall version\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? squall::cli::kExitInvalidConfig : 0;
+  }
+  const std::string command = argv[1];
+  if (command == "http") return squall::cli::http_command(argc, argv);
+  if (command == "serve") return squall::cli::serve_command(argc, argv);
+  if (command == "demo") return squall::cli::demo_command(argc, argv);
+  if (command == "version" || command == "--version") {
+    std::puts("squall " SQUALL_VERSION);
+    return 0;
+  }
+  std::fprintf(stderr, "squall: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+  return squall::cli::kExitInvalidConfig;
+}

@@ -1,0 +1,49 @@
+// A per-thread sink: the only thing the request path writes metrics into. No
+// locks: each worker thread owns one and hands over what it gathered once per
+// second (take()), which the store merges.
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/clock.h"
+#include "metrics/aggregate.h"
+#include "metrics/tag_set.h"
+
+namespace squall::metrics {
+
+struct SeriesKey {
+  MetricId metric;
+  TagSetId tags;
+  uint64_t packed() const { return (static_cast<uint64_t>(metric) << 32) | tags; }
+  bool operator==(const SeriesKey&) const = default;
+};
+
+struct SinkBatch {
+  int64_t second = 0;  // seconds since the test started; samples in [second, second + 1)
+  std::vector<std::pair<SeriesKey, Aggregate>> series;
+};
+
+class Sink {
+ public:
+  Aggregate& series(MetricId metric, TagSetId tags) { return live_[SeriesKey{metric, tags}.packed()]; }
+  void add(MetricId metric, TagSetId tags, double value) { series(metric, tags).add(value); }
+  // A time trend sample in nanoseconds.
+  void add_time(MetricId metric, TagSetId tags, Nanos ns) {
+    Aggregate& a = series(metric, tags);
+    a.histogram.record(ns > 0 ? static_cast<uint64_t>(ns) : 0);
+  }
+  // A non-time trend sample (kept to 1/1000 of its unit in the histogram).
+  void add_trend_value(MetricId metric, TagSetId tags, double value);
+  bool empty() const { return live_.empty(); }
+
+  // Hands over everything gathered since the last take().
+  SinkBatch take(int64_t second);
+
+ private:
+  std::unordered_map<uint64_t, Aggregate> live_;
+};
+
+}  // namespace squall::metrics

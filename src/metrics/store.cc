@@ -1,0 +1,78 @@
+#include "metrics/store.h"
+
+namespace squall::metrics {
+
+namespace {
+// Seconds stay mergeable for this long: a sink may flush a little late.
+constexpr int64_t kOpenSeconds = 3;
+}  // namespace
+
+void MetricsStore::absorb(SinkBatch batch) {
+  std::lock_guard lock(mutex_);
+  auto& second = open_seconds_[batch.second];
+  for (auto& [key, aggregate] : batch.series) {
+    totals_[key.packed()].merge(aggregate);
+    second[key.packed()].merge(aggregate);
+  }
+  compact_before(batch.second - kOpenSeconds);
+}
+
+void MetricsStore::compact_before(int64_t limit) {
+  while (!open_seconds_.empty() && open_seconds_.begin()->first < limit) {
+    auto node = open_seconds_.extract(open_seconds_.begin());
+    auto& compact = timeline_[node.key()];
+    for (auto& [packed, a] : node.mapped()) {
+      SecondSeries s;
+      s.key = SeriesKey{static_cast<MetricId>(packed >> 32), static_cast<TagSetId>(packed & 0xffffffffu)};
+      s.count = a.count;
+      s.nonzero = a.nonzero;
+      s.sum = a.sum;
+      s.min = a.min;
+      s.max = a.max;
+      s.last = a.last;
+      if (a.histogram.count()) s.histogram = a.histogram.serialize();
+      compact.push_back(std::move(s));
+    }
+  }
+}
+
+std::unordered_map<uint64_t, Aggregate> MetricsStore::totals() const {
+  std::lock_guard lock(mutex_);
+  return totals_;
+}
+
+Aggregate MetricsStore::metric_total(MetricId metric) const {
+  return metric_total_where(metric, [](TagSetId) { return true; });
+}
+
+std::unordered_map<uint64_t, Aggregate> MetricsStore::window(int64_t from, int64_t to) const {
+  std::lock_guard lock(mutex_);
+  std::unordered_map<uint64_t, Aggregate> out;
+  for (auto it = timeline_.lower_bound(from); it != timeline_.end() && it->first < to; ++it) {
+    for (const auto& s : it->second) {
+      Aggregate a;
+      a.count = s.count;
+      a.nonzero = s.nonzero;
+      a.sum = s.sum;
+      a.min = s.min;
+      a.max = s.max;
+      a.last = s.last;
+      if (!s.histogram.empty()) a.histogram.deserialize(s.histogram);
+      out[s.key.packed()].merge(a);
+    }
+  }
+  for (auto it = open_seconds_.lower_bound(from); it != open_seconds_.end() && it->first < to; ++it) {
+    for (const auto& [packed, a] : it->second) out[packed].merge(a);
+  }
+  return out;
+}
+
+int64_t MetricsStore::last_second() const {
+  std::lock_guard lock(mutex_);
+  int64_t last = -1;
+  if (!timeline_.empty()) last = timeline_.rbegin()->first;
+  if (!open_seconds_.empty()) last = std::max(last, open_seconds_.rbegin()->first);
+  return last;
+}
+
+}  // namespace squall::metrics

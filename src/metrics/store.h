@@ -1,0 +1,64 @@
+// The metrics store: merges the batches of all sinks into totals per series
+// and into a timeline of 1-second buckets (histograms kept serialised, so a
+// long test costs little memory and any time window can be re-aggregated
+// exactly). Thresholds, outputs and the summary read only from here.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "metrics/aggregate.h"
+#include "metrics/sink.h"
+
+namespace squall::metrics {
+
+// One series within one second, compactly stored.
+struct SecondSeries {
+  SeriesKey key;
+  uint64_t count = 0;
+  uint64_t nonzero = 0;
+  double sum = 0, min = 0, max = 0, last = 0;
+  std::string histogram;  // Histogram::serialize(), empty when none
+};
+
+class MetricsStore {
+ public:
+  // Thread-safe. Merges a sink's batch.
+  void absorb(SinkBatch batch);
+
+  // A copy of the totals per series (thread-safe).
+  std::unordered_map<uint64_t, Aggregate> totals() const;
+  // Totals of one metric over all tag sets.
+  Aggregate metric_total(MetricId metric) const;
+  // Totals of one metric over the tag sets for which `match` is true.
+  template <typename Match>
+  Aggregate metric_total_where(MetricId metric, Match match) const;
+
+  // Seconds [from, to) re-aggregated from the timeline (thread-safe).
+  std::unordered_map<uint64_t, Aggregate> window(int64_t from, int64_t to) const;
+  int64_t last_second() const;
+
+ private:
+  void compact_before(int64_t second);  // caller holds mutex_
+
+  mutable std::mutex mutex_;
+  std::unordered_map<uint64_t, Aggregate> totals_;
+  std::map<int64_t, std::unordered_map<uint64_t, Aggregate>> open_seconds_;
+  std::map<int64_t, std::vector<SecondSeries>> timeline_;
+};
+
+template <typename Match>
+Aggregate MetricsStore::metric_total_where(MetricId metric, Match match) const {
+  std::lock_guard lock(mutex_);
+  Aggregate out;
+  for (const auto& [packed, aggregate] : totals_) {
+    if ((packed >> 32) == metric && match(static_cast<TagSetId>(packed & 0xffffffffu))) out.merge(aggregate);
+  }
+  return out;
+}
+
+}  // namespace squall::metrics

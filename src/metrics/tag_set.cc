@@ -1,0 +1,67 @@
+#include "metrics/tag_set.h"
+
+#include <algorithm>
+
+namespace squall::metrics {
+
+TagSetRegistry& TagSetRegistry::global() {
+  static TagSetRegistry registry;
+  return registry;
+}
+
+std::string TagSetRegistry::flatten(const Tags& tags) {
+  std::string key;
+  for (const auto& [k, v] : tags) {
+    key += k;
+    key += '\x1f';
+    key += v;
+    key += '\x1e';
+  }
+  return key;
+}
+
+TagSetId TagSetRegistry::intern(Tags tags) {
+  std::stable_sort(tags.begin(), tags.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Keep the last value given for a key.
+  Tags unique;
+  for (auto& pair : tags) {
+    if (!unique.empty() && unique.back().first == pair.first) {
+      unique.back().second = std::move(pair.second);
+    } else {
+      unique.push_back(std::move(pair));
+    }
+  }
+  const std::string key = flatten(unique);
+  std::lock_guard lock(mutex_);
+  auto it = ids_.find(key);
+  if (it != ids_.end()) return it->second;
+  const auto id = static_cast<TagSetId>(by_id_.size());
+  by_id_.push_back(std::make_unique<Tags>(std::move(unique)));
+  ids_.emplace(key, id);
+  return id;
+}
+
+Tags TagSetRegistry::get(TagSetId id) const {
+  std::lock_guard lock(mutex_);
+  return id < by_id_.size() ? *by_id_[id] : Tags{};
+}
+
+TagSetId TagSetRegistry::with(TagSetId base, const Tags& extra) {
+  Tags tags = get(base);
+  tags.insert(tags.end(), extra.begin(), extra.end());
+  return intern(std::move(tags));
+}
+
+size_t TagSetRegistry::size() const {
+  std::lock_guard lock(mutex_);
+  return by_id_.size();
+}
+
+std::string tag_value(const Tags& tags, const std::string& key) {
+  for (const auto& [k, v] : tags) {
+    if (k == key) return v;
+  }
+  return {};
+}
+
+}  // namespace squall::metrics

@@ -1,0 +1,188 @@
+#include "net/event_loop.h"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <algorithm>
+#include <stdexcept>
+
+namespace squall::net {
+
+namespace {
+// Marks the wake-up eventfd in epoll's user data.
+IoHandler* const kWakeMarker = nullptr;
+}  // namespace
+
+EventLoop::EventLoop() {
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (epoll_fd_ < 0 || wake_fd_ < 0) throw std::runtime_error("cannot create event loop");
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.ptr = kWakeMarker;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+  now_ = mono_now();
+}
+
+EventLoop::~EventLoop() {
+  // Deferred tasks free resources; run them even if the loop stopped first.
+  while (!deferred_.empty()) {
+    auto tasks = std::move(deferred_);
+    deferred_.clear();
+    for (auto& task : tasks) task();
+  }
+  close(wake_fd_);
+  close(epoll_fd_);
+}
+
+bool EventLoop::add(int fd, uint32_t events, IoHandler* handler) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.ptr = handler;
+  return epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) == 0;
+}
+
+bool EventLoop::modify(int fd, uint32_t events, IoHandler* handler) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.ptr = handler;
+  return epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) == 0;
+}
+
+void EventLoop::remove(int fd) { epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); }
+
+void EventLoop::heap_up(size_t i) {
+  Timer* t = heap_[i];
+  while (i > 0) {
+    const size_t parent = (i - 1) / 2;
+    if (heap_[parent]->deadline_ <= t->deadline_) break;
+    heap_[i] = heap_[parent];
+    heap_[i]->heap_index_ = i;
+    i = parent;
+  }
+  heap_[i] = t;
+  t->heap_index_ = i;
+}
+
+void EventLoop::heap_down(size_t i) {
+  Timer* t = heap_[i];
+  const size_t n = heap_.size();
+  while (true) {
+    size_t child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && heap_[child + 1]->deadline_ < heap_[child]->deadline_) ++child;
+    if (heap_[child]->deadline_ >= t->deadline_) break;
+    heap_[i] = heap_[child];
+    heap_[i]->heap_index_ = i;
+    i = child;
+  }
+  heap_[i] = t;
+  t->heap_index_ = i;
+}
+
+void EventLoop::heap_remove(size_t i) {
+  Timer* removed = heap_[i];
+  Timer* last = heap_.back();
+  heap_.pop_back();
+  removed->heap_index_ = Timer::kNotArmed;
+  if (removed == last) return;
+  heap_[i] = last;
+  last->heap_index_ = i;
+  heap_up(i);
+  heap_down(last->heap_index_);
+}
+
+void EventLoop::arm(Timer& timer, Nanos deadline) {
+  if (timer.armed()) heap_remove(timer.heap_index_);
+  timer.deadline_ = deadline;
+  heap_.push_back(&timer);
+  heap_up(heap_.size() - 1);
+}
+
+void EventLoop::cancel(Timer& timer) {
+  if (timer.armed()) heap_remove(timer.heap_index_);
+}
+
+void EventLoop::run_timers() {
+  while (!heap_.empty() && heap_.front()->deadline_ <= now_) {
+    Timer* t = heap_.front();
+    heap_remove(0);
+    t->callback_();
+  }
+}
+
+int EventLoop::timeout_ms() const {
+  if (heap_.empty()) return 1000;
+  const Nanos wait = heap_.front()->deadline_ - mono_now();
+  if (wait <= 0) return 0;
+  // Round up so a timer never fires early; epoll's resolution is 1 ms.
+  return static_cast<int>(std::min<Nanos>((wait + kMillisecond - 1) / kMillisecond, 1000));
+}
+
+void EventLoop::post(std::function<void()> task) {
+  {
+    std::lock_guard lock(posted_mutex_);
+    posted_.push_back(std::move(task));
+  }
+  const uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof one);
+}
+
+void EventLoop::stop() {
+  {
+    std::lock_guard lock(posted_mutex_);
+    stop_requested_ = true;
+  }
+  const uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof one);
+}
+
+void EventLoop::run_posted() {
+  uint64_t drained;
+  [[maybe_unused]] ssize_t n = read(wake_fd_, &drained, sizeof drained);
+  std::vector<std::function<void()>> tasks;
+  {
+    std::lock_guard lock(posted_mutex_);
+    tasks.swap(posted_);
+    if (stop_requested_) {
+      stopping_ = true;
+      stop_requested_ = false;  // consumed: a later run() starts afresh
+    }
+  }
+  for (auto& task : tasks) task();
+}
+
+void EventLoop::run() {
+  constexpr int kMaxEvents = 256;
+  epoll_event events[kMaxEvents];
+  stopping_ = false;
+  {
+    std::lock_guard lock(posted_mutex_);
+    if (stop_requested_) {
+      stop_requested_ = false;
+      return;
+    }
+  }
+  while (!stopping_) {
+    const int n = epoll_wait(epoll_fd_, events, kMaxEvents, timeout_ms());
+    now_ = mono_now();
+    if (n < 0 && errno != EINTR) break;
+    for (int i = 0; i < n; ++i) {
+      auto* handler = static_cast<IoHandler*>(events[i].data.ptr);
+      if (handler == kWakeMarker) {
+        run_posted();
+      } else {
+        handler->on_io(events[i].events);
+      }
+    }
+    run_timers();
+    while (!deferred_.empty()) {
+      auto tasks = std::move(deferred_);
+      deferred_.clear();
+      for (auto& task : tasks) task();
+    }
+  }
+}
+
+}  // namespace squall::net

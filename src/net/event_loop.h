@@ -1,0 +1,92 @@
+// A single-threaded epoll event loop with timers and a thread-safe post().
+//
+// Contract: everything registered with a loop is touched only by the thread
+// running it, except post() and stop(), which any thread may call. File
+// descriptors are level-triggered, so a handler may read once per wake-up.
+// Timers are intrusive: the owner keeps the Timer object alive while armed.
+#pragma once
+
+#include <sys/epoll.h>
+
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "common/clock.h"
+
+namespace squall::net {
+
+class EventLoop;
+
+class IoHandler {
+ public:
+  virtual void on_io(uint32_t events) = 0;
+
+ protected:
+  ~IoHandler() = default;
+};
+
+class Timer {
+ public:
+  explicit Timer(std::function<void()> callback) : callback_(std::move(callback)) {}
+  Timer(const Timer&) = delete;
+  Timer& operator=(const Timer&) = delete;
+  bool armed() const { return heap_index_ != kNotArmed; }
+  Nanos deadline() const { return deadline_; }
+
+ private:
+  friend class EventLoop;
+  static constexpr size_t kNotArmed = static_cast<size_t>(-1);
+  std::function<void()> callback_;
+  Nanos deadline_ = 0;
+  size_t heap_index_ = kNotArmed;
+};
+
+class EventLoop {
+ public:
+  EventLoop();
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // Returns false (errno set) if epoll refused the descriptor.
+  bool add(int fd, uint32_t events, IoHandler* handler);
+  bool modify(int fd, uint32_t events, IoHandler* handler);
+  void remove(int fd);
+
+  // Arms (or re-arms) `timer` to fire at the monotonic time `deadline`.
+  void arm(Timer& timer, Nanos deadline);
+  void cancel(Timer& timer);
+
+  // Runs until stop(); returns after the current iteration's callbacks.
+  void run();
+  void stop();
+  // Queues `task` to run on the loop's thread. Safe from any thread.
+  void post(std::function<void()> task);
+  // Runs `task` on this thread once the current batch of events is handled:
+  // the way to free an IoHandler that may still have an event pending.
+  void defer(std::function<void()> task) { deferred_.push_back(std::move(task)); }
+
+  // The time taken at the start of the current iteration (cheap; refresh with mono_now() when it matters).
+  Nanos now() const { return now_; }
+
+ private:
+  void heap_up(size_t i);
+  void heap_down(size_t i);
+  void heap_remove(size_t i);
+  void run_timers();
+  void run_posted();
+  int timeout_ms() const;
+
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+  bool stopping_ = false;
+  Nanos now_ = 0;
+  std::vector<Timer*> heap_;
+  std::vector<std::function<void()>> deferred_;
+  std::mutex posted_mutex_;
+  std::vector<std::function<void()>> posted_;
+  bool stop_requested_ = false;  // guarded by posted_mutex_
+};
+
+}  // namespace squall::net

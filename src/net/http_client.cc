@@ -1,0 +1,390 @@
+#include "net/http_client.h"
+
+#include <ctime>
+
+#include "net/content_decoder.h"
+#include "net/http1_parser.h"
+#include "net/http1_writer.h"
+
+namespace squall::net {
+
+namespace {
+
+int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+bool is_redirect(int status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+// A request Go's transport would replay on a fresh connection when a reused
+// one turns out to be closed: no body, or an idempotent method.
+bool replayable(const HttpRequest& r) {
+  return r.body.empty() || r.method == "GET" || r.method == "HEAD" || r.method == "OPTIONS" ||
+         r.method == "PUT" || r.method == "DELETE" || r.method == "TRACE";
+}
+
+std::string pool_key(const Url& url) {
+  std::string key = url.tls ? "s:" : "p:";
+  key += url.host;
+  key += ':';
+  key += std::to_string(url.port);
+  return key;
+}
+
+}  // namespace
+
+// One request in flight, through its redirects.
+class Exchange final : public ConnectionUser, public Http1Handler {
+ public:
+  explicit Exchange(HttpClient& client) : client_(client), timer_([this] { on_timeout(); }) {}
+  ~Exchange() { client_.context_.loop.cancel(timer_); }
+
+  bool busy() const { return busy_; }
+  void begin(const HttpRequest& request, const RequestOptions& options, HttpClient::Completion done);
+
+  void on_connected(Connection& conn, Nanos tcp_done) override;
+  void on_sent(Connection& conn) override;
+  void on_data(Connection& conn, const char* data, size_t len) override;
+  void on_closed(Connection& conn, ErrorCode code, const std::string& error) override;
+
+  void on_status(int code, std::string_view reason) override {
+    response_.status = code;
+    response_.status_text.assign(reason);
+  }
+  void on_header(std::string_view name, std::string_view value) override {
+    response_.headers.push_back(Header{std::string(name), std::string(value)});
+  }
+  void on_body(std::string_view data) override {
+    if (keep_body_) response_.body.append(data);
+  }
+
+ private:
+  enum class Phase { kIdle, kResolving, kConnecting, kExchanging };
+
+  void start_hop();
+  void acquire_connection(bool allow_reuse);
+  void on_resolved(ResolveResult result);
+  void send_request();
+  void complete_message(bool reusable);
+  void fail(ErrorCode code, std::string error);
+  void fill_timings();
+  void finish();
+  void release_connection(bool reusable);
+  void on_timeout();
+
+  HttpClient& client_;
+  Timer timer_;
+  bool busy_ = false;
+  Phase phase_ = Phase::kIdle;
+  uint64_t generation_ = 0;
+  HttpRequest request_;
+  RequestOptions options_;
+  HttpClient::Completion done_;
+  HttpResponse response_;
+  std::unique_ptr<Connection> conn_;
+  Http1Parser parser_{Http1Parser::Kind::kResponse};
+  std::string wire_;
+  std::string key_;
+  bool keep_body_ = true;
+  bool retried_ = false;
+  int redirects_left_ = 0;
+  Nanos deadline_ = 0;
+  Nanos t_start_ = 0, t_dns_start_ = 0, t_dns_done_ = 0, t_connect_start_ = 0, t_tcp_done_ = 0,
+        t_tls_done_ = 0, t_send_start_ = 0, t_sent_ = 0, t_first_byte_ = 0, t_done_ = 0;
+};
+
+void Exchange::begin(const HttpRequest& request, const RequestOptions& options, HttpClient::Completion done) {
+  busy_ = true;
+  request_ = request;
+  options_ = options;
+  done_ = std::move(done);
+  redirects_left_ = options.max_redirects;
+  deadline_ = mono_now() + options.timeout;
+  client_.context_.loop.arm(timer_, deadline_);
+  start_hop();
+}
+
+void Exchange::start_hop() {
+  ++generation_;
+  response_.clear();
+  t_start_ = mono_now();
+  t_dns_start_ = t_dns_done_ = t_connect_start_ = t_tcp_done_ = t_tls_done_ = t_start_;
+  t_send_start_ = t_sent_ = t_first_byte_ = t_done_ = 0;
+  response_.started_at = t_start_;
+  response_.url = request_.url.to_string();
+  retried_ = false;
+  // Redirect bodies are never shown; keep what the caller wants of the last hop.
+  keep_body_ = !options_.discard_body;
+  key_ = pool_key(request_.url);
+
+  wire_.clear();
+  Headers extra;
+  const auto& config = client_.context_.config;
+  if (find_header(request_.headers, "user-agent").empty() && !config.user_agent.empty()) {
+    extra.push_back({"User-Agent", config.user_agent});
+  }
+  if (config.accept_gzip && find_header(request_.headers, "accept-encoding").empty()) {
+    extra.push_back({"Accept-Encoding", "gzip, deflate"});
+  }
+  if (config.use_cookie_jar && !client_.jar_.cookies().empty()) {
+    std::string cookies = client_.jar_.header_for(request_.url, unix_now());
+    if (!cookies.empty()) {
+      const std::string_view own = find_header(request_.headers, "cookie");
+      if (!own.empty()) cookies = std::string(own) + "; " + cookies;
+      extra.push_back({"Cookie", std::move(cookies)});
+    }
+  }
+  write_request(wire_, request_, extra);
+  acquire_connection(true);
+}
+
+void Exchange::acquire_connection(bool allow_reuse) {
+  if (allow_reuse) {
+    if (auto idle = client_.take_idle(key_)) {
+      conn_ = std::move(idle);
+      conn_->set_user(this);
+      response_.reused_connection = true;
+      send_request();
+      return;
+    }
+  }
+  response_.reused_connection = false;
+  phase_ = Phase::kResolving;
+  t_dns_start_ = mono_now();
+  const uint64_t generation = generation_;
+  client_.context_.resolver.resolve(request_.url.host, request_.url.port, [this, generation](ResolveResult r) {
+    if (generation == generation_ && phase_ == Phase::kResolving) on_resolved(std::move(r));
+  });
+}
+
+void Exchange::on_resolved(ResolveResult result) {
+  t_dns_done_ = t_connect_start_ = mono_now();
+  if (result.error_code != ErrorCode::kNone) return fail(result.error_code, result.error);
+  std::shared_ptr<const TlsClientContext> tls;
+  if (request_.url.tls) {
+    tls = client_.context_.tls;
+    if (!tls) return fail(ErrorCode::kTls, "tls: no TLS configuration available");
+  }
+  phase_ = Phase::kConnecting;
+  client_.context_.loop.arm(timer_, std::min(deadline_, t_connect_start_ + client_.context_.config.connect_timeout));
+  conn_ = std::make_unique<Connection>(client_.context_.loop);
+  ++client_.connections_opened_;
+  conn_->connect(result.address, tls, request_.url.host, this);
+}
+
+void Exchange::on_connected(Connection&, Nanos tcp_done) {
+  t_tcp_done_ = tcp_done;
+  t_tls_done_ = mono_now();
+  client_.context_.loop.arm(timer_, deadline_);
+  send_request();
+}
+
+void Exchange::send_request() {
+  phase_ = Phase::kExchanging;
+  response_.remote_ip = conn_->peer().ip;
+  response_.remote_port = conn_->peer().port;
+  response_.tls_version = conn_->tls_version();
+  parser_.begin(request_.method == "HEAD");
+  response_.bytes_sent = wire_.size();
+  t_send_start_ = mono_now();
+  conn_->send(wire_);
+}
+
+void Exchange::on_sent(Connection&) { t_sent_ = mono_now(); }
+
+void Exchange::on_data(Connection&, const char* data, size_t len) {
+  if (t_first_byte_ == 0) {
+    t_first_byte_ = mono_now();
+    if (t_sent_ == 0) t_sent_ = t_first_byte_;  // the server answered before reading it all
+  }
+  response_.bytes_received += len;
+  const size_t used = parser_.feed(data, len, *this);
+  if (parser_.failed()) return fail(ErrorCode::kGeneric, "malformed HTTP response: " + parser_.error());
+  // Bytes beyond the response mean the stream is out of step: don't reuse it.
+  if (parser_.complete()) complete_message(used == len);
+}
+
+void Exchange::on_closed(Connection&, ErrorCode code, const std::string& error) {
+  if (code == ErrorCode::kNone && parser_.in_progress()) {
+    parser_.feed_eof(*this);
+    if (parser_.complete()) return complete_message(false);
+  }
+  const bool nothing_received = t_first_byte_ == 0;
+  if (response_.reused_connection && nothing_received && !retried_ && replayable(request_)) {
+    // The server closed an idle keep-alive connection as we used it.
+    retried_ = true;
+    client_.discard(std::move(conn_));
+    acquire_connection(false);
+    return;
+  }
+  if (code != ErrorCode::kNone) return fail(code, error);
+  fail(ErrorCode::kGeneric, nothing_received ? "EOF" : "unexpected EOF: " + parser_.error());
+}
+
+void Exchange::fill_timings() {
+  auto span = [](Nanos from, Nanos to) { return to > from && from > 0 ? to - from : 0; };
+  HttpTimings& t = response_.timings;
+  t.blocked = span(t_start_, t_dns_start_);
+  t.looking_up = span(t_dns_start_, t_dns_done_);
+  t.connecting = span(t_connect_start_, t_tcp_done_);
+  t.tls_handshaking = span(t_tcp_done_, t_tls_done_);
+  t.sending = span(t_send_start_, t_sent_);
+  t.waiting = span(t_sent_, t_first_byte_);
+  t.receiving = span(t_first_byte_, t_done_);
+}
+
+void Exchange::complete_message(bool reusable) {
+  t_done_ = mono_now();
+  phase_ = Phase::kIdle;
+  response_.proto = parser_.http_minor() == 1 ? "HTTP/1.1" : "HTTP/1.0";
+  fill_timings();
+  release_connection(reusable && parser_.keep_alive());
+  if (client_.context_.config.use_cookie_jar) {
+    for (const auto& h : response_.headers) {
+      if (iequals(h.name, "set-cookie")) client_.jar_.store(request_.url, h.value, unix_now());
+    }
+  }
+  if (is_redirect(response_.status) && redirects_left_ > 0) {
+    const std::string_view location = find_header(response_.headers, "location");
+    if (!location.empty()) {
+      auto next = resolve_reference(request_.url, location);
+      if (next.url) {
+        if (client_.observer_) client_.observer_(request_, response_);
+        --redirects_left_;
+        request_.url = std::move(*next.url);
+        const int s = response_.status;
+        if ((s == 301 || s == 302 || s == 303) && request_.method != "HEAD") {
+          request_.method = "GET";
+          request_.body.clear();
+          std::erase_if(request_.headers, [](const Header& h) {
+            return iequals(h.name, "content-type") || iequals(h.name, "content-length");
+          });
+        }
+        start_hop();
+        return;
+      }
+    }
+  }
+  if (keep_body_) {
+    std::string error;
+    if (!decode_content(find_header(response_.headers, "content-encoding"), response_.body, error)) {
+      response_.error_code = ErrorCode::kDecompression;
+      response_.error = error;
+    }
+  }
+  finish();
+}
+
+void Exchange::fail(ErrorCode code, std::string error) {
+  t_done_ = mono_now();
+  phase_ = Phase::kIdle;
+  response_.error_code = code;
+  response_.error = std::move(error);
+  if (response_.proto.empty() && response_.status != 0) response_.proto = "HTTP/1.1";
+  fill_timings();
+  release_connection(false);
+  finish();
+}
+
+void Exchange::release_connection(bool reusable) {
+  if (!conn_) return;
+  if (reusable && conn_->open()) {
+    client_.park(key_, std::move(conn_));
+  } else {
+    client_.discard(std::move(conn_));
+  }
+}
+
+void Exchange::finish() {
+  ++generation_;
+  client_.context_.loop.cancel(timer_);
+  if (client_.observer_) client_.observer_(request_, response_);
+  auto done = std::move(done_);
+  done_ = nullptr;
+  if (done) done(response_);
+  busy_ = false;
+}
+
+void Exchange::on_timeout() {
+  if (phase_ == Phase::kConnecting && mono_now() < deadline_) {
+    return fail(ErrorCode::kDialTimeout, "dial: i/o timeout");
+  }
+  if (phase_ == Phase::kIdle) return;
+  fail(ErrorCode::kRequestTimeout, "request timeout");
+}
+
+HttpClient::HttpClient(ClientContext& context) : context_(context) {}
+
+HttpClient::~HttpClient() {
+  exchanges_.clear();
+  idle_.clear();
+}
+
+void HttpClient::send(const HttpRequest& request, const RequestOptions& options, Completion done) {
+  Exchange* free = nullptr;
+  for (auto& e : exchanges_) {
+    if (!e->busy()) {
+      free = e.get();
+      break;
+    }
+  }
+  if (!free) {
+    exchanges_.push_back(std::make_unique<Exchange>(*this));
+    free = exchanges_.back().get();
+  }
+  free->begin(request, options, std::move(done));
+}
+
+size_t HttpClient::open_connections() const {
+  size_t n = idle_.size();
+  for (const auto& e : exchanges_) n += e->busy() ? 1 : 0;
+  return n;
+}
+
+std::unique_ptr<Connection> HttpClient::take_idle(const std::string& key) {
+  for (auto it = idle_.begin(); it != idle_.end(); ++it) {
+    if (it->key == key && it->conn->open()) {
+      auto conn = std::move(it->conn);
+      idle_.erase(it);
+      return conn;
+    }
+  }
+  return nullptr;
+}
+
+void HttpClient::park(std::string key, std::unique_ptr<Connection> conn) {
+  conn->set_user(this);
+  idle_.push_back(Idle{std::move(key), std::move(conn)});
+}
+
+void HttpClient::discard(std::unique_ptr<Connection> conn) {
+  if (!conn) return;
+  conn->set_user(nullptr);
+  conn->close();
+  context_.loop.defer([c = conn.release()] { delete c; });
+}
+
+void HttpClient::drop_idle(Connection& conn) {
+  for (auto it = idle_.begin(); it != idle_.end(); ++it) {
+    if (it->conn.get() == &conn) {
+      auto owned = std::move(it->conn);
+      idle_.erase(it);
+      discard(std::move(owned));
+      return;
+    }
+  }
+}
+
+void HttpClient::on_data(Connection& conn, const char*, size_t) { drop_idle(conn); }
+
+void HttpClient::on_closed(Connection& conn, ErrorCode, const std::string&) { drop_idle(conn); }
+
+void HttpClient::close_idle() {
+  while (!idle_.empty()) {
+    auto owned = std::move(idle_.back().conn);
+    idle_.pop_back();
+    discard(std::move(owned));
+  }
+}
+
+}  // namespace squall::net

@@ -1,0 +1,88 @@
+// The per-VU HTTP/1.1 client: keep-alive connections of its own (one VU
+// never shares a connection with another, as in k6), a cookie jar, redirects,
+// timeouts, gzip/deflate decoding and k6's per-phase timings.
+//
+// Contract: all calls happen on the owning worker's loop thread. send() never
+// calls back synchronously before returning... except when the request fails
+// at once (invalid URL scheme, no TLS context); callers must tolerate both.
+// Every hop of a redirect chain is reported to the observer, as k6 emits a
+// sample per hop; the completion gets the final hop only.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/connection.h"
+#include "net/cookie_jar.h"
+#include "net/event_loop.h"
+#include "net/http_types.h"
+#include "net/resolver.h"
+#include "net/tls_context.h"
+
+namespace squall::net {
+
+struct ClientConfig {
+  Nanos connect_timeout = 60 * kSecond;
+  std::string user_agent = "squall/0.1";
+  bool accept_gzip = true;  // send Accept-Encoding: gzip, deflate unless the request sets one
+  bool use_cookie_jar = true;
+};
+
+// What the clients of one worker thread share.
+struct ClientContext {
+  EventLoop& loop;
+  Resolver& resolver;
+  std::shared_ptr<const TlsClientContext> tls;  // null: https requests fail with a TLS error
+  ClientConfig config;
+};
+
+class Exchange;
+
+class HttpClient final : public ConnectionUser {
+ public:
+  using Completion = std::function<void(const HttpResponse&)>;
+  using Observer = std::function<void(const HttpRequest&, const HttpResponse&)>;
+
+  explicit HttpClient(ClientContext& context);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  void send(const HttpRequest& request, const RequestOptions& options, Completion done);
+  void set_observer(Observer observer) { observer_ = std::move(observer); }
+  CookieJar& cookie_jar() { return jar_; }
+  // Connections this client holds open (idle and busy).
+  size_t open_connections() const;
+  // Total TCP connections this client has opened.
+  uint64_t connections_opened() const { return connections_opened_; }
+  // Closes idle connections (at the end of a VU's life).
+  void close_idle();
+
+  // ConnectionUser, for connections parked idle in the pool.
+  void on_connected(Connection&, Nanos) override {}
+  void on_sent(Connection&) override {}
+  void on_data(Connection& conn, const char*, size_t) override;
+  void on_closed(Connection& conn, ErrorCode, const std::string&) override;
+
+ private:
+  friend class Exchange;
+  struct Idle {
+    std::string key;
+    std::unique_ptr<Connection> conn;
+  };
+  std::unique_ptr<Connection> take_idle(const std::string& key);
+  void park(std::string key, std::unique_ptr<Connection> conn);
+  void discard(std::unique_ptr<Connection> conn);
+  void drop_idle(Connection& conn);
+
+  ClientContext& context_;
+  CookieJar jar_;
+  Observer observer_;
+  std::vector<Idle> idle_;
+  std::vector<std::unique_ptr<Exchange>> exchanges_;
+  uint64_t connections_opened_ = 0;
+};
+
+}  // namespace squall::net

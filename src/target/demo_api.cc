@@ -1,0 +1,205 @@
+#include "target/demo_api.h"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <cstdio>
+
+#include "net/http1_parser.h"
+#include "target/faults.h"
+
+namespace squall::target {
+
+namespace {
+
+std::string hex(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out;
+}
+
+std::string unhex(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i + 1 < text.size(); i += 2) {
+    unsigned v = 0;
+    std::from_chars(text.data() + i, text.data() + i + 2, v, 16);
+    out.push_back(static_cast<char>(v));
+  }
+  return out;
+}
+
+uint64_t fnv1a(std::string_view a, std::string_view b) {
+  uint64_t h = 1469598103934665603ull;
+  for (std::string_view part : {a, std::string_view("\x1f"), b}) {
+    for (unsigned char c : part) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+  }
+  return h;
+}
+
+DemoResponse json(int status, const nlohmann::json& body) { return DemoResponse{status, "application/json", body.dump(), {}}; }
+
+DemoResponse error(int status, std::string_view message) { return json(status, {{"error", message}}); }
+
+std::string_view bearer(const net::Headers* headers) {
+  if (!headers) return {};
+  const std::string_view auth = net::find_header(*headers, "authorization");
+  if (auth.size() > 7 && net::iequals(auth.substr(0, 7), "bearer ")) return auth.substr(7);
+  return {};
+}
+
+int int_param(std::string_view query, std::string_view name, int fallback) {
+  const auto v = query_param(query, name);
+  if (!v) return fallback;
+  int n = 0;
+  const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc() || end != v->data() + v->size()) return -1;
+  return n;
+}
+
+nlohmann::json users_page() {
+  nlohmann::json results = nlohmann::json::array();
+  for (int i = 1; i <= 5; ++i) {
+    results.push_back({{"id", i}, {"name", "user" + std::to_string(i)}, {"email", "user" + std::to_string(i) + "@example.com"}});
+  }
+  return {{"count", 5}, {"results", results}};
+}
+
+}  // namespace
+
+void DemoStats::count_status(int status) {
+  if (status < 300) {
+    ++status_2xx;
+  } else if (status < 400) {
+    ++status_3xx;
+  } else if (status < 500) {
+    ++status_4xx;
+  } else {
+    ++status_5xx;
+  }
+}
+
+std::string DemoStats::to_json() const {
+  nlohmann::ordered_json j = {
+      {"requests", requests.load()},       {"connections", connections.load()},
+      {"bytes_received", bytes_received.load()},
+      {"tokens_issued", tokens_issued.load()}, {"unauthorized", unauthorized.load()},
+      {"orders_created", orders_created.load()}, {"posts_stored", posts_stored.load()},
+      {"synthetic_writes", synthetic_writes.load()}, {"injected_errors", injected_errors.load()},
+      {"resets", resets.load()},           {"not_found", not_found.load()},
+      {"status", {{"2xx", status_2xx.load()}, {"3xx", status_3xx.load()}, {"4xx", status_4xx.load()}, {"5xx", status_5xx.load()}}},
+  };
+  return j.dump();
+}
+
+DemoApi::DemoApi(std::string secret) : secret_(std::move(secret)) {}
+
+std::string DemoApi::issue_token(std::string_view username) const {
+  char mac[17];
+  std::snprintf(mac, sizeof mac, "%016llx", static_cast<unsigned long long>(fnv1a(secret_, username)));
+  return "sq." + hex(username) + "." + mac;
+}
+
+bool DemoApi::valid_token(std::string_view token) const {
+  if (!token.starts_with("sq.")) return false;
+  const size_t dot = token.rfind('.');
+  if (dot <= 3) return false;
+  return token == issue_token(unhex(token.substr(3, dot - 3)));
+}
+
+DemoResponse DemoApi::handle(const DemoRequest& r) {
+  const std::string_view path = r.path;
+  const bool get = r.method == "GET" || r.method == "HEAD";
+  const bool post = r.method == "POST";
+
+  if (path == "/" || path == "/health" || path == "/small") {
+    if (!get) return error(405, "method not allowed");
+    return DemoResponse{200, "text/plain", path == "/small" ? "Hello, world!" : "squall demo target\n", {}};
+  }
+  if (path == "/stats") return DemoResponse{200, "application/json", stats_.to_json(), {}};
+  if (path == "/redirect") {
+    const int n = int_param(r.query, "n", 0);
+    if (n <= 0) return json(200, {{"redirected", true}});
+    return DemoResponse{302, "text/plain", "", {{"Location", "/redirect?n=" + std::to_string(n - 1)}}};
+  }
+  if (path == "/cookies/set") {
+    DemoResponse response = json(200, {{"set", r.query}});
+    const std::string_view pair = r.query.substr(0, r.query.find('&'));
+    if (pair.find('=') != std::string_view::npos) response.headers.push_back({"Set-Cookie", std::string(pair) + "; Path=/"});
+    return response;
+  }
+  if (path == "/cookies") {
+    const std::string_view cookies = r.headers ? net::find_header(*r.headers, "cookie") : std::string_view{};
+    return json(200, {{"cookies", cookies}});
+  }
+  if (path == "/auth/token") {
+    if (!post) return error(405, "method not allowed");
+    const auto body = nlohmann::json::parse(r.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("username") || !body.contains("password") ||
+        !body["username"].is_string() || !body["password"].is_string() ||
+        body["username"].get<std::string>().empty()) {
+      return error(400, "expected a JSON object with string fields username and password");
+    }
+    ++stats_.tokens_issued;
+    return json(200, {{"access_token", issue_token(body["username"].get<std::string>())},
+                      {"token_type", "bearer"},
+                      {"expires_in", 3600}});
+  }
+  const bool api = path.starts_with("/api/");
+  if (api && !valid_token(bearer(r.headers))) {
+    ++stats_.unauthorized;
+    return error(401, "missing or invalid bearer token (get one from POST /auth/token)");
+  }
+  const std::string_view route = api ? path.substr(4) : path;
+  if (route == "/users") {
+    if (!get) return error(405, "method not allowed");
+    return json(200, users_page());
+  }
+  if (route == "/orders") {
+    if (!post) return error(405, "method not allowed");
+    const auto id = ++stats_.orders_created;
+    return json(201, {{"id", id}, {"status", "created"}});
+  }
+  if (path.starts_with("/communities/")) {
+    const std::string_view rest = path.substr(13);
+    const size_t slash = rest.find('/');
+    if (slash == std::string_view::npos || slash == 0 || rest.substr(slash) != "/posts") {
+      ++stats_.not_found;
+      return error(404, "not found");
+    }
+    if (bearer(r.headers).empty()) {
+      ++stats_.unauthorized;
+      return error(401, "missing bearer token");
+    }
+    const std::string community(rest.substr(0, slash));
+    if (get) {
+      const int limit = int_param(r.query, "limit", 20);
+      if (limit < 0 || limit > 1000) return error(400, "limit must be an integer from 0 to 1000");
+      nlohmann::json posts = nlohmann::json::array();
+      for (int i = 0; i < limit; ++i) {
+        posts.push_back({{"id", i + 1}, {"community", community}, {"body", "post " + std::to_string(i + 1)}});
+      }
+      return json(200, {{"community", community}, {"results", posts}});
+    }
+    if (post) {
+      const bool synthetic = r.headers && net::iequals(net::find_header(*r.headers, "x-synthetic-tenant"), "true");
+      if (synthetic) {
+        ++stats_.synthetic_writes;
+        return json(201, {{"id", 0}, {"community", community}, {"stored", false}, {"synthetic", true}});
+      }
+      const auto id = ++stats_.posts_stored;
+      return json(201, {{"id", id}, {"community", community}, {"stored", true}});
+    }
+    return error(405, "method not allowed");
+  }
+  ++stats_.not_found;
+  return error(404, "not found");
+}
+
+}  // namespace squall::target

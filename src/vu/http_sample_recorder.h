@@ -1,0 +1,46 @@
+// Turns one HTTP hop into k6's metric samples in the current thread's sink:
+// http_reqs, http_req_failed, the http_req_* timing trends, and (open models)
+// http_req_duration_corrected. Tag sets get k6's system tags; the full tag
+// set of a (request, outcome) pair is cached so the hot path rarely interns.
+#pragma once
+
+#include <string_view>
+#include <unordered_map>
+
+#include "metrics/sink.h"
+#include "metrics/tag_set.h"
+#include "net/http_types.h"
+
+namespace squall::vu {
+
+struct RequestTagInput {
+  std::string_view method;
+  std::string_view url;
+  std::string_view name;  // defaults to url
+  std::string_view group;
+  std::string_view scenario;
+  metrics::Tags extra;  // user tags
+};
+
+// The request-static part of the system tags (method, url, name, group, scenario).
+metrics::TagSetId request_tags(const RequestTagInput& input);
+
+// k6's default expectedStatuses: 200-399.
+inline bool default_expected(int status) { return status >= 200 && status < 400; }
+
+class HttpSampleRecorder {
+ public:
+  explicit HttpSampleRecorder(metrics::Sink& sink) : sink_(sink) {}
+
+  // `intended_start` is the scheduled start in an open model, 0 otherwise.
+  void record(metrics::TagSetId request, const net::HttpResponse& response, bool expected,
+              Nanos intended_start = 0);
+  // The full tag set for a request's outcome (cached).
+  metrics::TagSetId outcome_tags(metrics::TagSetId request, const net::HttpResponse& response, bool expected);
+
+ private:
+  metrics::Sink& sink_;
+  std::unordered_map<uint64_t, metrics::TagSetId> cache_;
+};
+
+}  // namespace squall::vu

@@ -1,0 +1,47 @@
+#include "vu/worker.h"
+
+#include <sched.h>
+
+namespace squall::vu {
+
+Worker::Worker(int index, const WorkerSettings& settings)
+    : index_(index),
+      settings_(settings),
+      resolver_(loop_, settings.hosts),
+      client_context_{loop_, resolver_, settings.tls, settings.client},
+      recorder_(sink_),
+      flush_timer_([this] { flush_tick(); }) {}
+
+Worker::~Worker() { join(); }
+
+void Worker::start(std::function<void(Worker&)> setup) {
+  thread_ = std::thread([this, setup = std::move(setup)] {
+    const int64_t next = second_of(mono_now()) + 1;
+    loop_.arm(flush_timer_, settings_.test_start + next * kSecond);
+    setup(*this);
+    loop_.run();
+    loop_.cancel(flush_timer_);
+    settings_.store->absorb(sink_.take(second_of(mono_now())));
+  });
+}
+
+void Worker::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Worker::flush_tick() {
+  const int64_t now_second = second_of(mono_now());
+  // Everything gathered so far completed before this boundary.
+  if (!sink_.empty()) settings_.store->absorb(sink_.take(now_second - 1));
+  loop_.arm(flush_timer_, settings_.test_start + (now_second + 1) * kSecond);
+}
+
+int usable_cpu_count() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+  const int n = CPU_COUNT(&set);
+  return n > 0 ? n : 1;
+}
+
+}  // namespace squall::vu

@@ -1,0 +1,114 @@
+// Runs the squall binary as a user would, against the demo server on loopback.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sys/wait.h>
+
+#include "target/demo_server.h"
+
+namespace squall {
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string output;
+};
+
+Run run(const std::string& args) {
+  Run r;
+  const std::string command = std::string(SQUALL_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    target::ServeConfig config;
+    config.listen = "127.0.0.1:0";
+    config.threads = 1;
+    server_ = std::make_unique<target::DemoServer>(config);
+    std::string error;
+    ASSERT_TRUE(server_->start(error)) << error;
+  }
+  std::string base() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  std::unique_ptr<target::DemoServer> server_;
+};
+
+TEST_F(Cli, FixedDelayShowsInPercentilesWithOneConnectionPerVu) {
+  const std::string out = ::testing::TempDir() + "fixed-delay.json";
+  auto r = run("http '" + base() + "/users?delay=20ms' -c 5 -d 3s --summary-export " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto summary = read_json(out);
+  const auto& duration = summary["metrics"]["http_req_duration"];
+  EXPECT_GE(duration["med"].get<double>(), 20.0) << r.output;
+  EXPECT_LE(duration["med"].get<double>(), 21.5) << r.output;
+  EXPECT_EQ(summary["metrics"]["http_req_failed"]["passes"], 0);
+  const double requests = summary["metrics"]["http_reqs"]["count"];
+  EXPECT_GT(requests, 5 * 2.5 / 0.0215);  // five VUs, back to back, for ~3 s
+  EXPECT_NE(r.output.find("connections opened: 5\n"), std::string::npos) << r.output;
+  EXPECT_EQ(server_->api().stats().connections.load(), 5u);
+  EXPECT_TRUE(summary["metrics"].contains("http_req_duration{expected_response:true}"));
+  EXPECT_TRUE(summary["root_group"]["checks"].is_object());
+}
+
+TEST_F(Cli, ErrorsAreCountedByStatusAndCodeAndTheRunContinues) {
+  const std::string out = ::testing::TempDir() + "errors.json";
+  auto r = run("http '" + base() + "/users?status=503' -c 2 -n 50 --summary-export " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto summary = read_json(out);
+  EXPECT_EQ(summary["metrics"]["http_reqs{status:503}"]["count"], 50);
+  EXPECT_EQ(summary["metrics"]["http_req_failed"]["passes"], 50);
+  EXPECT_NE(r.output.find("503"), std::string::npos);
+
+  auto reset = run("http '" + base() + "/users?reset=1' -c 2 -n 20 --summary-export " + out);
+  ASSERT_EQ(reset.exit_code, 0) << reset.output;
+  summary = read_json(out);
+  EXPECT_EQ(summary["metrics"]["http_reqs{error_code:1220}"]["count"], 20) << reset.output;
+
+  auto refused = run("http http://127.0.0.1:1/ -c 1 -n 5 --summary-export " + out);
+  ASSERT_EQ(refused.exit_code, 0) << refused.output;
+  summary = read_json(out);
+  EXPECT_EQ(summary["metrics"]["http_reqs{error_code:1212}"]["count"], 5) << refused.output;
+}
+
+TEST_F(Cli, OpenModelHoldsTheRateAndCorrectsForCoordinatedOmission) {
+  const std::string out = ::testing::TempDir() + "open.json";
+  auto r = run("http '" + base() + "/users?delay=5ms' --rate 200 -c 20 -d 3s --summary-export " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto summary = read_json(out);
+  const double requests = summary["metrics"]["http_reqs"]["count"];
+  EXPECT_NEAR(requests, 600, 6);
+  EXPECT_TRUE(summary["metrics"].contains("http_req_duration_corrected"));
+  EXPECT_FALSE(summary["metrics"].contains("dropped_iterations"));
+}
+
+TEST_F(Cli, BadInputGetsAClearErrorAndExit104) {
+  auto r = run("http 'ftp://x/' -d 1s");
+  EXPECT_EQ(r.exit_code, 104);
+  EXPECT_NE(r.output.find("unsupported scheme"), std::string::npos) << r.output;
+  r = run("http " + base() + " -c zero");
+  EXPECT_EQ(r.exit_code, 104);
+  EXPECT_NE(r.output.find("invalid -c"), std::string::npos);
+  r = run("http " + base() + " --bogus");
+  EXPECT_EQ(r.exit_code, 104);
+  EXPECT_NE(r.output.find("unknown flag '--bogus'"), std::string::npos);
+  r = run("serve --stall 9s/1s");
+  EXPECT_EQ(r.exit_code, 104);
+}
+
+}  // namespace
+}  // namespace squall

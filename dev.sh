@@ -9,11 +9,12 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 APT_PACKAGES=(cmake ninja-build g++ clang libclang-rt-14-dev libssl-dev zlib1g-dev nlohmann-json3-dev
-              libgtest-dev libgmock-dev libbenchmark-dev wrk nginx-light procps time util-linux)
+              libgtest-dev libgmock-dev libbenchmark-dev)
+BENCH_PACKAGES=(wrk nginx-light time util-linux python3)
 
-install_deps() {
+install_deps() {  # install_deps [EXTRA_PACKAGES...]
   local missing=()
-  for p in "${APT_PACKAGES[@]}"; do
+  for p in "${APT_PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if ((${#missing[@]})); then
@@ -37,7 +38,7 @@ case "$cmd" in
     install_deps
     build build
     shift
-    exec ./build/src/squall demo -c 20 -d 10s "$@"
+    exec ./build/src/squall demo "$@"
     ;;
   test)
     install_deps
@@ -62,7 +63,7 @@ case "$cmd" in
     done
     ;;
   bench)
-    install_deps
+    install_deps "${BENCH_PACKAGES[@]}"
     build build
     exec bench/compare_wrk.sh "${@:2}"
     ;;

@@ -114,7 +114,7 @@ class Progress {
 };
 
 // Builds the plan from flags and runs it; the shared body of `http` and `demo`.
-int run_http(const Args& args, const std::string& url_text, const std::string& banner) {
+int run_http(const Args& args, const std::string& url_text, const std::string& banner, int default_vus) {
   schedule::QuickLoadPlan plan;
   auto url = net::parse_url(url_text);
   if (!url.url) return invalid("invalid URL '" + url_text + "': " + url.error);
@@ -133,7 +133,7 @@ int run_http(const Args& args, const std::string& url_text, const std::string& b
     if (!in) return invalid("cannot read --body-file '" + *f + "'");
     plan.request.body.assign(std::istreambuf_iterator<char>(in), {});
   }
-  plan.vus = 50;
+  plan.vus = default_vus;
   if (auto c = args.get("-c"); c && (!parse_number(*c, plan.vus) || plan.vus < 1 || plan.vus > 1'000'000)) {
     return invalid("invalid -c '" + *c + "' (expected a positive number of VUs)");
   }
@@ -198,11 +198,15 @@ int run_http(const Args& args, const std::string& url_text, const std::string& b
   const auto& interrupt = install_stop_signals();
   metrics::MetricsStore store;
   settings.store = &store;
-  std::fprintf(stderr, "%s%s %s, %d VUs, %s%s%s\n", banner.c_str(), plan.request.method.c_str(),
-               plan.request.url.to_string().c_str(), plan.vus,
-               plan.duration ? ("duration " + std::to_string(static_cast<double>(plan.duration) / 1e9) + "s").c_str() : "",
-               plan.iterations ? (", " + std::to_string(plan.iterations) + " requests").c_str() : "",
-               plan.rate > 0 ? (", open model at " + std::to_string(plan.rate) + " req/s").c_str() : ", closed model");
+  std::fprintf(stderr, "%s%s %s, %d VUs", banner.c_str(), plan.request.method.c_str(),
+               plan.request.url.to_string().c_str(), plan.vus);
+  if (plan.duration) std::fprintf(stderr, ", %gs", static_cast<double>(plan.duration) / 1e9);
+  if (plan.iterations) std::fprintf(stderr, ", %lld requests", static_cast<long long>(plan.iterations));
+  if (plan.rate > 0) {
+    std::fprintf(stderr, ", open model at %g req/s\n", plan.rate);
+  } else {
+    std::fprintf(stderr, ", closed model\n");
+  }
   schedule::QuickLoadResult result;
   {
     Progress progress(store, plan.duration);
@@ -233,7 +237,7 @@ int http_command(int argc, char** argv) {
     return kExitOk;
   }
   if (args->positionals().size() != 1) return invalid(std::string("expected exactly one URL\n\n") + kHttpHelp);
-  return run_http(*args, args->positionals().front(), "squall http: ");
+  return run_http(*args, args->positionals().front(), "squall http: ", 50);
 }
 
 int demo_command(int argc, char** argv) {
@@ -241,7 +245,7 @@ int demo_command(int argc, char** argv) {
   auto args = Args::parse(argc, argv, 2, kHttpFlags, error);
   if (!args) return invalid(error);
   if (args->has("-h")) {
-    std::puts("usage: squall demo [squall http flags] [PATH]\n  starts the demo API on 127.0.0.1 and load-tests PATH (default /api/users with a token)");
+    std::puts("usage: squall demo [squall http flags] [PATH]\n  starts the demo API on 127.0.0.1 and load-tests PATH (default /users) with 20 VUs for 10 s");
     return kExitOk;
   }
   target::ServeConfig config;
@@ -252,7 +256,7 @@ int demo_command(int argc, char** argv) {
   std::string path = args->positionals().empty() ? "/users" : args->positionals().front();
   const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + path;
   std::fprintf(stderr, "demo target (squall serve) listening on http://127.0.0.1:%u\n", server.port());
-  const int rc = run_http(*args, url, "squall demo: ");
+  const int rc = run_http(*args, url, "squall demo: ", 20);
   std::printf("\n     demo target saw: %s\n", server.api().stats().to_json().c_str());
   return rc;
 }

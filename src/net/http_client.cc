@@ -172,9 +172,9 @@ void Exchange::on_resolved(ResolveResult result) {
   conn_->connect(result.address, tls, request_.url.host, this);
 }
 
-void Exchange::on_connected(Connection&, Nanos tcp_done) {
+void Exchange::on_connected(Connection& conn, Nanos tcp_done) {
   t_tcp_done_ = tcp_done;
-  t_tls_done_ = mono_now();
+  t_tls_done_ = conn.tls() ? mono_now() : tcp_done;
   client_.context_.loop.arm(timer_, deadline_);
   send_request();
 }

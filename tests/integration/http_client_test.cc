@@ -67,6 +67,7 @@ TEST_F(ClientAgainstDemo, GetWithTimingsThatAddUp) {
   EXPECT_EQ(r.proto, "HTTP/1.1");
   EXPECT_TRUE(nlohmann::json::parse(r.body)["results"].is_array());
   EXPECT_GT(r.timings.connecting, 0);
+  EXPECT_EQ(r.timings.tls_handshaking, 0);  // plain HTTP
   EXPECT_EQ(r.timings.duration(), r.timings.sending + r.timings.waiting + r.timings.receiving);
   EXPECT_EQ(r.remote_ip, "127.0.0.1");
   EXPECT_GT(r.bytes_received, r.body.size());

@@ -3,8 +3,35 @@
 namespace squall::metrics {
 
 namespace {
+
 // Seconds stay mergeable for this long: a sink may flush a little late.
 constexpr int64_t kOpenSeconds = 3;
+
+SecondSeries compact(uint64_t packed, const Aggregate& a) {
+  SecondSeries s;
+  s.key = SeriesKey{static_cast<MetricId>(packed >> 32), static_cast<TagSetId>(packed & 0xffffffffu)};
+  s.count = a.count;
+  s.nonzero = a.nonzero;
+  s.sum = a.sum;
+  s.min = a.min;
+  s.max = a.max;
+  s.last = a.last;
+  if (a.histogram.count()) s.histogram = a.histogram.serialize();
+  return s;
+}
+
+Aggregate expand(const SecondSeries& s) {
+  Aggregate a;
+  a.count = s.count;
+  a.nonzero = s.nonzero;
+  a.sum = s.sum;
+  a.min = s.min;
+  a.max = s.max;
+  a.last = s.last;
+  if (!s.histogram.empty()) a.histogram.deserialize(s.histogram);
+  return a;
+}
+
 }  // namespace
 
 void MetricsStore::absorb(SinkBatch batch) {
@@ -20,19 +47,8 @@ void MetricsStore::absorb(SinkBatch batch) {
 void MetricsStore::compact_before(int64_t limit) {
   while (!open_seconds_.empty() && open_seconds_.begin()->first < limit) {
     auto node = open_seconds_.extract(open_seconds_.begin());
-    auto& compact = timeline_[node.key()];
-    for (auto& [packed, a] : node.mapped()) {
-      SecondSeries s;
-      s.key = SeriesKey{static_cast<MetricId>(packed >> 32), static_cast<TagSetId>(packed & 0xffffffffu)};
-      s.count = a.count;
-      s.nonzero = a.nonzero;
-      s.sum = a.sum;
-      s.min = a.min;
-      s.max = a.max;
-      s.last = a.last;
-      if (a.histogram.count()) s.histogram = a.histogram.serialize();
-      compact.push_back(std::move(s));
-    }
+    auto& second = timeline_[node.key()];
+    for (const auto& [packed, a] : node.mapped()) second.push_back(compact(packed, a));
   }
 }
 
@@ -49,17 +65,7 @@ std::unordered_map<uint64_t, Aggregate> MetricsStore::window(int64_t from, int64
   std::lock_guard lock(mutex_);
   std::unordered_map<uint64_t, Aggregate> out;
   for (auto it = timeline_.lower_bound(from); it != timeline_.end() && it->first < to; ++it) {
-    for (const auto& s : it->second) {
-      Aggregate a;
-      a.count = s.count;
-      a.nonzero = s.nonzero;
-      a.sum = s.sum;
-      a.min = s.min;
-      a.max = s.max;
-      a.last = s.last;
-      if (!s.histogram.empty()) a.histogram.deserialize(s.histogram);
-      out[s.key.packed()].merge(a);
-    }
+    for (const auto& s : it->second) out[s.key.packed()].merge(expand(s));
   }
   for (auto it = open_seconds_.lower_bound(from); it != open_seconds_.end() && it->first < to; ++it) {
     for (const auto& [packed, a] : it->second) out[packed].merge(a);

@@ -27,11 +27,7 @@ EventLoop::EventLoop() {
 
 EventLoop::~EventLoop() {
   // Deferred tasks free resources; run them even if the loop stopped first.
-  while (!deferred_.empty()) {
-    auto tasks = std::move(deferred_);
-    deferred_.clear();
-    for (auto& task : tasks) task();
-  }
+  run_deferred();
   close(wake_fd_);
   close(epoll_fd_);
 }
@@ -177,11 +173,15 @@ void EventLoop::run() {
       }
     }
     run_timers();
-    while (!deferred_.empty()) {
-      auto tasks = std::move(deferred_);
-      deferred_.clear();
-      for (auto& task : tasks) task();
-    }
+    run_deferred();
+  }
+}
+
+void EventLoop::run_deferred() {
+  while (!deferred_.empty()) {
+    auto tasks = std::move(deferred_);
+    deferred_.clear();
+    for (auto& task : tasks) task();
   }
 }
 

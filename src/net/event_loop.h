@@ -76,6 +76,7 @@ class EventLoop {
   void heap_remove(size_t i);
   void run_timers();
   void run_posted();
+  void run_deferred();
   int timeout_ms() const;
 
   int epoll_fd_ = -1;

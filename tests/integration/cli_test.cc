@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "target/demo_server.h"
 
@@ -29,6 +30,11 @@ Run run(const std::string& args) {
   return r;
 }
 
+// A file name private to this process (ctest may run tests in parallel).
+std::string temp_path(const std::string& name) {
+  return ::testing::TempDir() + std::to_string(getpid()) + "-" + name;
+}
+
 nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);
   return nlohmann::json::parse(in);
@@ -49,7 +55,7 @@ class Cli : public ::testing::Test {
 };
 
 TEST_F(Cli, FixedDelayShowsInPercentilesWithOneConnectionPerVu) {
-  const std::string out = ::testing::TempDir() + "fixed-delay.json";
+  const std::string out = temp_path("fixed-delay.json");
   auto r = run("http '" + base() + "/users?delay=20ms' -c 5 -d 3s --summary-export " + out);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto summary = read_json(out);
@@ -66,7 +72,7 @@ TEST_F(Cli, FixedDelayShowsInPercentilesWithOneConnectionPerVu) {
 }
 
 TEST_F(Cli, ErrorsAreCountedByStatusAndCodeAndTheRunContinues) {
-  const std::string out = ::testing::TempDir() + "errors.json";
+  const std::string out = temp_path("errors.json");
   auto r = run("http '" + base() + "/users?status=503' -c 2 -n 50 --summary-export " + out);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto summary = read_json(out);
@@ -86,7 +92,7 @@ TEST_F(Cli, ErrorsAreCountedByStatusAndCodeAndTheRunContinues) {
 }
 
 TEST_F(Cli, OpenModelHoldsTheRateAndCorrectsForCoordinatedOmission) {
-  const std::string out = ::testing::TempDir() + "open.json";
+  const std::string out = temp_path("open.json");
   auto r = run("http '" + base() + "/users?delay=5ms' --rate 200 -c 20 -d 3s --summary-export " + out);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto summary = read_json(out);

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <unistd.h>
+
 #include <fstream>
 
 #include "net/http_client.h"
@@ -21,7 +23,8 @@ class ClientAgainstDemo : public ::testing::Test {
     server_ = std::make_unique<target::DemoServer>(config);
     std::string error;
     ASSERT_TRUE(server_->start(error)) << error;
-    cert_path_ = ::testing::TempDir() + "squall-demo-cert.pem";
+    // Unique per process: ctest runs tests of this fixture in parallel processes.
+    cert_path_ = ::testing::TempDir() + "squall-demo-cert-" + std::to_string(getpid()) + ".pem";
     std::ofstream(cert_path_) << server_->certificate_pem();
   }
 

@@ -5,6 +5,7 @@ namespace squall::cli {
 
 // Exit codes shared with k6.
 constexpr int kExitOk = 0;
+constexpr int kExitThresholdsFailed = 99;
 constexpr int kExitInvalidConfig = 104;
 constexpr int kExitExternalAbort = 105;
 

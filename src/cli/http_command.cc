@@ -2,6 +2,7 @@
 // an in-process demo target.
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <fstream>
@@ -13,7 +14,10 @@
 #include "cli/signals.h"
 #include "common/duration.h"
 #include "report/summary.h"
-#include "schedule/quick_load.h"
+#include "plan/options.h"
+#include "report/thresholds.h"
+#include "schedule/test_run.h"
+#include "vu/http_request_program.h"
 #include "target/demo_server.h"
 
 namespace squall::cli {
@@ -22,9 +26,9 @@ namespace {
 
 constexpr char kHttpHelp[] =
     "usage: squall http URL [flags]\n"
-    "  -c, --connections N     virtual users, each with its own keep-alive connection (default 50)\n"
+    "  -c, --vus N             virtual users, each with its own keep-alive connection (default 50)\n"
     "  -d, --duration D        run time, e.g. 10s, 1m30s (default 10s unless -n is given)\n"
-    "  -n, --requests N        total requests, shared by all VUs\n"
+    "  -n, --iterations N      total requests, shared by all VUs\n"
     "      --rate R            open model: R request starts per second (VUs = -c, the most in flight);\n"
     "                          starts finding no free VU are counted as dropped_iterations\n"
     "  -X, --method M          HTTP method (default GET)\n"
@@ -41,17 +45,23 @@ constexpr char kHttpHelp[] =
     "      --hosts NAME=ADDR   resolve NAME (or NAME:PORT) to ADDR (IP or IP:PORT); repeatable\n"
     "      --graceful-stop D   time in-flight requests get after the end (default 30s)\n"
     "      --summary-export F  write the summary as JSON in k6's --summary-export format\n"
-    "      --summary-trend-stats LIST  default avg,min,med,max,p(90),p(95),p(99),p(99.9)\n";
+    "      --summary-trend-stats LIST  default avg,min,med,max,p(90),p(95),p(99),p(99.9)\n"
+    "      --config FILE       k6 options as JSON: scenarios, thresholds, stages, hosts, ...\n"
+    "                          (precedence: flags > K6_* environment > --config)\n"
+    "      --stage D:N         ramping-vus stage (repeatable), e.g. --stage 30s:10 --stage 1m:0\n"
+    "      --execution-segment A:B, --execution-segment-sequence LIST   run one share of the test\n"
+    "Exit codes: 0 passed, 99 thresholds failed, 104 invalid config, 105 stopped by a signal.\n";
 
 const std::vector<FlagSpec> kHttpFlags = {
-    {{"-c", "--connections", "--vus"}},  {{"-d", "--duration"}},        {{"-n", "--requests"}},
+    {{"-c", "--vus", "--connections"}},  {{"-d", "--duration"}},        {{"-n", "--iterations", "--requests"}},
     {{"--rate"}},                         {{"-X", "--method"}},          {{"-H", "--header"}, true, true},
     {{"-b", "--body"}},                   {{"--body-file"}},             {{"--timeout"}},
     {{"--connect-timeout"}},              {{"--max-redirects"}},         {{"--keep-body"}, false},
     {{"-k", "--insecure"}, false},        {{"--cacert"}},                {{"--cert"}},
     {{"--key"}},                          {{"--tls-min"}},               {{"--tls-max"}},
     {{"--hosts"}, true, true},            {{"--graceful-stop"}},         {{"--summary-export"}},
-    {{"--summary-trend-stats"}},          {{"-h", "--help"}, false},
+    {{"--summary-trend-stats"}},          {{"-h", "--help"}, false},      {{"--config"}},
+    {{"--stage"}, true, true},            {{"--execution-segment"}},     {{"--execution-segment-sequence"}},
 };
 
 int invalid(const std::string& message) {
@@ -113,47 +123,122 @@ class Progress {
   std::thread thread_;
 };
 
-// Builds the plan from flags and runs it; the shared body of `http` and `demo`.
+// The options of a quick run: --config file < K6_* environment < flags.
+std::optional<plan::TestOptions> layered_options(const Args& args, int default_vus, std::string& error) {
+  plan::TestOptions config;
+  if (auto path = args.get("--config")) {
+    auto from_file = plan::options_from_file(*path, error);
+    if (!from_file) return std::nullopt;
+    config = *from_file;
+  }
+  auto from_env = plan::options_from_env(error);
+  if (!from_env) return std::nullopt;
+  plan::TestOptions flags;
+  if (auto c = args.get("-c")) {
+    int64_t vus = 0;
+    if (!parse_number(*c, vus) || vus < 1 || vus > 1'000'000) {
+      error = "invalid -c '" + *c + "' (expected a positive number of VUs)";
+      return std::nullopt;
+    }
+    flags.execution.vus = vus;
+  }
+  if (auto d = args.get("-d")) {
+    auto duration = parse_duration(*d);
+    if (!duration || *duration <= 0) {
+      error = "invalid -d '" + *d + "' (expected a duration such as 10s or 1m30s)";
+      return std::nullopt;
+    }
+    flags.execution.duration = *duration;
+  }
+  if (auto n = args.get("-n")) {
+    int64_t iterations = 0;
+    if (!parse_number(*n, iterations) || iterations < 1) {
+      error = "invalid -n '" + *n + "' (expected a positive request count)";
+      return std::nullopt;
+    }
+    flags.execution.iterations = iterations;
+  }
+  if (args.has("--stage")) {
+    std::vector<plan::Stage> stages;
+    for (const auto& text : args.all("--stage")) {
+      auto stage = plan::parse_stage(text);
+      if (!stage) {
+        error = "invalid --stage '" + text + "' (expected DURATION:TARGET, e.g. 30s:10)";
+        return std::nullopt;
+      }
+      stages.push_back(*stage);
+    }
+    flags.execution.stages = stages;
+  }
+  if (auto segment = args.get("--execution-segment")) flags.execution_segment = *segment;
+  if (auto sequence = args.get("--execution-segment-sequence")) flags.execution_segment_sequence = *sequence;
+  if (auto stats = args.get("--summary-trend-stats")) flags.summary_trend_stats = split(*stats, ',');
+  plan::TestOptions options = plan::merge_options(plan::merge_options(config, *from_env), flags);
+  // Quick mode's defaults (wrk/hey style) where no layer chose the execution.
+  if (!options.execution.any_execution()) options.execution.duration = 10 * kSecond;
+  if (!options.execution.vus && !options.execution.scenarios) options.execution.vus = default_vus;
+  if (options.execution.iterations && options.execution.vus && *options.execution.vus > *options.execution.iterations) {
+    options.execution.vus = options.execution.iterations;  // -n 5 with the default 50 VUs
+  }
+  return options;
+}
+
+// --rate R: an open model, R iterations per second on up to -c VUs.
+std::optional<plan::ScenarioConfig> rate_scenario(const Args& args, const plan::TestOptions& options, std::string& error) {
+  auto r = args.get("--rate");
+  if (!r) return std::nullopt;
+  char* end = nullptr;
+  plan::ScenarioConfig s;
+  s.executor = plan::ExecutorKind::kConstantArrivalRate;
+  s.rate = std::strtod(r->c_str(), &end);
+  if (end != r->c_str() + r->size() || !(s.rate > 0 && s.rate <= 10'000'000)) {
+    error = "invalid --rate '" + *r + "' (expected requests per second > 0)";
+    return std::nullopt;
+  }
+  s.duration = options.execution.duration.value_or(10 * kSecond);
+  s.pre_allocated_vus = s.max_vus = options.execution.vus.value_or(50);
+  return s;
+}
+
 int run_http(const Args& args, const std::string& url_text, const std::string& banner, int default_vus) {
-  schedule::QuickLoadPlan plan;
+  std::string error;
   auto url = net::parse_url(url_text);
   if (!url.url) return invalid("invalid URL '" + url_text + "': " + url.error);
-  plan.request.url = *url.url;
-  plan.request.method = args.get("-X").value_or("GET");
+  net::HttpRequest request;
+  request.url = *url.url;
+  request.method = args.get("-X").value_or("GET");
   for (const auto& h : args.all("-H")) {
     const size_t colon = h.find(':');
     if (colon == std::string::npos || colon == 0) return invalid("invalid header '" + h + "' (expected 'Name: value')");
     std::string value = h.substr(colon + 1);
     value.erase(0, value.find_first_not_of(' '));
-    plan.request.headers.push_back({h.substr(0, colon), value});
+    request.headers.push_back({h.substr(0, colon), value});
   }
-  if (auto b = args.get("-b")) plan.request.body = *b;
+  if (auto b = args.get("-b")) request.body = *b;
   if (auto f = args.get("--body-file")) {
     std::ifstream in(*f, std::ios::binary);
     if (!in) return invalid("cannot read --body-file '" + *f + "'");
-    plan.request.body.assign(std::istreambuf_iterator<char>(in), {});
+    request.body.assign(std::istreambuf_iterator<char>(in), {});
   }
-  plan.vus = default_vus;
-  if (auto c = args.get("-c"); c && (!parse_number(*c, plan.vus) || plan.vus < 1 || plan.vus > 1'000'000)) {
-    return invalid("invalid -c '" + *c + "' (expected a positive number of VUs)");
+  auto options = layered_options(args, default_vus, error);
+  if (!options) return invalid(error);
+  std::vector<plan::ScenarioConfig> scenarios;
+  if (auto rate = rate_scenario(args, *options, error)) {
+    scenarios.push_back(*rate);
+  } else if (!error.empty()) {
+    return invalid(error);
+  } else if (auto derived = plan::derive_scenarios(*options, error)) {
+    scenarios = *derived;
+  } else {
+    return invalid(error);
   }
-  if (auto n = args.get("-n"); n && (!parse_number(*n, plan.iterations) || plan.iterations < 1)) {
-    return invalid("invalid -n '" + *n + "' (expected a positive request count)");
-  }
-  if (auto d = args.get("-d")) {
-    auto duration = parse_duration(*d);
-    if (!duration || *duration <= 0) return invalid("invalid -d '" + *d + "' (expected a duration such as 10s or 1m30s)");
-    plan.duration = *duration;
-  } else if (plan.iterations == 0) {
-    plan.duration = 10 * kSecond;
-  }
-  if (auto r = args.get("--rate")) {
-    char* end = nullptr;
-    plan.rate = std::strtod(r->c_str(), &end);
-    if (end != r->c_str() + r->size() || !(plan.rate > 0 && plan.rate <= 10'000'000)) {
-      return invalid("invalid --rate '" + *r + "' (expected requests per second > 0)");
-    }
-  }
+  if (auto problem = report::validate_thresholds(options->thresholds); !problem.empty()) return invalid(problem);
+  auto segment = schedule::ExecutionSegment::parse(options->execution_segment.value_or(""),
+                                                   options->execution_segment_sequence.value_or(""), error);
+  if (!segment) return invalid(error);
+
+  net::RequestOptions request_options;
+  request_options.discard_body = !args.has("--keep-body");
   auto duration_flag = [&](const char* flag, Nanos& out) {
     if (auto v = args.get(flag)) {
       auto d = parse_duration(*v);
@@ -163,67 +248,97 @@ int run_http(const Args& args, const std::string& url_text, const std::string& b
     return true;
   };
   vu::WorkerSettings settings;
-  if (!duration_flag("--timeout", plan.options.timeout)) return invalid("invalid --timeout");
+  if (!duration_flag("--timeout", request_options.timeout)) return invalid("invalid --timeout");
   if (!duration_flag("--connect-timeout", settings.client.connect_timeout)) return invalid("invalid --connect-timeout");
-  if (!duration_flag("--graceful-stop", plan.graceful_stop)) return invalid("invalid --graceful-stop");
-  if (auto m = args.get("--max-redirects"); m && (!parse_number(*m, plan.options.max_redirects) || plan.options.max_redirects < 0)) {
+  if (auto grace = args.get("--graceful-stop")) {
+    auto d = parse_duration(*grace);
+    if (!d) return invalid("invalid --graceful-stop '" + *grace + "'");
+    for (auto& s : scenarios) s.graceful_stop = *d;
+  }
+  if (auto m = args.get("--max-redirects"); m && (!parse_number(*m, request_options.max_redirects) || request_options.max_redirects < 0)) {
     return invalid("invalid --max-redirects '" + *m + "'");
   }
-  plan.options.discard_body = !args.has("--keep-body");
+  settings.hosts = options->hosts;
   for (const auto& h : args.all("--hosts")) {
     const size_t eq = h.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == h.size()) return invalid("invalid --hosts '" + h + "' (expected NAME=ADDR)");
     settings.hosts[h.substr(0, eq)] = h.substr(eq + 1);
   }
+  if (options->user_agent) settings.client.user_agent = *options->user_agent;
   net::TlsConfig tls;
-  tls.insecure_skip_verify = args.has("-k");
+  tls.insecure_skip_verify = args.has("-k") || options->insecure_skip_tls_verify.value_or(false);
   tls.ca_file = args.get("--cacert").value_or("");
   tls.client_cert_file = args.get("--cert").value_or("");
   tls.client_key_file = args.get("--key").value_or("");
+  if (options->tls_min) tls.min_version = *options->tls_min;
+  if (options->tls_max) tls.max_version = *options->tls_max;
   if (auto v = args.get("--tls-min")) tls.min_version = *v;
   if (auto v = args.get("--tls-max")) tls.max_version = *v;
-  std::string tls_error;
-  settings.tls = net::TlsClientContext::create(tls, tls_error);
-  if (!settings.tls) return invalid(tls_error);
+  settings.tls = net::TlsClientContext::create(tls, error);
+  if (!settings.tls) return invalid(error);
 
   report::SummaryOptions summary_options;
-  summary_options.trend_stats = {"avg", "min", "med", "max", "p(90)", "p(95)", "p(99)", "p(99.9)"};
-  if (auto s = args.get("--summary-trend-stats")) summary_options.trend_stats = split(*s, ',');
+  summary_options.trend_stats = options->summary_trend_stats.value_or(
+      std::vector<std::string>{"avg", "min", "med", "max", "p(90)", "p(95)", "p(99)", "p(99.9)"});
   for (const auto& stat : summary_options.trend_stats) {
     double ignored;
     report::MetricLine probe{"", metrics::MetricType::kTrend, metrics::ValueType::kTime, {}};
     if (!report::trend_stat(probe, stat, ignored)) return invalid("invalid trend stat '" + stat + "'");
   }
+  for (const auto& mt : options->thresholds) summary_options.selectors.push_back(mt.selector);
 
   const auto& interrupt = install_stop_signals();
   metrics::MetricsStore store;
   settings.store = &store;
-  std::fprintf(stderr, "%s%s %s, %d VUs", banner.c_str(), plan.request.method.c_str(),
-               plan.request.url.to_string().c_str(), plan.vus);
-  if (plan.duration) std::fprintf(stderr, ", %gs", static_cast<double>(plan.duration) / 1e9);
-  if (plan.iterations) std::fprintf(stderr, ", %lld requests", static_cast<long long>(plan.iterations));
-  if (plan.rate > 0) {
-    std::fprintf(stderr, ", open model at %g req/s\n", plan.rate);
-  } else {
-    std::fprintf(stderr, ", closed model\n");
+  std::fprintf(stderr, "%s%s %s\n", banner.c_str(), request.method.c_str(), request.url.to_string().c_str());
+  Nanos longest = 0;
+  for (const auto& s : scenarios) {
+    auto executor = schedule::make_executor(s);
+    std::fprintf(stderr, "  scenario %s: %s, %lld max VUs, %gs%s\n", s.name.c_str(), plan::executor_name(s.executor),
+                 static_cast<long long>(segment->scale(executor->max_vus())),
+                 static_cast<double>(executor->scheduled_duration()) / 1e9,
+                 executor->open_model() ? " (open model)" : "");
+    longest = std::max(longest, s.start_time + executor->scheduled_duration());
   }
-  schedule::QuickLoadResult result;
+  schedule::TestRun run(scenarios, *segment, settings, [&](vu::Worker& worker, const plan::ScenarioConfig& s) {
+    return std::make_unique<vu::HttpRequestProgram>(worker, request, request_options, s.name);
+  });
+  bool threshold_abort = false;
+  Nanos last_evaluation = 0;
+  schedule::TestRunResult result;
   {
-    Progress progress(store, plan.duration);
-    result = schedule::run_quick_load(plan, settings, interrupt);
+    Progress progress(store, longest);
+    result = run.run([&](Nanos elapsed) {
+      if (interrupt.load()) run.abort();
+      // Thresholds are evaluated every 2 s during the run, as k6 does.
+      if (!options->thresholds.empty() && elapsed - last_evaluation >= 2 * kSecond) {
+        last_evaluation = elapsed;
+        if (report::should_abort(report::evaluate_thresholds(options->thresholds, store, elapsed), elapsed)) {
+          threshold_abort = true;
+          run.abort();
+        }
+      }
+    });
   }
   summary_options.elapsed = result.elapsed;
+  summary_options.thresholds = report::evaluate_thresholds(options->thresholds, store, result.elapsed);
+  const bool thresholds_failed = std::any_of(summary_options.thresholds.begin(), summary_options.thresholds.end(),
+                                             [](const report::ThresholdResult& t) { return !t.passed; });
   const report::Summary summary = report::build_summary(store, summary_options);
   std::printf("\n%s\n     connections opened: %llu\n     test run time: %.2fs%s\n", report::render_text(summary).c_str(),
               static_cast<unsigned long long>(result.connections_opened), static_cast<double>(result.elapsed) / 1e9,
-              result.interrupted ? " (interrupted)" : "");
+              threshold_abort ? " (aborted by a threshold)" : result.aborted ? " (interrupted)" : "");
   std::fflush(stdout);
   if (auto path = args.get("--summary-export")) {
     std::ofstream out(*path);
     out << report::render_k6_export(summary);
     if (!out) std::fprintf(stderr, "squall: cannot write --summary-export '%s'\n", path->c_str());
   }
-  return result.interrupted ? kExitExternalAbort : kExitOk;
+  if (thresholds_failed || threshold_abort) {
+    std::fprintf(stderr, "squall: thresholds on metrics have been crossed\n");
+    return kExitThresholdsFailed;
+  }
+  return result.aborted ? kExitExternalAbort : kExitOk;
 }
 
 }  // namespace

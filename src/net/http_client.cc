@@ -40,6 +40,7 @@ class Exchange final : public ConnectionUser, public Http1Handler {
   ~Exchange() { client_.context_.loop.cancel(timer_); }
 
   bool busy() const { return busy_; }
+  void abort();
   void begin(const HttpRequest& request, const RequestOptions& options, HttpClient::Completion done);
 
   void on_connected(Connection& conn, Nanos tcp_done) override;
@@ -305,6 +306,16 @@ void Exchange::finish() {
   busy_ = false;
 }
 
+void Exchange::abort() {
+  if (!busy_) return;
+  ++generation_;
+  phase_ = Phase::kIdle;
+  client_.context_.loop.cancel(timer_);
+  release_connection(false);
+  done_ = nullptr;
+  busy_ = false;
+}
+
 void Exchange::on_timeout() {
   if (phase_ == Phase::kConnecting && mono_now() < deadline_) {
     return fail(ErrorCode::kDialTimeout, "dial: i/o timeout");
@@ -378,6 +389,10 @@ void HttpClient::drop_idle(Connection& conn) {
 void HttpClient::on_data(Connection& conn, const char*, size_t) { drop_idle(conn); }
 
 void HttpClient::on_closed(Connection& conn, ErrorCode, const std::string&) { drop_idle(conn); }
+
+void HttpClient::abort() {
+  for (auto& e : exchanges_) e->abort();
+}
 
 void HttpClient::close_idle() {
   while (!idle_.empty()) {

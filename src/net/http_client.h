@@ -59,6 +59,9 @@ class HttpClient final : public ConnectionUser {
   uint64_t connections_opened() const { return connections_opened_; }
   // Closes idle connections (at the end of a VU's life).
   void close_idle();
+  // Drops every request in flight without calling its completion or the
+  // observer, closing their connections (an interrupted iteration).
+  void abort();
 
   // ConnectionUser, for connections parked idle in the pool.
   void on_connected(Connection&, Nanos) override {}

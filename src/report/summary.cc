@@ -149,6 +149,15 @@ Summary build_summary(const metrics::MetricsStore& store, const SummaryOptions& 
       endpoint_durations[metrics::tag_value(tags, "name")].merge(aggregate);
     }
   }
+  for (const auto& selector : options.selectors) {
+    if (selector.filters.empty() || lines.count(selector.source)) continue;
+    const auto id = registry.find(selector.metric);
+    if (!id) continue;
+    const auto info = registry.info(*id);
+    MetricLine line{selector.source, info.type, info.value_type, {}};
+    line.aggregate = store.metric_total_where(*id, [&](metrics::TagSetId t) { return selector.matches(tagsets.get(t)); });
+    lines.emplace(selector.source, std::move(line));
+  }
   for (auto& [name, line] : lines) summary.metrics.push_back(std::move(line));
   for (auto& [key, b] : statuses) summary.by_status.push_back(b);
   for (auto& [key, b] : codes) summary.by_error_code.push_back(b);
@@ -212,6 +221,25 @@ bool shown_in_text(const MetricLine& line) {
 
 std::string render_text(const Summary& summary) {
   std::string out;
+  if (!summary.options.thresholds.empty()) {
+    out += "  THRESHOLDS\n\n";
+    std::string current;
+    for (const auto& t : summary.options.thresholds) {
+      if (t.metric != current) {
+        out += "    " + t.metric + "\n";
+        current = t.metric;
+      }
+      char buf[256];
+      if (t.evaluated) {
+        std::snprintf(buf, sizeof buf, "    %s '%s' %s=%g\n", t.passed ? "\u2713" : "\u2717", t.expression.c_str(),
+                      t.expression.substr(0, t.expression.find_first_of("<>=! ")).c_str(), t.observed);
+      } else {
+        std::snprintf(buf, sizeof buf, "    - '%s' (no samples)\n", t.expression.c_str());
+      }
+      out += buf;
+    }
+    out += "\n";
+  }
   size_t width = 0;
   for (const auto& line : summary.metrics) {
     if (shown_in_text(line)) width = std::max(width, line.name.size() + 2);
@@ -283,6 +311,10 @@ std::string render_k6_export(const Summary& summary) {
           if (trend_stat(line, stat, v)) m[stat] = v;
         }
         break;
+    }
+    for (const auto& t : summary.options.thresholds) {
+      // k6's legacy export: true means the threshold FAILED.
+      if (t.metric == line.name) m["thresholds"][t.expression] = !t.passed;
     }
     metrics_json[line.name] = std::move(m);
   }

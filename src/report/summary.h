@@ -10,12 +10,17 @@
 
 #include "common/clock.h"
 #include "metrics/store.h"
+#include "plan/threshold.h"
+#include "report/thresholds.h"
 
 namespace squall::report {
 
 struct SummaryOptions {
   std::vector<std::string> trend_stats = {"avg", "min", "med", "max", "p(90)", "p(95)"};
   Nanos elapsed = 0;  // test duration, for rates
+  // Sub-metrics named in thresholds are summarised too.
+  std::vector<plan::MetricSelector> selectors;
+  std::vector<ThresholdResult> thresholds;
 };
 
 struct MetricLine {

@@ -1,0 +1,426 @@
+#include "plan/options.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "common/duration.h"
+#include "schedule/executor.h"
+
+namespace squall::plan {
+
+using nlohmann::json;
+
+namespace {
+
+// Reports the first problem found while reading a JSON options object.
+class Reader {
+ public:
+  Reader(std::string where, std::string& error) : where_(std::move(where)), error_(error) {}
+  bool failed() const { return failed_; }
+  bool fail(const std::string& path, const std::string& what) {
+    if (!failed_) error_ = where_ + ": option '" + path + "': " + what;
+    failed_ = true;
+    return false;
+  }
+  // k6 durations: a string ("1m30s") or a number of milliseconds.
+  bool duration(const json& j, const std::string& path, Nanos& out) {
+    if (j.is_number()) {
+      out = static_cast<Nanos>(j.get<double>() * 1e6);
+      return out >= 0 || fail(path, "can't be negative");
+    }
+    if (j.is_string()) {
+      if (auto d = parse_duration(j.get<std::string>(), kMillisecond)) {
+        out = *d;
+        return true;
+      }
+      return fail(path, "invalid duration '" + j.get<std::string>() + "' (expected e.g. \"30s\", \"1m30s\")");
+    }
+    return fail(path, "expected a duration string such as \"30s\"");
+  }
+  bool integer(const json& j, const std::string& path, int64_t& out) {
+    if (j.is_number_integer() || (j.is_number() && j.get<double>() == static_cast<double>(static_cast<int64_t>(j.get<double>())))) {
+      out = j.is_number_integer() ? j.get<int64_t>() : static_cast<int64_t>(j.get<double>());
+      return true;
+    }
+    return fail(path, "expected an integer");
+  }
+  bool number(const json& j, const std::string& path, double& out) {
+    if (!j.is_number()) return fail(path, "expected a number");
+    out = j.get<double>();
+    return true;
+  }
+  bool string(const json& j, const std::string& path, std::string& out) {
+    if (!j.is_string()) return fail(path, "expected a string");
+    out = j.get<std::string>();
+    return true;
+  }
+  bool stages(const json& j, const std::string& path, std::vector<Stage>& out) {
+    if (!j.is_array()) return fail(path, "expected an array of {duration, target}");
+    for (size_t i = 0; i < j.size(); ++i) {
+      const std::string p = path + "[" + std::to_string(i) + "]";
+      if (!j[i].is_object() || !j[i].contains("duration")) return fail(p, "expected {duration, target}");
+      Stage s;
+      if (!duration(j[i]["duration"], p + ".duration", s.duration)) return false;
+      if (j[i].contains("target") && !integer(j[i]["target"], p + ".target", s.target)) return false;
+      out.push_back(s);
+    }
+    return true;
+  }
+  bool tags(const json& j, const std::string& path, metrics::Tags& out) {
+    if (!j.is_object()) return fail(path, "expected an object of tag names to values");
+    for (const auto& [k, v] : j.items()) {
+      if (!v.is_string()) return fail(path + "." + k, "tag values must be strings");
+      out.emplace_back(k, v.get<std::string>());
+    }
+    return true;
+  }
+
+ private:
+  std::string where_;
+  std::string& error_;
+  bool failed_ = false;
+};
+
+bool read_scenario(Reader& r, const std::string& name, const json& j, ScenarioConfig& s) {
+  const std::string base = "scenarios." + name;
+  if (!j.is_object()) return r.fail(base, "expected an object");
+  s.name = name;
+  if (!j.contains("executor") || !j["executor"].is_string()) return r.fail(base + ".executor", "is required");
+  if (!parse_executor_kind(j["executor"].get<std::string>(), s.executor)) {
+    return r.fail(base + ".executor", "unknown executor '" + j["executor"].get<std::string>() + "'");
+  }
+  for (const auto& [key, v] : j.items()) {
+    const std::string p = base + "." + key;
+    bool ok = true;
+    if (key == "executor") {
+    } else if (key == "startTime") {
+      ok = r.duration(v, p, s.start_time);
+    } else if (key == "gracefulStop") {
+      ok = r.duration(v, p, s.graceful_stop);
+    } else if (key == "exec") {
+      ok = r.string(v, p, s.exec);
+    } else if (key == "env") {
+      if (!v.is_object()) return r.fail(p, "expected an object");
+      for (const auto& [ek, ev] : v.items()) {
+        if (!ev.is_string()) return r.fail(p + "." + ek, "expected a string");
+        s.env[ek] = ev.get<std::string>();
+      }
+    } else if (key == "tags") {
+      ok = r.tags(v, p, s.tags);
+    } else if (key == "vus") {
+      ok = r.integer(v, p, s.vus);
+    } else if (key == "iterations") {
+      ok = r.integer(v, p, s.iterations);
+    } else if (key == "maxDuration") {
+      ok = r.duration(v, p, s.max_duration);
+    } else if (key == "duration") {
+      ok = r.duration(v, p, s.duration);
+    } else if (key == "startVUs") {
+      ok = r.integer(v, p, s.start_vus);
+    } else if (key == "stages") {
+      ok = r.stages(v, p, s.stages);
+    } else if (key == "gracefulRampDown") {
+      ok = r.duration(v, p, s.graceful_ramp_down);
+    } else if (key == "rate") {
+      ok = r.number(v, p, s.rate);
+    } else if (key == "startRate") {
+      ok = r.number(v, p, s.start_rate);
+    } else if (key == "timeUnit") {
+      ok = r.duration(v, p, s.time_unit);
+    } else if (key == "preAllocatedVUs") {
+      ok = r.integer(v, p, s.pre_allocated_vus);
+    } else if (key == "maxVUs") {
+      ok = r.integer(v, p, s.max_vus);
+    } else {
+      return r.fail(p, "unknown scenario option");
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool read_thresholds(Reader& r, const json& j, std::vector<MetricThresholds>& out, std::string& error) {
+  if (!j.is_object()) return r.fail("thresholds", "expected an object of metric names to threshold lists");
+  for (const auto& [metric, list] : j.items()) {
+    const std::string p = "thresholds." + metric;
+    std::string why;
+    auto selector = parse_metric_selector(metric, why);
+    if (!selector) return r.fail(p, why);
+    MetricThresholds mt{*selector, {}};
+    const json items = list.is_array() ? list : json::array({list});
+    for (size_t i = 0; i < items.size(); ++i) {
+      const json& item = items[i];
+      Threshold t;
+      std::string text;
+      if (item.is_string()) {
+        text = item.get<std::string>();
+      } else if (item.is_object() && item.contains("threshold") && item["threshold"].is_string()) {
+        text = item["threshold"].get<std::string>();
+        if (item.contains("abortOnFail")) {
+          if (!item["abortOnFail"].is_boolean()) return r.fail(p, "abortOnFail must be true or false");
+          t.abort_on_fail = item["abortOnFail"].get<bool>();
+        }
+        if (item.contains("delayAbortEval") && !r.duration(item["delayAbortEval"], p + ".delayAbortEval", t.delay_abort_eval)) {
+          return false;
+        }
+      } else {
+        return r.fail(p, "expected a threshold string or {threshold, abortOnFail, delayAbortEval}");
+      }
+      auto e = parse_threshold_expression(text, why);
+      if (!e) return r.fail(p, why);
+      t.expression = *e;
+      mt.thresholds.push_back(std::move(t));
+    }
+    out.push_back(std::move(mt));
+  }
+  (void)error;
+  return true;
+}
+
+}  // namespace
+
+std::optional<TestOptions> options_from_json(const json& j, const std::string& where, std::string& error) {
+  Reader r(where, error);
+  TestOptions o;
+  if (!j.is_object()) {
+    error = where + ": expected a JSON object of options";
+    return std::nullopt;
+  }
+  for (const auto& [key, v] : j.items()) {
+    bool ok = true;
+    if (key == "vus") {
+      int64_t n;
+      ok = r.integer(v, key, n);
+      o.execution.vus = n;
+    } else if (key == "duration") {
+      Nanos d;
+      ok = r.duration(v, key, d);
+      o.execution.duration = d;
+    } else if (key == "iterations") {
+      int64_t n;
+      ok = r.integer(v, key, n);
+      o.execution.iterations = n;
+    } else if (key == "stages") {
+      std::vector<Stage> stages;
+      ok = r.stages(v, key, stages);
+      o.execution.stages = stages;
+    } else if (key == "scenarios") {
+      if (!v.is_object()) return r.fail(key, "expected an object of scenario names to configs"), std::nullopt;
+      std::vector<ScenarioConfig> scenarios;
+      for (const auto& [name, sj] : v.items()) {
+        ScenarioConfig s;
+        if (!read_scenario(r, name, sj, s)) return std::nullopt;
+        scenarios.push_back(std::move(s));
+      }
+      o.execution.scenarios = scenarios;
+    } else if (key == "thresholds") {
+      ok = read_thresholds(r, v, o.thresholds, error);
+    } else if (key == "summaryTrendStats") {
+      if (!v.is_array()) return r.fail(key, "expected an array of strings"), std::nullopt;
+      std::vector<std::string> stats;
+      for (const auto& s : v) {
+        if (!s.is_string()) return r.fail(key, "expected an array of strings"), std::nullopt;
+        stats.push_back(s.get<std::string>());
+      }
+      o.summary_trend_stats = stats;
+    } else if (key == "summaryTimeUnit") {
+      std::string unit;
+      ok = r.string(v, key, unit);
+      if (ok && unit != "s" && unit != "ms" && unit != "us") ok = r.fail(key, "expected s, ms or us");
+      o.summary_time_unit = unit;
+    } else if (key == "hosts") {
+      if (!v.is_object()) return r.fail(key, "expected an object of names to addresses"), std::nullopt;
+      for (const auto& [name, addr] : v.items()) {
+        if (!addr.is_string()) return r.fail(key + "." + name, "expected a string"), std::nullopt;
+        o.hosts[name] = addr.get<std::string>();
+      }
+    } else if (key == "insecureSkipTLSVerify") {
+      if (!v.is_boolean()) return r.fail(key, "expected true or false"), std::nullopt;
+      o.insecure_skip_tls_verify = v.get<bool>();
+    } else if (key == "tlsVersion") {
+      std::string s;
+      if (v.is_string()) {
+        ok = r.string(v, key, s);
+        o.tls_min = o.tls_max = s;
+      } else if (v.is_object()) {
+        if (v.contains("min")) ok = r.string(v["min"], key + ".min", s), o.tls_min = s;
+        if (ok && v.contains("max")) ok = r.string(v["max"], key + ".max", s), o.tls_max = s;
+      } else {
+        ok = r.fail(key, "expected \"tls1.2\" or {min, max}");
+      }
+    } else if (key == "userAgent") {
+      std::string s;
+      ok = r.string(v, key, s);
+      o.user_agent = s;
+    } else if (key == "discardResponseBodies") {
+      if (!v.is_boolean()) return r.fail(key, "expected true or false"), std::nullopt;
+      o.discard_response_bodies = v.get<bool>();
+    } else if (key == "executionSegment") {
+      std::string s;
+      ok = r.string(v, key, s);
+      o.execution_segment = s;
+    } else if (key == "executionSegmentSequence") {
+      std::string s;
+      ok = r.string(v, key, s);
+      o.execution_segment_sequence = s;
+    } else if (key == "tags") {
+      ok = r.tags(v, key, o.tags);
+    }
+    // Other k6 options (setupTimeout, batch, ...) are accepted and not used yet.
+    if (!ok || r.failed()) return std::nullopt;
+  }
+  return o;
+}
+
+std::optional<TestOptions> options_from_file(const std::string& path, std::string& error) {
+  std::ifstream in(path);
+  if (!in) {
+    error = "cannot read config file '" + path + "'";
+    return std::nullopt;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    return options_from_json(json::parse(text.str()), path, error);
+  } catch (const json::parse_error& e) {
+    error = path + ": invalid JSON: " + e.what();  // names line and column
+    return std::nullopt;
+  }
+}
+
+std::optional<Stage> parse_stage(const std::string& text) {
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  const auto d = parse_duration(text.substr(0, colon));
+  char* end = nullptr;
+  const std::string target = text.substr(colon + 1);
+  const long long t = std::strtoll(target.c_str(), &end, 10);
+  if (!d || target.empty() || end != target.c_str() + target.size() || t < 0) return std::nullopt;
+  return Stage{*d, t};
+}
+
+std::optional<TestOptions> options_from_env(std::string& error) {
+  TestOptions o;
+  auto env = [](const char* name) -> std::optional<std::string> {
+    for (const char* prefix : {"SQUALL_", "K6_"}) {
+      if (const char* v = std::getenv((std::string(prefix) + name).c_str())) return std::string(v);
+    }
+    return std::nullopt;
+  };
+  auto bad = [&](const char* name, const std::string& value, const char* expected) {
+    error = std::string("environment variable K6_") + name + "='" + value + "': expected " + expected;
+    return std::nullopt;
+  };
+  if (auto v = env("VUS")) {
+    char* end = nullptr;
+    const long long n = std::strtoll(v->c_str(), &end, 10);
+    if (v->empty() || *end || n < 0) return bad("VUS", *v, "a number of VUs");
+    o.execution.vus = n;
+  }
+  if (auto v = env("DURATION")) {
+    auto d = parse_duration(*v);
+    if (!d) return bad("DURATION", *v, "a duration such as 30s");
+    o.execution.duration = *d;
+  }
+  if (auto v = env("ITERATIONS")) {
+    char* end = nullptr;
+    const long long n = std::strtoll(v->c_str(), &end, 10);
+    if (v->empty() || *end || n < 0) return bad("ITERATIONS", *v, "a number of iterations");
+    o.execution.iterations = n;
+  }
+  if (auto v = env("STAGES")) {
+    std::vector<Stage> stages;
+    std::stringstream ss(*v);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+      auto s = parse_stage(item);
+      if (!s) return bad("STAGES", *v, "DURATION:TARGET[,DURATION:TARGET...]");
+      stages.push_back(*s);
+    }
+    o.execution.stages = stages;
+  }
+  if (auto v = env("SUMMARY_TREND_STATS")) {
+    std::vector<std::string> stats;
+    std::stringstream ss(*v);
+    std::string item;
+    while (std::getline(ss, item, ',')) stats.push_back(item);
+    o.summary_trend_stats = stats;
+  }
+  if (auto v = env("INSECURE_SKIP_TLS_VERIFY")) o.insecure_skip_tls_verify = *v == "true" || *v == "1";
+  if (auto v = env("EXECUTION_SEGMENT")) o.execution_segment = *v;
+  if (auto v = env("EXECUTION_SEGMENT_SEQUENCE")) o.execution_segment_sequence = *v;
+  return o;
+}
+
+TestOptions merge_options(const TestOptions& lower, const TestOptions& higher) {
+  TestOptions out = lower;
+  if (higher.execution.vus) out.execution.vus = higher.execution.vus;
+  if (higher.execution.any_execution()) {
+    out.execution.duration = higher.execution.duration;
+    out.execution.iterations = higher.execution.iterations;
+    out.execution.stages = higher.execution.stages;
+    out.execution.scenarios = higher.execution.scenarios;
+  }
+  if (!higher.thresholds.empty()) out.thresholds = higher.thresholds;
+  auto take = [](auto& into, const auto& from) {
+    if (from) into = from;
+  };
+  take(out.summary_trend_stats, higher.summary_trend_stats);
+  take(out.summary_time_unit, higher.summary_time_unit);
+  take(out.insecure_skip_tls_verify, higher.insecure_skip_tls_verify);
+  take(out.tls_min, higher.tls_min);
+  take(out.tls_max, higher.tls_max);
+  take(out.user_agent, higher.user_agent);
+  take(out.discard_response_bodies, higher.discard_response_bodies);
+  take(out.execution_segment, higher.execution_segment);
+  take(out.execution_segment_sequence, higher.execution_segment_sequence);
+  for (const auto& [k, v] : higher.hosts) out.hosts[k] = v;
+  out.tags.insert(out.tags.end(), higher.tags.begin(), higher.tags.end());
+  return out;
+}
+
+std::optional<std::vector<ScenarioConfig>> derive_scenarios(const TestOptions& options, std::string& error) {
+  const ExecutionOptions& e = options.execution;
+  const bool has_stages = e.stages && !e.stages->empty();
+  std::vector<ScenarioConfig> scenarios;
+  ScenarioConfig s;  // "default"
+  if (e.iterations) {
+    if (has_stages) return error = "using multiple execution config shortcuts (`iterations` and `stages`) simultaneously is not allowed", std::nullopt;
+    if (e.scenarios) return error = "using an execution configuration shortcut (`iterations`) and `scenarios` simultaneously is not allowed", std::nullopt;
+    s.executor = ExecutorKind::kSharedIterations;
+    s.vus = e.vus.value_or(1);
+    s.iterations = *e.iterations;
+    if (e.duration) s.max_duration = *e.duration;
+    scenarios.push_back(s);
+  } else if (e.duration) {
+    if (has_stages) return error = "using multiple execution config shortcuts (`duration` and `stages`) simultaneously is not allowed", std::nullopt;
+    if (e.scenarios) return error = "using an execution configuration shortcut (`duration`) and `scenarios` simultaneously is not allowed", std::nullopt;
+    s.executor = ExecutorKind::kConstantVus;
+    s.vus = e.vus.value_or(1);
+    s.duration = *e.duration;
+    scenarios.push_back(s);
+  } else if (has_stages) {
+    if (e.scenarios) return error = "using an execution configuration shortcut (`stages`) and `scenarios` simultaneously is not allowed", std::nullopt;
+    s.executor = ExecutorKind::kRampingVus;
+    s.start_vus = e.vus.value_or(1);
+    s.stages = *e.stages;
+    scenarios.push_back(s);
+  } else if (e.scenarios && !e.scenarios->empty()) {
+    scenarios = *e.scenarios;
+  } else {
+    s.executor = ExecutorKind::kPerVuIterations;  // k6: 1 VU, 1 iteration
+    scenarios.push_back(s);
+  }
+  for (const auto& sc : scenarios) {
+    if (auto problem = schedule::make_executor(sc)->validate()) {
+      error = "scenario '" + sc.name + "' (" + executor_name(sc.executor) + "): " + *problem;
+      return std::nullopt;
+    }
+  }
+  return scenarios;
+}
+
+}  // namespace squall::plan

@@ -1,0 +1,60 @@
+// Test options with k6's names, defaults and layering. Sources, lowest
+// precedence first: the script's `options`, a JSON --config file, K6_*
+// environment variables, CLI flags. As in k6, when a higher layer sets any of
+// duration/iterations/stages/scenarios, the lower layers' execution settings
+// are dropped as a whole; the shortcuts then become scenarios exactly as k6
+// derives them.
+#pragma once
+
+#include <map>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/scenario.h"
+#include "plan/threshold.h"
+
+namespace squall::plan {
+
+struct ExecutionOptions {
+  std::optional<int64_t> vus;
+  std::optional<Nanos> duration;
+  std::optional<int64_t> iterations;
+  std::optional<std::vector<Stage>> stages;
+  std::optional<std::vector<ScenarioConfig>> scenarios;
+  bool any_execution() const { return duration || iterations || stages || scenarios; }
+};
+
+struct TestOptions {
+  ExecutionOptions execution;
+  std::vector<MetricThresholds> thresholds;
+  std::optional<std::vector<std::string>> summary_trend_stats;
+  std::optional<std::string> summary_time_unit;  // "s", "ms", "us"
+  std::map<std::string, std::string> hosts;
+  std::optional<bool> insecure_skip_tls_verify;
+  std::optional<std::string> tls_min, tls_max;
+  std::optional<std::string> user_agent;
+  std::optional<bool> discard_response_bodies;
+  std::optional<std::string> execution_segment, execution_segment_sequence;
+  metrics::Tags tags;  // test-wide tags
+};
+
+// Parses a k6 options object. `where` names the source in errors ("config.json").
+std::optional<TestOptions> options_from_json(const nlohmann::json& json, const std::string& where, std::string& error);
+std::optional<TestOptions> options_from_file(const std::string& path, std::string& error);
+// K6_VUS, K6_DURATION, K6_ITERATIONS, K6_STAGES ("30s:10,1m:0"), K6_SUMMARY_TREND_STATS,
+// K6_INSECURE_SKIP_TLS_VERIFY, K6_EXECUTION_SEGMENT(_SEQUENCE); SQUALL_* alike.
+std::optional<TestOptions> options_from_env(std::string& error);
+
+// `higher` over `lower`, with k6's execution-group reset.
+TestOptions merge_options(const TestOptions& lower, const TestOptions& higher);
+
+// The scenarios to run: explicit ones, or those k6 derives from the shortcuts.
+// nullopt with `error` on conflicts (k6's messages) or invalid executor configs.
+std::optional<std::vector<ScenarioConfig>> derive_scenarios(const TestOptions& options, std::string& error);
+
+// "30s:10" -> Stage; nullopt if malformed.
+std::optional<Stage> parse_stage(const std::string& text);
+
+}  // namespace squall::plan

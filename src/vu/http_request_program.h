@@ -1,0 +1,23 @@
+// The native iteration program: one HTTP request per iteration, recorded
+// with k6's metrics (the quick mode, `squall http`).
+#pragma once
+
+#include "net/http_types.h"
+#include "vu/iteration_program.h"
+#include "vu/worker.h"
+
+namespace squall::vu {
+
+class HttpRequestProgram final : public IterationProgram {
+ public:
+  HttpRequestProgram(Worker& worker, net::HttpRequest request, net::RequestOptions options, const std::string& scenario);
+  void run(VuState& vu, std::function<void()> done) override;
+
+ private:
+  Worker& worker_;
+  net::HttpRequest request_;
+  net::RequestOptions options_;
+  metrics::TagSetId request_tags_;
+};
+
+}  // namespace squall::vu

@@ -176,7 +176,9 @@ std::optional<plan::TestOptions> layered_options(const Args& args, int default_v
   plan::TestOptions options = plan::merge_options(plan::merge_options(config, *from_env), flags);
   // Quick mode's defaults (wrk/hey style) where no layer chose the execution.
   if (!options.execution.any_execution()) options.execution.duration = 10 * kSecond;
-  if (!options.execution.vus && !options.execution.scenarios) options.execution.vus = default_vus;
+  if (!options.execution.vus && !options.execution.scenarios && !options.execution.stages) {
+    options.execution.vus = default_vus;  // stages start from k6's 1 VU
+  }
   if (options.execution.iterations && options.execution.vus && *options.execution.vus > *options.execution.iterations) {
     options.execution.vus = options.execution.iterations;  // -n 5 with the default 50 VUs
   }

@@ -14,6 +14,8 @@
 #include "cli/signals.h"
 #include "common/duration.h"
 #include "report/summary.h"
+#include "report/summary_export.h"
+#include "report/summary_text.h"
 #include "plan/options.h"
 #include "report/thresholds.h"
 #include "schedule/test_run.h"
@@ -46,6 +48,8 @@ constexpr char kHttpHelp[] =
     "      --graceful-stop D   time in-flight requests get after the end (default 30s)\n"
     "      --summary-export F  write the summary as JSON in k6's --summary-export format\n"
     "      --summary-trend-stats LIST  default avg,min,med,max,p(90),p(95),p(99),p(99.9)\n"
+    "      --summary-time-unit U   s, ms or us for every time in the summary\n"
+    "      --summary-mode M    compact (default) or full (adds the group tree)\n"
     "      --config FILE       k6 options as JSON: scenarios, thresholds, stages, hosts, ...\n"
     "                          (precedence: flags > K6_* environment > --config)\n"
     "      --stage D:N         ramping-vus stage (repeatable), e.g. --stage 30s:10 --stage 1m:0\n"
@@ -62,6 +66,7 @@ const std::vector<FlagSpec> kHttpFlags = {
     {{"--hosts"}, true, true},            {{"--graceful-stop"}},         {{"--summary-export"}},
     {{"--summary-trend-stats"}},          {{"-h", "--help"}, false},      {{"--config"}},
     {{"--stage"}, true, true},            {{"--execution-segment"}},     {{"--execution-segment-sequence"}},
+    {{"--summary-time-unit"}},            {{"--summary-mode"}},
 };
 
 int invalid(const std::string& message) {
@@ -288,6 +293,15 @@ int run_http(const Args& args, const std::string& url_text, const std::string& b
     if (!report::trend_stat(probe, stat, ignored)) return invalid("invalid trend stat '" + stat + "'");
   }
   for (const auto& mt : options->thresholds) summary_options.selectors.push_back(mt.selector);
+  summary_options.time_unit = options->summary_time_unit.value_or("");
+  if (auto unit = args.get("--summary-time-unit")) {
+    if (*unit != "s" && *unit != "ms" && *unit != "us") return invalid("invalid --summary-time-unit '" + *unit + "' (expected s, ms or us)");
+    summary_options.time_unit = *unit;
+  }
+  if (auto mode = args.get("--summary-mode")) {
+    if (*mode != "compact" && *mode != "full") return invalid("invalid --summary-mode '" + *mode + "' (expected compact or full)");
+    summary_options.compact = *mode == "compact";
+  }
 
   const auto& interrupt = install_stop_signals();
   metrics::MetricsStore store;

@@ -28,6 +28,7 @@ MetricRegistry::MetricRegistry() {
       {"vus", kGauge, ValueType::kDefault},
       {"vus_max", kGauge, ValueType::kDefault},
       {"checks", kRate, ValueType::kDefault},
+      {"group_duration", kTrend, ValueType::kTime},
   };
   static_assert(sizeof builtins / sizeof builtins[0] == builtin::kCount);
   for (const auto& m : builtins) {

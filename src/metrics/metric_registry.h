@@ -46,9 +46,13 @@ enum : MetricId {
   kVus,
   kVusMax,
   kChecks,
+  kGroupDuration,
   kCount,
 };
 }  // namespace builtin
+
+// Whether `id` is one of the built-in metrics above (else a custom one).
+inline bool is_builtin(MetricId id) { return id < builtin::kCount; }
 
 class MetricRegistry {
  public:

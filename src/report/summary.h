@@ -1,8 +1,8 @@
-// The end-of-test summary, read from the metrics store: a k6-style text
-// report (metrics with trend stats, then squall's breakdowns of errors by
-// status, by error code and by endpoint) and k6's legacy --summary-export
-// JSON. Sub-metrics `metric{tag:value}` appear for expected_response:true
-// and for every status and error code seen.
+// The end-of-test summary model, read from the metrics store: every metric
+// (and the sub-metrics that thresholds name or that k6 always shows), the
+// group/check tree, threshold verdicts, and squall's error breakdowns by
+// status, error code and endpoint. Rendering lives in summary_text.h (k6 v1
+// layout) and summary_export.h (k6's JSON shapes).
 #pragma once
 
 #include <string>
@@ -11,13 +11,16 @@
 #include "common/clock.h"
 #include "metrics/store.h"
 #include "plan/threshold.h"
+#include "report/group_tree.h"
 #include "report/thresholds.h"
 
 namespace squall::report {
 
 struct SummaryOptions {
   std::vector<std::string> trend_stats = {"avg", "min", "med", "max", "p(90)", "p(95)"};
-  Nanos elapsed = 0;  // test duration, for rates
+  std::string time_unit;  // summaryTimeUnit: "", "s", "ms" or "us" ("" picks per value)
+  bool compact = true;    // k6 v1's default; full mode also prints the group tree
+  Nanos elapsed = 0;      // test duration, for rates
   // Sub-metrics named in thresholds are summarised too.
   std::vector<plan::MetricSelector> selectors;
   std::vector<ThresholdResult> thresholds;
@@ -28,18 +31,20 @@ struct MetricLine {
   metrics::MetricType type;
   metrics::ValueType value_type;
   metrics::Aggregate aggregate;
+  bool builtin = true;
 };
 
 struct Breakdown {
   std::string key;  // a status, error code or endpoint name
   uint64_t requests = 0;
   uint64_t failed = 0;
-  std::string detail;  // error message example, or percentiles for endpoints
+  std::string detail;  // percentiles, for endpoints
 };
 
 struct Summary {
   SummaryOptions options;
   std::vector<MetricLine> metrics;  // sorted by name; sub-metrics after their parent
+  GroupNode root_group;
   std::vector<Breakdown> by_status;
   std::vector<Breakdown> by_error_code;
   std::vector<Breakdown> by_endpoint;
@@ -51,7 +56,8 @@ Summary build_summary(const metrics::MetricsStore& store, const SummaryOptions& 
 // metric's display unit: milliseconds for time metrics. False for an unknown stat.
 bool trend_stat(const MetricLine& line, const std::string& stat, double& value);
 
-std::string render_text(const Summary& summary);
-std::string render_k6_export(const Summary& summary);
+// Counter/gauge/rate values under k6's names ("count", "rate", "value", "min",
+// "max", "passes", "fails"); trends use trend_stat.
+double value_of(const MetricLine& line, const std::string& stat, Nanos elapsed);
 
 }  // namespace squall::report

@@ -1,0 +1,123 @@
+#include "report/summary_export.h"
+
+namespace squall::report {
+
+using metrics::MetricType;
+using nlohmann::ordered_json;
+
+namespace {
+
+// The values k6 reports for a metric, by its type.
+ordered_json metric_values(const Summary& summary, const MetricLine& line, bool legacy) {
+  ordered_json v = ordered_json::object();
+  const Nanos elapsed = summary.options.elapsed;
+  switch (line.type) {
+    case MetricType::kCounter:
+      v["count"] = value_of(line, "count", elapsed);
+      v["rate"] = value_of(line, "rate", elapsed);
+      break;
+    case MetricType::kGauge:
+      v["value"] = value_of(line, "value", elapsed);
+      v["min"] = value_of(line, "min", elapsed);
+      v["max"] = value_of(line, "max", elapsed);
+      break;
+    case MetricType::kRate:
+      if (legacy) {
+        v["passes"] = value_of(line, "passes", elapsed);
+        v["fails"] = value_of(line, "fails", elapsed);
+        v["value"] = value_of(line, "rate", elapsed);
+      } else {
+        v["rate"] = value_of(line, "rate", elapsed);
+        v["passes"] = value_of(line, "passes", elapsed);
+        v["fails"] = value_of(line, "fails", elapsed);
+      }
+      break;
+    case MetricType::kTrend:
+      for (const auto& stat : summary.options.trend_stats) {
+        double value = 0;
+        if (trend_stat(line, stat, value)) v[stat] = value;
+      }
+      break;
+  }
+  return v;
+}
+
+ordered_json legacy_group(const GroupNode& group) {
+  ordered_json g;
+  g["name"] = group.name;
+  g["path"] = group.path;
+  g["id"] = k6_id(group.path);
+  g["groups"] = ordered_json::object();
+  for (const auto& [name, child] : group.groups) g["groups"][name] = legacy_group(*child);
+  g["checks"] = ordered_json::object();
+  for (const auto& [name, c] : group.checks) {
+    g["checks"][name] = {{"name", c.name}, {"path", c.path}, {"id", k6_id(c.path)}, {"passes", c.passes}, {"fails", c.fails}};
+  }
+  return g;
+}
+
+ordered_json data_group(const GroupNode& group) {
+  ordered_json g;
+  g["name"] = group.name;
+  g["path"] = group.path;
+  g["id"] = k6_id(group.path);
+  g["groups"] = ordered_json::array();
+  for (const auto& [name, child] : group.groups) g["groups"].push_back(data_group(*child));
+  g["checks"] = ordered_json::array();
+  for (const auto& [name, c] : group.checks) {
+    g["checks"].push_back({{"name", c.name}, {"path", c.path}, {"id", k6_id(c.path)}, {"passes", c.passes}, {"fails", c.fails}});
+  }
+  return g;
+}
+
+const char* contains(metrics::ValueType type) {
+  switch (type) {
+    case metrics::ValueType::kTime: return "time";
+    case metrics::ValueType::kData: return "data";
+    case metrics::ValueType::kDefault: return "default";
+  }
+  return "default";
+}
+
+}  // namespace
+
+std::string render_k6_export(const Summary& summary) {
+  ordered_json metrics_json = ordered_json::object();
+  for (const auto& line : summary.metrics) {
+    ordered_json m = metric_values(summary, line, true);
+    for (const auto& t : summary.options.thresholds) {
+      if (t.metric == line.name) m["thresholds"][t.expression] = !t.passed;  // true = FAILED
+    }
+    metrics_json[line.name] = std::move(m);
+  }
+  ordered_json root;
+  root["root_group"] = legacy_group(summary.root_group);
+  root["metrics"] = std::move(metrics_json);
+  return root.dump(4) + "\n";
+}
+
+ordered_json handle_summary_data(const Summary& summary, const RunState& state) {
+  ordered_json data;
+  data["root_group"] = data_group(summary.root_group);
+  data["options"] = {{"summaryTrendStats", summary.options.trend_stats},
+                     {"summaryTimeUnit", summary.options.time_unit},
+                     {"noColor", false}};
+  data["state"] = {{"isStdOutTTY", state.stdout_tty},
+                   {"isStdErrTTY", state.stderr_tty},
+                   {"testRunDurationMs", static_cast<double>(summary.options.elapsed) / 1e6}};
+  ordered_json metrics_json = ordered_json::object();
+  for (const auto& line : summary.metrics) {
+    ordered_json m;
+    m["type"] = metrics::metric_type_name(line.type);
+    m["contains"] = contains(line.value_type);
+    m["values"] = metric_values(summary, line, false);
+    for (const auto& t : summary.options.thresholds) {
+      if (t.metric == line.name) m["thresholds"][t.expression] = {{"ok", t.passed}};
+    }
+    metrics_json[line.name] = std::move(m);
+  }
+  data["metrics"] = std::move(metrics_json);
+  return data;
+}
+
+}  // namespace squall::report

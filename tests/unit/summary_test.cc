@@ -1,0 +1,114 @@
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "metrics/sink.h"
+#include "metrics/store.h"
+#include "report/summary.h"
+#include "report/summary_export.h"
+#include "report/summary_text.h"
+
+namespace squall::report {
+namespace {
+
+using namespace squall::metrics;
+
+// A store holding checks in the root and in a nested group, a custom trend,
+// and HTTP samples.
+void fill_sample_store(MetricsStore& store) {
+  Sink sink;
+  auto& tags = TagSetRegistry::global();
+  const TagSetId root_ok = tags.intern({{"group", ""}, {"check", "status is 200"}});
+  const TagSetId nested = tags.intern({{"group", "::auth::token"}, {"check", "has token"}});
+  for (int i = 0; i < 10; ++i) sink.add(builtin::kChecks, root_ok, 1);
+  for (int i = 0; i < 4; ++i) sink.add(builtin::kChecks, nested, i < 3 ? 1 : 0);
+  const auto custom = MetricRegistry::global().define("api_latency_ms", MetricType::kTrend, ValueType::kDefault);
+  for (int v = 1; v <= 100; ++v) sink.add_trend_value(*custom, tags.intern({{"endpoint", "feed"}}), v);
+  const TagSetId http = tags.intern({{"status", "200"}, {"expected_response", "true"}, {"name", "/feed"}});
+  for (int i = 0; i < 5; ++i) {
+    sink.add(builtin::kHttpReqs, http, 1);
+    sink.add(builtin::kHttpReqFailed, http, 0);
+    sink.add_time(builtin::kHttpReqDuration, http, (i + 1) * kMillisecond);
+  }
+  store.absorb(sink.take(0));
+}
+
+TEST(Summary, LegacyExportHasK6Shapes) {
+  MetricsStore store;
+  fill_sample_store(store);
+  SummaryOptions options;
+  options.elapsed = 5 * kSecond;
+  std::string error;
+  options.thresholds = {ThresholdResult{"http_req_duration", "p(95)<2", false, true, 4.8, false, 0},
+                        ThresholdResult{"http_req_duration", "max<100", true, true, 5, false, 0}};
+  const auto json = nlohmann::json::parse(render_k6_export(build_summary(store, options)));
+  const auto& m = json["metrics"];
+  EXPECT_EQ(m["http_reqs"]["count"], 5);
+  EXPECT_DOUBLE_EQ(m["http_reqs"]["rate"].get<double>(), 1.0);
+  EXPECT_EQ(m["http_req_failed"]["passes"], 0);
+  EXPECT_EQ(m["http_req_failed"]["fails"], 5);
+  EXPECT_EQ(m["http_req_failed"]["value"], 0);
+  EXPECT_DOUBLE_EQ(m["http_req_duration"]["max"].get<double>(), 5.0);
+  EXPECT_NEAR(m["http_req_duration"]["med"].get<double>(), 3.0, 0.003);
+  EXPECT_EQ(m["http_req_duration"]["thresholds"]["p(95)<2"], true);  // failed
+  EXPECT_EQ(m["http_req_duration"]["thresholds"]["max<100"], false);
+  EXPECT_DOUBLE_EQ(m["api_latency_ms"]["avg"].get<double>(), 50.5);
+  EXPECT_NEAR(m["api_latency_ms"]["p(95)"].get<double>(), 95.05, 0.1);
+  EXPECT_EQ(m["checks"]["passes"], 13);
+  EXPECT_EQ(m["checks"]["fails"], 1);
+  const auto& root = json["root_group"];
+  EXPECT_EQ(root["id"], "d41d8cd98f00b204e9800998ecf8427e");  // md5("")
+  EXPECT_EQ(root["checks"]["status is 200"]["passes"], 10);
+  const auto& token = root["groups"]["auth"]["groups"]["token"];
+  EXPECT_EQ(token["path"], "::auth::token");
+  EXPECT_EQ(token["checks"]["has token"]["fails"], 1);
+  EXPECT_EQ(token["checks"]["has token"]["path"], "::auth::token::has token");
+}
+
+TEST(Summary, HandleSummaryDataShape) {
+  MetricsStore store;
+  fill_sample_store(store);
+  SummaryOptions options;
+  options.elapsed = 2 * kSecond;
+  options.thresholds = {ThresholdResult{"http_reqs", "count>1", true, true, 5, false, 0}};
+  const auto data = handle_summary_data(build_summary(store, options), RunState{true, false});
+  EXPECT_EQ(data["metrics"]["http_reqs"]["type"], "counter");
+  EXPECT_EQ(data["metrics"]["http_req_duration"]["contains"], "time");
+  EXPECT_EQ(data["metrics"]["http_reqs"]["values"]["count"], 5);
+  EXPECT_EQ(data["metrics"]["http_reqs"]["thresholds"]["count>1"]["ok"], true);
+  EXPECT_EQ(data["metrics"]["checks"]["values"]["rate"].get<double>(), 13.0 / 14.0);
+  EXPECT_TRUE(data["root_group"]["groups"].is_array());
+  EXPECT_EQ(data["state"]["testRunDurationMs"], 2000);
+  EXPECT_EQ(data["state"]["isStdOutTTY"], true);
+}
+
+TEST(Summary, TextFollowsK6V1Layout) {
+  MetricsStore store;
+  fill_sample_store(store);
+  SummaryOptions options;
+  options.elapsed = kSecond;
+  options.thresholds = {ThresholdResult{"http_req_duration", "p(95)<2", false, true, 4.8, false, 0}};
+  std::string text = render_text(build_summary(store, options));
+  const size_t thresholds = text.find("THRESHOLDS"), total = text.find("TOTAL RESULTS"), custom = text.find("CUSTOM"),
+               http = text.find("HTTP\n"), execution = text.find("EXECUTION"), checks = text.find("checks_total");
+  ASSERT_NE(thresholds, std::string::npos) << text;
+  EXPECT_LT(thresholds, total);
+  EXPECT_LT(total, checks);
+  EXPECT_LT(checks, custom);
+  EXPECT_LT(custom, http);
+  EXPECT_EQ(execution, std::string::npos);  // no execution metrics were recorded
+  EXPECT_NE(text.find("\u2717 'p(95)<2' p(95)=4.80ms"), std::string::npos) << text;
+  EXPECT_NE(text.find("\u2713 status is 200"), std::string::npos);
+  EXPECT_NE(text.find("auth::token \u203a has token"), std::string::npos) << text;
+  EXPECT_NE(text.find("75.00% \u2014 \u2713 3 / \u2717 1"), std::string::npos) << text;
+  options.time_unit = "s";
+  options.compact = false;
+  text = render_text(build_summary(store, options));
+  EXPECT_NE(text.find("max=0.01s"), std::string::npos) << text;
+  EXPECT_NE(text.find("GROUPS"), std::string::npos) << text;
+  EXPECT_EQ(format_time(1500, ""), "1.50s");
+  EXPECT_EQ(format_time(0.25, ""), "250.00µs");
+  EXPECT_EQ(format_time(61000, ""), "1m1.00s");
+}
+
+}  // namespace
+}  // namespace squall::report

@@ -60,8 +60,13 @@ TEST_F(Cli, FixedDelayShowsInPercentilesWithOneConnectionPerVu) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto summary = read_json(out);
   const auto& duration = summary["metrics"]["http_req_duration"];
+#ifdef SQUALL_SANITIZED
+  constexpr double kMedianLimit = 24.0;  // instrumented client and server, other tests in parallel
+#else
+  constexpr double kMedianLimit = 21.5;  // the bound for a fixed 20 ms delay
+#endif
   EXPECT_GE(duration["med"].get<double>(), 20.0) << r.output;
-  EXPECT_LE(duration["med"].get<double>(), 21.5) << r.output;
+  EXPECT_LE(duration["med"].get<double>(), kMedianLimit) << r.output;
   EXPECT_EQ(summary["metrics"]["http_req_failed"]["passes"], 0);
   const double requests = summary["metrics"]["http_reqs"]["count"];
   EXPECT_GT(requests, 5 * 2.5 / 0.0215);  // five VUs, back to back, for ~3 s

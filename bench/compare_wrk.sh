@@ -56,7 +56,7 @@ for round in $(seq 1 "$ROUNDS"); do
     --summary-export "$work/squall.json")
   reqs=$(python3 -c "import json,sys; print(int(json.load(open(sys.argv[1]))['metrics']['http_reqs']['count']))" "$work/squall.json")
   rps=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['metrics']['http_reqs']['rate'])" "$work/squall.json")
-  failed=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['metrics']['http_req_failed']['passes'])" "$work/squall.json")
+  failed=$(python3 -c "import json,sys; print(int(json.load(open(sys.argv[1]))['metrics']['http_req_failed']['passes']))" "$work/squall.json")
   [ "$failed" = 0 ] || echo "warning: squall saw $failed failed requests" >&2
   printf '| %d | squall | %.0f | %.2f | %.1f |\n' "$round" "$rps" "$(awk "BEGIN {print $cpu * 1e6 / $reqs}")" \
     "$(awk "BEGIN {print $rss / 1024}")" | tee -a "$OUT/wrk_vs_squall.md"

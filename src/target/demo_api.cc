@@ -87,8 +87,9 @@ void DemoStats::count_status(int status) {
 
 std::string DemoStats::to_json() const {
   nlohmann::ordered_json j = {
-      {"requests", requests.load()},       {"connections", connections.load()},
-      {"bytes_received", bytes_received.load()},
+      {"requests", requests.load()},
+      {"connections", connection_source ? connection_source() : 0},
+      {"bytes_received", bytes_source ? bytes_source() : 0},
       {"tokens_issued", tokens_issued.load()}, {"unauthorized", unauthorized.load()},
       {"orders_created", orders_created.load()}, {"posts_stored", posts_stored.load()},
       {"synthetic_writes", synthetic_writes.load()}, {"injected_errors", injected_errors.load()},

@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -49,8 +50,9 @@ struct DemoStats {
   std::atomic<uint64_t> injected_errors{0};
   std::atomic<uint64_t> resets{0};
   std::atomic<uint64_t> not_found{0};
-  std::atomic<uint64_t> connections{0};
-  std::atomic<uint64_t> bytes_received{0};
+  // Connection-level counts come from the server that carries the API.
+  std::function<uint64_t()> connection_source;
+  std::function<uint64_t()> bytes_source;
   std::atomic<uint64_t> status_2xx{0}, status_3xx{0}, status_4xx{0}, status_5xx{0};
   void count_status(int status);
   std::string to_json() const;

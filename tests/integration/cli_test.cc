@@ -71,7 +71,7 @@ TEST_F(Cli, FixedDelayShowsInPercentilesWithOneConnectionPerVu) {
   const double requests = summary["metrics"]["http_reqs"]["count"];
   EXPECT_GT(requests, 5 * 2.5 / 0.0215);  // five VUs, back to back, for ~3 s
   EXPECT_NE(r.output.find("connections opened: 5\n"), std::string::npos) << r.output;
-  EXPECT_EQ(server_->api().stats().connections.load(), 5u);
+  EXPECT_EQ(server_->connections(), 5u);
   EXPECT_TRUE(summary["metrics"].contains("http_req_duration{expected_response:true}"));
   EXPECT_TRUE(summary["root_group"]["checks"].is_object());
 }

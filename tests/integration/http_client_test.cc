@@ -93,7 +93,7 @@ TEST_F(ClientAgainstDemo, KeepAliveReusesOneConnection) {
     EXPECT_EQ(r.reused_connection, i > 0);
   }
   EXPECT_EQ(client.connections_opened(), 1u);
-  EXPECT_EQ(server_->api().stats().connections.load(), 1u);
+  EXPECT_EQ(server_->connections(), 1u);
 }
 
 TEST_F(ClientAgainstDemo, FollowsRedirectsAndKeepsCookies) {

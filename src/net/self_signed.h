@@ -6,10 +6,10 @@
 
 #include <string>
 
-namespace squall::target {
+namespace squall::net {
 
 // A server SSL_CTX holding a fresh key and certificate; nullptr with `error`.
 // The certificate's PEM is written to `cert_pem` so clients can trust it.
 SSL_CTX* make_self_signed_context(std::string& cert_pem, std::string& error);
 
-}  // namespace squall::target
+}  // namespace squall::net

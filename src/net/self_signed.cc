@@ -1,4 +1,4 @@
-#include "target/self_signed.h"
+#include "net/self_signed.h"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -7,7 +7,7 @@
 
 #include <memory>
 
-namespace squall::target {
+namespace squall::net {
 
 namespace {
 
@@ -68,4 +68,4 @@ SSL_CTX* make_self_signed_context(std::string& cert_pem, std::string& error) {
   return ctx;
 }
 
-}  // namespace squall::target
+}  // namespace squall::net

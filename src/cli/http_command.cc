@@ -18,6 +18,7 @@
 #include "report/summary_text.h"
 #include "plan/options.h"
 #include "report/thresholds.h"
+#include "schedule/control_api.h"
 #include "schedule/test_run.h"
 #include "vu/http_request_program.h"
 #include "target/demo_server.h"
@@ -50,6 +51,8 @@ constexpr char kHttpHelp[] =
     "      --summary-trend-stats LIST  default avg,min,med,max,p(90),p(95),p(99),p(99.9)\n"
     "      --summary-time-unit U   s, ms or us for every time in the summary\n"
     "      --summary-mode M    compact (default) or full (adds the group tree)\n"
+    "      --address H:P       control API (loopback only; default 127.0.0.1:6565 when a scenario is\n"
+    "                          externally-controlled): GET/PATCH /v1/status to read or set VUs, or stop\n"
     "      --config FILE       k6 options as JSON: scenarios, thresholds, stages, hosts, ...\n"
     "                          (precedence: flags > K6_* environment > --config)\n"
     "      --stage D:N         ramping-vus stage (repeatable), e.g. --stage 30s:10 --stage 1m:0\n"
@@ -66,7 +69,7 @@ const std::vector<FlagSpec> kHttpFlags = {
     {{"--hosts"}, true, true},            {{"--graceful-stop"}},         {{"--summary-export"}},
     {{"--summary-trend-stats"}},          {{"-h", "--help"}, false},      {{"--config"}},
     {{"--stage"}, true, true},            {{"--execution-segment"}},     {{"--execution-segment-sequence"}},
-    {{"--summary-time-unit"}},            {{"--summary-mode"}},
+    {{"--summary-time-unit"}},            {{"--summary-mode"}},          {{"--address"}},
 };
 
 int invalid(const std::string& message) {
@@ -93,7 +96,8 @@ std::vector<std::string> split(const std::string& text, char sep) {
 // Prints a progress line every second to stderr until `done`.
 class Progress {
  public:
-  Progress(const metrics::MetricsStore& store, Nanos total) : store_(store), total_(total) {
+  Progress(const metrics::MetricsStore& store, Nanos total, std::function<int64_t()> vus)
+      : store_(store), total_(total), vus_(std::move(vus)) {
     thread_ = std::thread([this] { loop(); });
   }
   ~Progress() {
@@ -112,18 +116,20 @@ class Progress {
       next += kSecond;
       const auto reqs = store_.metric_total(metrics::builtin::kHttpReqs);
       const auto failed = store_.metric_total(metrics::builtin::kHttpReqFailed);
+      const auto iterations = store_.metric_total(metrics::builtin::kIterations);
       const double elapsed = static_cast<double>(mono_now() - start) / 1e9;
-      char line[200];
-      std::snprintf(line, sizeof line, "running (%5.1fs%s), %llu requests, %.0f req/s, %llu failed", elapsed,
+      char line[240];
+      std::snprintf(line, sizeof line, "running (%5.1fs%s), %lld VUs, %llu iterations, %.0f req/s, %llu failed", elapsed,
                     total_ > 0 ? ("/" + std::to_string(total_ / kSecond) + "s").c_str() : "",
-                    static_cast<unsigned long long>(reqs.sum), elapsed > 0 ? reqs.sum / elapsed : 0.0,
-                    static_cast<unsigned long long>(failed.nonzero));
+                    static_cast<long long>(vus_()), static_cast<unsigned long long>(iterations.sum),
+                    elapsed > 0 ? reqs.sum / elapsed : 0.0, static_cast<unsigned long long>(failed.nonzero));
       std::fprintf(stderr, tty ? "\r%s\x1b[K" : "%s\n", line);
     }
     if (tty) std::fputs("\r\x1b[K", stderr);
   }
   const metrics::MetricsStore& store_;
   Nanos total_;
+  std::function<int64_t()> vus_;
   std::atomic<bool> done_{false};
   std::thread thread_;
 };
@@ -319,11 +325,22 @@ int run_http(const Args& args, const std::string& url_text, const std::string& b
   schedule::TestRun run(scenarios, *segment, settings, [&](vu::Worker& worker, const plan::ScenarioConfig& s) {
     return std::make_unique<vu::HttpRequestProgram>(worker, request, request_options, s.name);
   });
+  std::unique_ptr<schedule::ControlApi> control;
+  const bool external = std::any_of(scenarios.begin(), scenarios.end(), [](const plan::ScenarioConfig& s) {
+    return s.executor == plan::ExecutorKind::kExternallyControlled;
+  });
+  if (external || args.has("--address")) {
+    int64_t max_vus = 0;
+    for (const auto& s : scenarios) max_vus += segment->scale(schedule::make_executor(s)->max_vus());
+    control = std::make_unique<schedule::ControlApi>(args.get("--address").value_or("127.0.0.1:6565"), run, max_vus);
+    if (!control->start(error)) return invalid(error);
+    std::fprintf(stderr, "  control API on http://%s/v1/status\n", args.get("--address").value_or("127.0.0.1:6565").c_str());
+  }
   bool threshold_abort = false;
   Nanos last_evaluation = 0;
   schedule::TestRunResult result;
   {
-    Progress progress(store, longest);
+    Progress progress(store, longest, [&run] { return run.active_vus(); });
     result = run.run([&](Nanos elapsed) {
       if (interrupt.load()) run.abort();
       // Thresholds are evaluated every 2 s during the run, as k6 does.
@@ -336,6 +353,7 @@ int run_http(const Args& args, const std::string& url_text, const std::string& b
       }
     });
   }
+  if (control) control->set_finished();
   summary_options.elapsed = result.elapsed;
   summary_options.thresholds = report::evaluate_thresholds(options->thresholds, store, result.elapsed);
   const bool thresholds_failed = std::any_of(summary_options.thresholds.begin(), summary_options.thresholds.end(),

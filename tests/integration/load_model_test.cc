@@ -9,7 +9,10 @@
 
 #include <array>
 #include <chrono>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <fstream>
 #include <thread>
 
@@ -192,6 +195,72 @@ TEST_F(LoadModels, ArrivalRateHoldsThroughAStallAndCountsDrops) {
   // Requests caught in the stall waited for it: visible in the corrected p99.
   EXPECT_GT(m["http_req_duration_corrected"]["p(99)"].get<double>(), 300) << r.output;
   EXPECT_GE(m["http_req_duration_corrected"]["max"].get<double>(), m["http_req_duration"]["max"].get<double>() - 1);
+}
+
+}  // namespace
+}  // namespace squall
+
+namespace squall {
+namespace {
+
+// Sends one HTTP/1.1 request to 127.0.0.1:port and returns the raw response.
+std::string raw_request(uint16_t port, const std::string& request) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string out;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+      [[maybe_unused]] ssize_t n = write(fd, request.data(), request.size());
+      char buf[4096];
+      ssize_t got;
+      while ((got = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(got));
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  close(fd);
+  return out;
+}
+
+uint16_t free_port() {
+  target::ServeConfig probe;
+  probe.listen = "127.0.0.1:0";
+  target::DemoServer s(probe);
+  std::string error;
+  s.start(error);
+  return s.port();
+}
+
+TEST_F(LoadModels, ExternallyControlledVusFollowTheControlApi) {
+  start_server();
+  const uint16_t port = free_port();
+  const std::string config = temp_path("external.json"), out = temp_path("external-summary.json");
+  write_file(config, R"j({"scenarios": {"ext": {"executor": "externally-controlled", "vus": 1, "maxVUs": 5,
+                                                  "duration": "30s"}}})j");
+  std::string status, patched;
+  std::thread controller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    status = raw_request(port, "GET /v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const std::string body = R"({"data":{"attributes":{"vus":4}}})";
+    patched = raw_request(port, "PATCH /v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " +
+                                    std::to_string(body.size()) + "\r\n\r\n" + body);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    const std::string stop = R"({"data":{"attributes":{"stopped":true}}})";
+    raw_request(port, "PATCH /v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " +
+                          std::to_string(stop.size()) + "\r\n\r\n" + stop);
+  });
+  auto r = run({"http", url("/users?delay=50ms"), "--config", config, "--address", "127.0.0.1:" + std::to_string(port),
+                "--summary-export", out});
+  controller.join();
+  EXPECT_NE(status.find("\"vus\":1"), std::string::npos) << status;
+  EXPECT_NE(patched.find("\"vus\":4"), std::string::npos) << patched;
+  EXPECT_LT(r.seconds, 10) << "stopped through the API, long before its 30 s";
+  const auto m = read_json(out)["metrics"];
+  EXPECT_EQ(m["vus"]["max"], 4) << r.output;
+  EXPECT_EQ(m["vus_max"]["value"], 5);
 }
 
 }  // namespace

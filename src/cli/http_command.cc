@@ -245,6 +245,10 @@ int run_http(const Args& args, const std::string& url_text, const std::string& b
   } else {
     return invalid(error);
   }
+  for (auto& s : scenarios) {
+    // Test-wide tags apply to every scenario; a scenario's own tags win.
+    s.tags.insert(s.tags.begin(), options->tags.begin(), options->tags.end());
+  }
   if (auto problem = report::validate_thresholds(options->thresholds); !problem.empty()) return invalid(problem);
   auto segment = schedule::ExecutionSegment::parse(options->execution_segment.value_or(""),
                                                    options->execution_segment_sequence.value_or(""), error);
@@ -323,7 +327,7 @@ int run_http(const Args& args, const std::string& url_text, const std::string& b
     longest = std::max(longest, s.start_time + executor->scheduled_duration());
   }
   schedule::TestRun run(scenarios, *segment, settings, [&](vu::Worker& worker, const plan::ScenarioConfig& s) {
-    return std::make_unique<vu::HttpRequestProgram>(worker, request, request_options, s.name);
+    return std::make_unique<vu::HttpRequestProgram>(worker, request, request_options, s);
   });
   std::unique_ptr<schedule::ControlApi> control;
   const bool external = std::any_of(scenarios.begin(), scenarios.end(), [](const plan::ScenarioConfig& s) {

@@ -3,11 +3,11 @@
 namespace squall::vu {
 
 HttpRequestProgram::HttpRequestProgram(Worker& worker, net::HttpRequest request, net::RequestOptions options,
-                                       const std::string& scenario)
+                                       const plan::ScenarioConfig& scenario)
     : worker_(worker),
       request_(std::move(request)),
       options_(options),
-      request_tags_(request_tags({request_.method, request_.url.to_string(), "", "", scenario, {}})) {}
+      request_tags_(request_tags({request_.method, request_.url.to_string(), "", "", scenario.name, scenario.tags})) {}
 
 void HttpRequestProgram::run(VuState& vu, std::function<void()> done) {
   vu.client.send(request_, options_, [this, &vu, done = std::move(done)](const net::HttpResponse& response) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "net/http_types.h"
+#include "plan/scenario.h"
 #include "vu/iteration_program.h"
 #include "vu/worker.h"
 
@@ -10,7 +11,9 @@ namespace squall::vu {
 
 class HttpRequestProgram final : public IterationProgram {
  public:
-  HttpRequestProgram(Worker& worker, net::HttpRequest request, net::RequestOptions options, const std::string& scenario);
+  // Samples carry k6's system tags plus the scenario's `tags`.
+  HttpRequestProgram(Worker& worker, net::HttpRequest request, net::RequestOptions options,
+                     const plan::ScenarioConfig& scenario);
   void run(VuState& vu, std::function<void()> done) override;
 
  private:

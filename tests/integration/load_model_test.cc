@@ -99,9 +99,14 @@ TEST_F(LoadModels, FailingThresholdExits99AndIsReported) {
 TEST_F(LoadModels, PassingThresholdsExit0) {
   start_server();
   const std::string config = temp_path("passing.json");
-  write_file(config, R"j({"thresholds": {"http_req_failed": ["rate<0.01"], "http_reqs": ["count>10"]}})j");
-  auto r = run({"http", url("/users"), "-c", "2", "-d", "1s", "--config", config});
+  write_file(config, R"j({"tags": {"team": "feed"},
+      "scenarios": {"smoke": {"executor": "constant-vus", "vus": 2, "duration": "1s", "tags": {"kind": "smoke"}}},
+      "thresholds": {"http_req_failed": ["rate<0.01"], "http_reqs{team:feed,kind:smoke,scenario:smoke}": ["count>10"],
+                     "iterations{kind:smoke}": ["count>10"]}})j");
+  auto r = run({"http", url("/users"), "--config", config});
   EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\u2713 'count>10' count="), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("no samples"), std::string::npos) << "test-wide and scenario tags reach the samples";
 }
 
 TEST_F(LoadModels, BadThresholdsAreInvalidConfig) {

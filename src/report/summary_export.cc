@@ -42,30 +42,28 @@ ordered_json metric_values(const Summary& summary, const MetricLine& line, bool 
   return v;
 }
 
-ordered_json legacy_group(const GroupNode& group) {
+// The group tree: groups and checks keyed by name (legacy export) or as arrays (handleSummary).
+ordered_json group_json(const GroupNode& group, bool keyed) {
   ordered_json g;
   g["name"] = group.name;
   g["path"] = group.path;
   g["id"] = k6_id(group.path);
-  g["groups"] = ordered_json::object();
-  for (const auto& [name, child] : group.groups) g["groups"][name] = legacy_group(*child);
-  g["checks"] = ordered_json::object();
-  for (const auto& [name, c] : group.checks) {
-    g["checks"][name] = {{"name", c.name}, {"path", c.path}, {"id", k6_id(c.path)}, {"passes", c.passes}, {"fails", c.fails}};
+  g["groups"] = keyed ? ordered_json::object() : ordered_json::array();
+  for (const auto& [name, child] : group.groups) {
+    if (keyed) {
+      g["groups"][name] = group_json(*child, keyed);
+    } else {
+      g["groups"].push_back(group_json(*child, keyed));
+    }
   }
-  return g;
-}
-
-ordered_json data_group(const GroupNode& group) {
-  ordered_json g;
-  g["name"] = group.name;
-  g["path"] = group.path;
-  g["id"] = k6_id(group.path);
-  g["groups"] = ordered_json::array();
-  for (const auto& [name, child] : group.groups) g["groups"].push_back(data_group(*child));
-  g["checks"] = ordered_json::array();
+  g["checks"] = keyed ? ordered_json::object() : ordered_json::array();
   for (const auto& [name, c] : group.checks) {
-    g["checks"].push_back({{"name", c.name}, {"path", c.path}, {"id", k6_id(c.path)}, {"passes", c.passes}, {"fails", c.fails}});
+    ordered_json check = {{"name", c.name}, {"path", c.path}, {"id", k6_id(c.path)}, {"passes", c.passes}, {"fails", c.fails}};
+    if (keyed) {
+      g["checks"][name] = std::move(check);
+    } else {
+      g["checks"].push_back(std::move(check));
+    }
   }
   return g;
 }
@@ -91,14 +89,14 @@ std::string render_k6_export(const Summary& summary) {
     metrics_json[line.name] = std::move(m);
   }
   ordered_json root;
-  root["root_group"] = legacy_group(summary.root_group);
+  root["root_group"] = group_json(summary.root_group, true);
   root["metrics"] = std::move(metrics_json);
   return root.dump(4) + "\n";
 }
 
 ordered_json handle_summary_data(const Summary& summary, const RunState& state) {
   ordered_json data;
-  data["root_group"] = data_group(summary.root_group);
+  data["root_group"] = group_json(summary.root_group, false);
   data["options"] = {{"summaryTrendStats", summary.options.trend_stats},
                      {"summaryTimeUnit", summary.options.time_unit},
                      {"noColor", false}};

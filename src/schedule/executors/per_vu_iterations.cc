@@ -6,19 +6,16 @@ namespace squall::schedule {
 
 namespace {
 
-class PerVuIterations final : public Executor {
+class PerVuIterations final : public FixedVusExecutor {
  public:
-  using Executor::Executor;
+  using FixedVusExecutor::FixedVusExecutor;
+  Nanos end() const override { return config_.max_duration; }
   std::optional<std::string> validate() const override {
     if (config_.vus <= 0) return "the number of VUs must be more than 0";
     if (config_.iterations <= 0) return "the number of iterations must be more than 0";
     if (config_.max_duration <= 0) return "maxDuration must be more than 0";
     return std::nullopt;
   }
-  Nanos scheduled_duration() const override { return config_.max_duration; }
-  int64_t max_vus() const override { return config_.vus; }
-  int64_t active_vus(Nanos t) const override { return t < config_.max_duration ? config_.vus : 0; }
-  Nanos next_change(Nanos t) const override { return t < config_.max_duration ? config_.max_duration : kNever; }
   Budget budget() const override { return Budget::kPerVu; }
   int64_t iterations() const override { return config_.iterations; }
 };

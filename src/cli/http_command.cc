@@ -1,27 +1,20 @@
 // `squall http URL`: the quick mode, and `squall demo`, which runs it against
 // an in-process demo target.
-#include <unistd.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "cli/args.h"
 #include "cli/commands.h"
-#include "cli/signals.h"
+#include "cli/test_driver.h"
 #include "common/duration.h"
-#include "report/summary.h"
-#include "report/summary_export.h"
-#include "report/summary_text.h"
 #include "plan/options.h"
+#include "report/summary.h"
 #include "report/thresholds.h"
-#include "schedule/control_api.h"
-#include "schedule/test_run.h"
-#include "vu/http_request_program.h"
 #include "target/demo_server.h"
+#include "vu/http_request_program.h"
 
 namespace squall::cli {
 
@@ -92,47 +85,6 @@ std::vector<std::string> split(const std::string& text, char sep) {
   }
   return out;
 }
-
-// Prints a progress line every second to stderr until `done`.
-class Progress {
- public:
-  Progress(const metrics::MetricsStore& store, Nanos total, std::function<int64_t()> vus)
-      : store_(store), total_(total), vus_(std::move(vus)) {
-    thread_ = std::thread([this] { loop(); });
-  }
-  ~Progress() {
-    done_ = true;
-    thread_.join();
-  }
-
- private:
-  void loop() {
-    const Nanos start = mono_now();
-    const bool tty = isatty(STDERR_FILENO);
-    Nanos next = start + kSecond;
-    while (!done_) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      if (mono_now() < next || done_) continue;
-      next += kSecond;
-      const auto reqs = store_.metric_total(metrics::builtin::kHttpReqs);
-      const auto failed = store_.metric_total(metrics::builtin::kHttpReqFailed);
-      const auto iterations = store_.metric_total(metrics::builtin::kIterations);
-      const double elapsed = static_cast<double>(mono_now() - start) / 1e9;
-      char line[240];
-      std::snprintf(line, sizeof line, "running (%5.1fs%s), %lld VUs, %llu iterations, %.0f req/s, %llu failed", elapsed,
-                    total_ > 0 ? ("/" + std::to_string(total_ / kSecond) + "s").c_str() : "",
-                    static_cast<long long>(vus_()), static_cast<unsigned long long>(iterations.sum),
-                    elapsed > 0 ? reqs.sum / elapsed : 0.0, static_cast<unsigned long long>(failed.nonzero));
-      std::fprintf(stderr, tty ? "\r%s\x1b[K" : "%s\n", line);
-    }
-    if (tty) std::fputs("\r\x1b[K", stderr);
-  }
-  const metrics::MetricsStore& store_;
-  Nanos total_;
-  std::function<int64_t()> vus_;
-  std::atomic<bool> done_{false};
-  std::thread thread_;
-};
 
 // The options of a quick run: --config file < K6_* environment < flags.
 std::optional<plan::TestOptions> layered_options(const Args& args, int default_vus, std::string& error) {
@@ -302,7 +254,6 @@ int run_http(const Args& args, const std::string& url_text, const std::string& b
     report::MetricLine probe{"", metrics::MetricType::kTrend, metrics::ValueType::kTime, {}};
     if (!report::trend_stat(probe, stat, ignored)) return invalid("invalid trend stat '" + stat + "'");
   }
-  for (const auto& mt : options->thresholds) summary_options.selectors.push_back(mt.selector);
   summary_options.time_unit = options->summary_time_unit.value_or("");
   if (auto unit = args.get("--summary-time-unit")) {
     if (*unit != "s" && *unit != "ms" && *unit != "us") return invalid("invalid --summary-time-unit '" + *unit + "' (expected s, ms or us)");
@@ -313,70 +264,20 @@ int run_http(const Args& args, const std::string& url_text, const std::string& b
     summary_options.compact = *mode == "compact";
   }
 
-  const auto& interrupt = install_stop_signals();
-  metrics::MetricsStore store;
-  settings.store = &store;
   std::fprintf(stderr, "%s%s %s\n", banner.c_str(), request.method.c_str(), request.url.to_string().c_str());
-  Nanos longest = 0;
-  for (const auto& s : scenarios) {
-    auto executor = schedule::make_executor(s);
-    std::fprintf(stderr, "  scenario %s: %s, %lld max VUs, %gs%s\n", s.name.c_str(), plan::executor_name(s.executor),
-                 static_cast<long long>(segment->scale(executor->max_vus())),
-                 static_cast<double>(executor->scheduled_duration()) / 1e9,
-                 executor->open_model() ? " (open model)" : "");
-    longest = std::max(longest, s.start_time + executor->scheduled_duration());
-  }
-  schedule::TestRun run(scenarios, *segment, settings, [&](vu::Worker& worker, const plan::ScenarioConfig& s) {
+  TestSpec spec;
+  spec.scenarios = std::move(scenarios);
+  spec.segment = *segment;
+  spec.settings = std::move(settings);
+  spec.factory = [request, request_options](vu::Worker& worker, const plan::ScenarioConfig& s) {
     return std::make_unique<vu::HttpRequestProgram>(worker, request, request_options, s);
-  });
-  std::unique_ptr<schedule::ControlApi> control;
-  const bool external = std::any_of(scenarios.begin(), scenarios.end(), [](const plan::ScenarioConfig& s) {
-    return s.executor == plan::ExecutorKind::kExternallyControlled;
-  });
-  if (external || args.has("--address")) {
-    int64_t max_vus = 0;
-    for (const auto& s : scenarios) max_vus += segment->scale(schedule::make_executor(s)->max_vus());
-    control = std::make_unique<schedule::ControlApi>(args.get("--address").value_or("127.0.0.1:6565"), run, max_vus);
-    if (!control->start(error)) return invalid(error);
-    std::fprintf(stderr, "  control API on http://%s/v1/status\n", args.get("--address").value_or("127.0.0.1:6565").c_str());
-  }
-  bool threshold_abort = false;
-  Nanos last_evaluation = 0;
-  schedule::TestRunResult result;
-  {
-    Progress progress(store, longest, [&run] { return run.active_vus(); });
-    result = run.run([&](Nanos elapsed) {
-      if (interrupt.load()) run.abort();
-      // Thresholds are evaluated every 2 s during the run, as k6 does.
-      if (!options->thresholds.empty() && elapsed - last_evaluation >= 2 * kSecond) {
-        last_evaluation = elapsed;
-        if (report::should_abort(report::evaluate_thresholds(options->thresholds, store, elapsed), elapsed)) {
-          threshold_abort = true;
-          run.abort();
-        }
-      }
-    });
-  }
-  if (control) control->set_finished();
-  summary_options.elapsed = result.elapsed;
-  summary_options.thresholds = report::evaluate_thresholds(options->thresholds, store, result.elapsed);
-  const bool thresholds_failed = std::any_of(summary_options.thresholds.begin(), summary_options.thresholds.end(),
-                                             [](const report::ThresholdResult& t) { return !t.passed; });
-  const report::Summary summary = report::build_summary(store, summary_options);
-  std::printf("\n%s\n     connections opened: %llu\n     test run time: %.2fs%s\n", report::render_text(summary).c_str(),
-              static_cast<unsigned long long>(result.connections_opened), static_cast<double>(result.elapsed) / 1e9,
-              threshold_abort ? " (aborted by a threshold)" : result.aborted ? " (interrupted)" : "");
-  std::fflush(stdout);
-  if (auto path = args.get("--summary-export")) {
-    std::ofstream out(*path);
-    out << report::render_k6_export(summary);
-    if (!out) std::fprintf(stderr, "squall: cannot write --summary-export '%s'\n", path->c_str());
-  }
-  if (thresholds_failed || threshold_abort) {
-    std::fprintf(stderr, "squall: thresholds on metrics have been crossed\n");
-    return kExitThresholdsFailed;
-  }
-  return result.aborted ? kExitExternalAbort : kExitOk;
+  };
+  spec.thresholds = options->thresholds;
+  spec.summary = summary_options;
+  spec.control_address = args.get("--address");
+  spec.summary_export = args.get("--summary-export").value_or("");
+  metrics::MetricsStore store;
+  return execute_test(spec, store).exit_code;
 }
 
 }  // namespace

@@ -1,0 +1,43 @@
+// Runs a planned test for any front-end: prints the plan, starts the control
+// API when asked, drives the TestRun with the progress line, signal handling
+// and thresholds (every 2 s; abortOnFail), then prints the summary, writes
+// --summary-export and picks k6's exit code.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "metrics/store.h"
+#include "plan/scenario.h"
+#include "plan/threshold.h"
+#include "report/summary.h"
+#include "schedule/execution_segment.h"
+#include "schedule/test_run.h"
+#include "vu/iteration_program.h"
+#include "vu/worker.h"
+
+namespace squall::cli {
+
+struct TestSpec {
+  std::vector<plan::ScenarioConfig> scenarios;
+  schedule::ExecutionSegment segment;
+  vu::WorkerSettings settings;
+  vu::ProgramFactory factory;
+  std::vector<plan::MetricThresholds> thresholds;
+  report::SummaryOptions summary;
+  std::optional<std::string> control_address;
+  std::string summary_export;  // empty: none
+  bool quiet = false;          // no progress line, no summary text
+};
+
+struct TestOutcome {
+  int exit_code = 0;
+  schedule::TestRunResult result;
+  report::Summary summary;
+};
+
+// `store` receives the run's metrics (settings.store is set to it).
+TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store);
+
+}  // namespace squall::cli

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES=(cmake ninja-build g++ clang libclang-rt-14-dev libssl-dev zlib1g-dev nlohmann-json3-dev
+APT_PACKAGES=(cmake ninja-build g++ clang libclang-rt-14-dev libssl-dev zlib1g-dev nlohmann-json3-dev libyaml-cpp-dev
               libgtest-dev libgmock-dev libbenchmark-dev)
 BENCH_PACKAGES=(wrk nginx-light time util-linux python3)
 

@@ -13,6 +13,7 @@ constexpr char kUsage[] =
     "  squall http URL [flags]    quick load test of one URL (wrk/hey style); --help for flags\n"
     "  squall serve [flags]       run the demo API target; --help for flags\n"
     "  squall demo [flags]        start the demo target and load-test it (10 s)\n"
+    "  squall run FILE.yml        run an Artillery script (also: squall artillery run FILE.yml)\n"
     "  squall version\n";
 
 }  // namespace
@@ -26,6 +27,8 @@ int main(int argc, char** argv) {
   if (command == "http") return squall::cli::http_command(argc, argv);
   if (command == "serve") return squall::cli::serve_command(argc, argv);
   if (command == "demo") return squall::cli::demo_command(argc, argv);
+  if (command == "artillery") return squall::cli::artillery_command(argc, argv);
+  if (command == "run") return squall::cli::run_command(argc, argv);
   if (command == "version" || command == "--version") {
     std::puts("squall " SQUALL_VERSION);
     return 0;

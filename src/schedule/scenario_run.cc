@@ -193,6 +193,7 @@ void ScenarioRun::on_grace_check() {
     if (!vu->busy) continue;
     const bool ramped_down = !ended_ && !vu->active && vu->deactivated_at && now >= vu->deactivated_at + ramp_grace;
     if ((ended_ && now >= stop_at) || ramped_down) {
+      program_->cancel(vu->state);
       vu->state.abort();  // interrupted: not counted as an iteration
       vu->busy = false;
       --shared_.active_vus;
@@ -211,6 +212,7 @@ void ScenarioRun::abort_now() {
   worker_.loop().cancel(schedule_timer_);
   for (auto& vu : vus_) {
     if (vu->busy) {
+      program_->cancel(vu->state);
       vu->state.abort();
       vu->busy = false;
       --shared_.active_vus;

@@ -36,6 +36,9 @@ class IterationProgram {
  public:
   virtual ~IterationProgram() = default;
   virtual void run(VuState& vu, std::function<void()> done) = 0;
+  // The runtime is interrupting `vu`'s iteration: stop its timers and steps;
+  // `done` must not be called for it. Requests are cancelled by VuState::abort().
+  virtual void cancel(VuState& /*vu*/) {}
 };
 
 using ProgramFactory = std::function<std::unique_ptr<IterationProgram>(Worker&, const plan::ScenarioConfig&)>;

@@ -134,8 +134,13 @@ class Reader {
 
   std::vector<Capture> captures(const YAML::Node& node) const {
     std::vector<Capture> out;
-    const YAML::Node list = node.IsSequence() ? node : YAML::Node(YAML::NodeType::Sequence);
-    if (!node.IsSequence()) list.push_back(node);
+    // One capture or a list of them. (yaml-cpp nodes are references: collect, don't reassign.)
+    std::vector<YAML::Node> list;
+    if (node.IsSequence()) {
+      for (const auto& c : node) list.push_back(c);
+    } else {
+      list.push_back(node);
+    }
     for (const auto& c : list) {
       if (!c.IsMap()) fail(c, "capture: expected a map such as {json: '$.id', as: 'id'}");
       Capture cap;

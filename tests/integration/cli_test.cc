@@ -8,36 +8,32 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "run_squall.h"
 #include "target/demo_server.h"
 
 namespace squall {
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string output;
-};
+using squall::testing::read_json;
+using squall::testing::temp_path;
 
-Run run(const std::string& args) {
-  Run r;
-  const std::string command = std::string(SQUALL_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-// A file name private to this process (ctest may run tests in parallel).
-std::string temp_path(const std::string& name) {
-  return ::testing::TempDir() + std::to_string(getpid()) + "-" + name;
-}
-
-nlohmann::json read_json(const std::string& path) {
-  std::ifstream in(path);
-  return nlohmann::json::parse(in);
+// `args` as a shell would split them (the tests' arguments have no spaces inside quotes).
+squall::testing::Run run(const std::string& args) {
+  std::vector<std::string> argv;
+  std::string current;
+  bool quoted = false;
+  for (char c : args) {
+    if (c == '\'') {
+      quoted = !quoted;
+    } else if (c == ' ' && !quoted) {
+      if (!current.empty()) argv.push_back(current);
+      current.clear();
+    } else {
+      current.push_back(c);
+    }
+  }
+  if (!current.empty()) argv.push_back(current);
+  return squall::testing::run_squall(argv);
 }
 
 class Cli : public ::testing::Test {

@@ -24,6 +24,9 @@ MetricId define(const std::string& name, MetricType type, ValueType value_type =
   return *metrics::MetricRegistry::global().define(name, type, value_type);
 }
 
+// Whether an optional YAML field was given (a default-constructed node is a defined null).
+bool given(const YAML::Node& node) { return node.IsDefined() && !node.IsNull(); }
+
 std::string url_encode(const std::string& s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
@@ -280,7 +283,7 @@ void FlowProgram::Session::advance() {
         continue;
       case Step::Kind::kLoop: {
         Frame loop{&step.steps, 0, true, 0, 1, json()};
-        if (step.over) {
+        if (given(step.over)) {
           json over = yaml_value(step.over);
           if (over.is_string()) {
             auto v = vars_.lookup(over.get<std::string>(), program_.rng_);
@@ -328,7 +331,7 @@ void FlowProgram::Session::send(const Request& r) {
     std::erase_if(request.headers, [&](const net::Header& h) { return net::iequals(h.name, name); });
     request.headers.push_back({name, render(value, vars_, rng)});
   }
-  if (r.json) {
+  if (given(r.json)) {
     request.body = to_json(r.json, vars_, rng).dump();
     if (net::find_header(request.headers, "content-type").empty()) request.headers.push_back({"Content-Type", "application/json"});
   } else if (r.form && r.form.IsMap()) {

@@ -351,7 +351,11 @@ std::optional<Script> parse_script(const std::string& yaml_text, const std::stri
     if (!options.variables.empty()) {
       const auto j = nlohmann::json::parse(options.variables, nullptr, false);
       if (j.is_discarded() || !j.is_object()) throw ScriptError{"--variables: expected a JSON object"};
-      deep_merge(config["variables"], json_to_yaml(j));
+      if (config["variables"] && config["variables"].IsMap()) {
+        deep_merge(config["variables"], json_to_yaml(j));
+      } else {
+        config["variables"] = json_to_yaml(j);  // a missing node cannot be merged into
+      }
     }
     if (!options.target.empty()) config["target"] = options.target;
     Reader reader(path);

@@ -134,6 +134,37 @@ scenarios:
   EXPECT_EQ(counters["vusers.skipped"].get<double>() + counters["vusers.created"].get<double>(), 40);
 }
 
+TEST_F(Artillery, DefaultsCookiesFormsAndExtendedMetrics) {
+  const std::string script = temp_path("defaults.yml"), report = temp_path("defaults-report.json");
+  write_file(script, R"y(
+config:
+  target: http://x.invalid
+  phases: [{duration: 1, arrivalCount: 2}]
+  http: {extendedMetrics: true}
+  defaults: {cookie: {session: s1}, headers: {x-team: feed}}
+  plugins: {expect: {}}
+scenarios:
+  - flow:
+      - get:
+          url: /cookies
+          cookie: {extra: e2}
+          capture: {json: $.cookies, as: sent}
+          expect: [{equals: ["{{ sent }}", "session=s1; extra=e2"]}]
+      - post:
+          url: /auth/token
+          json: {username: "u{{ $randomNumber(1, 9) }}", password: p}
+          expect: [{statusCode: 200}, {hasHeader: content-type}, {matchesRegexp: "access_token"}]
+      - get: {url: /users, ifTrue: "sent != nothing", expect: [{statusCode: 200}]}
+)y");
+  auto r = run_squall({"run", script, "-t", target(), "-o", report, "-q"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const auto aggregate = read_json(report)["aggregate"];
+  EXPECT_EQ(aggregate["counters"]["plugins.expect.ok"], 2 * 5) << r.output;
+  EXPECT_EQ(aggregate["counters"]["vusers.completed"], 2);
+  EXPECT_TRUE(aggregate["summaries"].contains("http.tcp"));
+  EXPECT_TRUE(aggregate["summaries"].contains("http.total"));
+}
+
 TEST_F(Artillery, ScriptErrorsAreInvalidConfig) {
   const std::string script = temp_path("bad.yml");
   write_file(script, "config:\n  target: http://x\nscenarios:\n  - flow:\n      - get: {url: /}\n        capture: 3\n      - jump: {}\n");

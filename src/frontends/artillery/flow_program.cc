@@ -343,13 +343,16 @@ void FlowProgram::Session::send(const Request& r) {
   } else if (!r.body.empty()) {
     request.body = render(r.body, vars_, rng);
   }
-  if (r.cookie && r.cookie.IsMap()) {
-    std::string cookies;
+  std::string cookies;
+  for (const auto& [name, value] : config.default_cookies) {
+    cookies += (cookies.empty() ? "" : "; ") + name + "=" + render(value, vars_, rng);
+  }
+  if (r.cookie.IsMap()) {
     for (const auto& kv : r.cookie) {
       cookies += (cookies.empty() ? "" : "; ") + kv.first.as<std::string>() + "=" + render(kv.second.as<std::string>(), vars_, rng);
     }
-    request.headers.push_back({"Cookie", cookies});
   }
+  if (!cookies.empty()) request.headers.push_back({"Cookie", cookies});
   if (r.auth) {
     request.headers.push_back({"Authorization", "Basic " + base64(render(r.auth->first, vars_, rng) + ":" + render(r.auth->second, vars_, rng))});
   }
@@ -380,6 +383,15 @@ void FlowProgram::Session::on_response(const Request& r, const net::HttpResponse
   count("http.downloaded_bytes", static_cast<double>(response.bytes_received));
   worker.sink().add_time(define("http.response_time", MetricType::kTrend, ValueType::kTime), vu_.tags,
                          response.timings.waiting);
+  if (program_.shared_.script.config.extended_metrics) {
+    const auto& t = response.timings;
+    const std::pair<const char*, Nanos> phases[] = {
+        {"http.dns", t.looking_up}, {"http.tcp", t.connecting}, {"http.tls", t.tls_handshaking},
+        {"http.total", t.blocked + t.looking_up + t.connecting + t.tls_handshaking + t.duration()}};
+    for (const auto& [name, value] : phases) {
+      worker.sink().add_time(define(name, MetricType::kTrend, ValueType::kTime), vu_.tags, value);
+    }
+  }
   for (const auto& capture : r.captures) {
     std::optional<json> value;
     if (capture.kind == Capture::Kind::kJson) {

@@ -270,6 +270,7 @@ class Reader {
     }
     if (const YAML::Node defaults = node["defaults"]) {
       if (defaults["headers"]) c.default_headers = string_map(defaults["headers"], "config.defaults.headers");
+      if (defaults["cookie"]) c.default_cookies = string_map(defaults["cookie"], "config.defaults.cookie");
       if (defaults["think"] && defaults["think"]["jitter"]) {
         const std::string j = defaults["think"]["jitter"].as<std::string>();
         c.think_jitter = (j.ends_with("%") ? std::stod(j.substr(0, j.size() - 1)) / 100 : std::stod(j));

@@ -97,10 +97,11 @@ struct Config {
   Nanos timeout = 10 * kSecond;  // Artillery's default http.timeout
   std::optional<int64_t> pool;
   std::vector<std::pair<std::string, std::string>> default_headers;
+  std::vector<std::pair<std::string, std::string>> default_cookies;
   double think_jitter = 0;       // fraction (0.1) of think time
   bool reject_unauthorized = true;
   bool expect_plugin = false;
-  bool extended_metrics = false;
+  bool extended_metrics = false;  // also http.dns, http.tcp, http.tls, http.total summaries
   // ensure: legacy p95/p99/maxErrorRate, thresholds, conditions
   std::vector<std::pair<std::string, double>> ensure_thresholds;  // metric.stat -> max
   std::vector<std::string> ensure_conditions;

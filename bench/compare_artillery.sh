@@ -45,7 +45,7 @@ scenarios:
 YAML
 }
 flow 4000 > "$work/squall.yml"
-flow 100 > "$work/artillery.yml"
+flow "${ARTILLERY_LOOPS:-400}" > "$work/artillery.yml"
 
 # cpu_us_per_request NAME REQUESTS -> prints CPU-µs per request and max RSS (MB)
 report() {

@@ -29,13 +29,20 @@ constexpr char kArtilleryHelp[] =
     "      --scenario-name N   run only the scenario named N\n"
     "      --dotenv FILE       load KEY=VALUE lines into the environment first ($env.KEY)\n"
     "      --summary-export F  the core's summary in k6's JSON format\n"
+    "      --results, --tag, --run-name, --baseline, --fail-on, --junit   as in squall http --help\n"
     "Exit codes: 0 passed, 1 an ensure check failed, 104 invalid script, 105 stopped by a signal.\n";
 
-const std::vector<FlagSpec> kArtilleryFlags = {
+const std::vector<FlagSpec> kArtilleryOwnFlags = {
     {{"-t", "--target"}}, {{"-e", "--environment"}}, {{"-o", "--output"}}, {{"-v", "--variables"}},
     {{"--overrides"}},    {{"-k", "--insecure"}, false}, {{"-q", "--quiet"}, false}, {{"--scenario-name"}},
     {{"--dotenv"}},       {{"--summary-export"}},   {{"-h", "--help"}, false},
 };
+
+const std::vector<FlagSpec> kArtilleryFlags = [] {
+  auto flags = kArtilleryOwnFlags;
+  flags.insert(flags.end(), ci_flags().begin(), ci_flags().end());
+  return flags;
+}();
 
 int invalid(const std::string& message) {
   std::fprintf(stderr, "squall: %s\n", message.c_str());
@@ -99,6 +106,7 @@ int run_artillery_file(const Args& args, const std::string& path) {
   spec.summary.trend_stats = {"avg", "min", "med", "max", "p(90)", "p(95)", "p(99)"};
   spec.summary_export = args.get("--summary-export").value_or("");
   spec.quiet = quiet;
+  if (!read_ci_flags(args, spec, error)) return invalid(error);
   if (!quiet) std::fprintf(stderr, "squall artillery: %s against %s\n", path.c_str(), script->config.target.c_str());
   const int64_t wall_start_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::system_clock::now().time_since_epoch()).count();

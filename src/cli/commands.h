@@ -14,5 +14,6 @@ int serve_command(int argc, char** argv);  // squall serve ...
 int demo_command(int argc, char** argv);   // squall demo: serve + http in one process
 int artillery_command(int argc, char** argv);  // squall artillery run FILE.yml ...
 int run_command(int argc, char** argv);        // squall run FILE (by extension)
+int compare_command(int argc, char** argv);    // squall compare BASELINE CURRENT
 
 }  // namespace squall::cli

@@ -50,9 +50,16 @@ constexpr char kHttpHelp[] =
     "                          (precedence: flags > K6_* environment > --config)\n"
     "      --stage D:N         ramping-vus stage (repeatable), e.g. --stage 30s:10 --stage 1m:0\n"
     "      --execution-segment A:B, --execution-segment-sequence LIST   run one share of the test\n"
-    "Exit codes: 0 passed, 99 thresholds failed, 104 invalid config, 105 stopped by a signal.\n";
+    "CI gate:\n"
+    "      --results FILE      write the results bundle (every 1 s histogram, metadata) for compare\n"
+    "      --run-name N, --tag K=V   run metadata (--tag also tags every sample, e.g. git_sha=...)\n"
+    "      --baseline FILE     compare with an earlier run (results bundle or summary export) at the end\n"
+    "      --fail-on RULE      SELECTOR:STAT(+|-)LIMIT[%|pp|ms], repeatable; default p95+20%, p99+30%,\n"
+    "                          http_req_failed rate+1pp, http_reqs rate-20%\n"
+    "      --junit FILE        JUnit XML of thresholds and baseline rules\n"
+    "Exit codes: 0 passed, 99 thresholds failed or regression, 104 invalid config, 105 stopped by a signal.\n";
 
-const std::vector<FlagSpec> kHttpFlags = {
+const std::vector<FlagSpec> kHttpOwnFlags = {
     {{"-c", "--vus", "--connections"}},  {{"-d", "--duration"}},        {{"-n", "--iterations", "--requests"}},
     {{"--rate"}},                         {{"-X", "--method"}},          {{"-H", "--header"}, true, true},
     {{"-b", "--body"}},                   {{"--body-file"}},             {{"--timeout"}},
@@ -64,6 +71,12 @@ const std::vector<FlagSpec> kHttpFlags = {
     {{"--stage"}, true, true},            {{"--execution-segment"}},     {{"--execution-segment-sequence"}},
     {{"--summary-time-unit"}},            {{"--summary-mode"}},          {{"--address"}},
 };
+
+const std::vector<FlagSpec> kHttpFlags = [] {
+  auto flags = kHttpOwnFlags;
+  flags.insert(flags.end(), ci_flags().begin(), ci_flags().end());
+  return flags;
+}();
 
 int invalid(const std::string& message) {
   std::fprintf(stderr, "squall: %s\n", message.c_str());
@@ -276,6 +289,7 @@ int run_http(const Args& args, const std::string& url_text, const std::string& b
   spec.summary = summary_options;
   spec.control_address = args.get("--address");
   spec.summary_export = args.get("--summary-export").value_or("");
+  if (!read_ci_flags(args, spec, error)) return invalid(error);
   metrics::MetricsStore store;
   return execute_test(spec, store).exit_code;
 }

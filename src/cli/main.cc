@@ -14,6 +14,7 @@ constexpr char kUsage[] =
     "  squall serve [flags]       run the demo API target; --help for flags\n"
     "  squall demo [flags]        start the demo target and load-test it (10 s)\n"
     "  squall run FILE.yml        run an Artillery script (also: squall artillery run FILE.yml)\n"
+    "  squall compare BASE CUR    compare two runs (results bundles or summary exports) as a CI gate\n"
     "  squall version\n";
 
 }  // namespace
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   if (command == "demo") return squall::cli::demo_command(argc, argv);
   if (command == "artillery") return squall::cli::artillery_command(argc, argv);
   if (command == "run") return squall::cli::run_command(argc, argv);
+  if (command == "compare") return squall::cli::compare_command(argc, argv);
   if (command == "version" || command == "--version") {
     std::puts("squall " SQUALL_VERSION);
     return 0;

@@ -9,14 +9,76 @@
 #include "cli/progress.h"
 #include "cli/signals.h"
 #include "report/summary_export.h"
+#include "report/junit.h"
 #include "report/summary_text.h"
 #include "report/thresholds.h"
 #include "schedule/control_api.h"
 
 namespace squall::cli {
 
+const std::vector<FlagSpec>& ci_flags() {
+  static const std::vector<FlagSpec> flags = {
+      {{"--results"}}, {{"--tag"}, true, true}, {{"--run-name"}}, {{"--baseline"}}, {{"--fail-on"}, true, true}, {{"--junit"}},
+  };
+  return flags;
+}
+
+bool read_ci_flags(const Args& args, TestSpec& spec, std::string& error) {
+  spec.results_path = args.get("--results").value_or("");
+  spec.baseline_path = args.get("--baseline").value_or("");
+  spec.junit_path = args.get("--junit").value_or("");
+  spec.meta.name = args.get("--run-name").value_or("");
+  for (const auto& tag : args.all("--tag")) {
+    const size_t eq = tag.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      error = "invalid --tag '" + tag + "' (expected NAME=VALUE, e.g. git_sha=abc123)";
+      return false;
+    }
+    spec.meta.tags[tag.substr(0, eq)] = tag.substr(eq + 1);
+  }
+  for (const auto& text : args.all("--fail-on")) {
+    auto rule = report::parse_compare_rule(text, error);
+    if (!rule) return false;
+    spec.compare_rules.push_back(*rule);
+  }
+  if (!spec.compare_rules.empty() && spec.baseline_path.empty()) {
+    error = "--fail-on needs --baseline FILE (a results bundle or summary export of the run to compare against)";
+    return false;
+  }
+  if (!spec.baseline_path.empty() && spec.compare_rules.empty()) spec.compare_rules = report::default_compare_rules();
+  return true;
+}
+
+namespace {
+
+// The scenarios and thresholds, as stored in the results bundle's metadata.
+nlohmann::json plan_json(const TestSpec& spec) {
+  nlohmann::json scenarios = nlohmann::json::object();
+  for (const auto& s : spec.scenarios) {
+    auto executor = schedule::make_executor(s);
+    scenarios[s.name] = {{"executor", plan::executor_name(s.executor)},
+                         {"startTime_s", static_cast<double>(s.start_time) / 1e9},
+                         {"duration_s", static_cast<double>(executor->scheduled_duration()) / 1e9},
+                         {"maxVUs", executor->max_vus()}};
+  }
+  nlohmann::json thresholds = nlohmann::json::object();
+  for (const auto& mt : spec.thresholds) {
+    for (const auto& t : mt.thresholds) thresholds[mt.selector.source].push_back(t.expression.source);
+  }
+  return {{"scenarios", scenarios}, {"thresholds", thresholds}};
+}
+
+}  // namespace
+
 TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
   TestOutcome outcome;
+  spec.meta.started_at = report::utc_now_iso8601();
+  spec.meta.squall_version = SQUALL_VERSION;
+  spec.meta.options = plan_json(spec);
+  for (auto& s : spec.scenarios) {
+    // --tag k=v tags every sample, as in k6.
+    for (const auto& [k, v] : spec.meta.tags) s.tags.insert(s.tags.begin(), {k, v});
+  }
   const auto& interrupt = install_stop_signals();
   spec.settings.store = &store;
   Nanos longest = 0;
@@ -84,8 +146,39 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
     out << report::render_k6_export(outcome.summary);
     if (!out) std::fprintf(stderr, "squall: cannot write --summary-export '%s'\n", spec.summary_export.c_str());
   }
-  if (thresholds_failed || threshold_abort) {
-    std::fprintf(stderr, "squall: thresholds on metrics have been crossed\n");
+  spec.meta.duration_seconds = static_cast<double>(result.elapsed) / 1e9;
+  if (!spec.results_path.empty()) {
+    std::string error;
+    if (!report::write_results(spec.results_path, store, spec.meta, error)) std::fprintf(stderr, "squall: %s\n", error.c_str());
+  }
+  bool regression = false;
+  std::vector<report::RuleVerdict> verdicts;
+  if (!spec.baseline_path.empty()) {
+    std::string error;
+    auto baseline = report::load_run(spec.baseline_path, error);
+    if (!baseline) {
+      std::fprintf(stderr, "squall: --baseline: %s\n", error.c_str());
+      outcome.exit_code = kExitInvalidConfig;
+      return outcome;
+    }
+    report::RunData current;
+    current.meta = spec.meta;
+    current.store = std::shared_ptr<const metrics::MetricsStore>(&store, [](const metrics::MetricsStore*) {});
+    const report::CompareReport comparison = report::compare_runs(*baseline, current, spec.compare_rules);
+    std::printf("\n  \u2588 BASELINE COMPARISON\n\n%s", report::render_compare_table(comparison).c_str());
+    std::fflush(stdout);
+    regression = comparison.regression;
+    verdicts = comparison.verdicts;
+  }
+  if (!spec.junit_path.empty()) {
+    std::ofstream out(spec.junit_path);
+    out << report::render_junit(spec.summary.thresholds, verdicts, spec.meta.duration_seconds);
+    if (!out) std::fprintf(stderr, "squall: cannot write --junit '%s'\n", spec.junit_path.c_str());
+  }
+  if (thresholds_failed || threshold_abort || regression) {
+    std::fprintf(stderr, "squall: %s\n", regression && !thresholds_failed && !threshold_abort
+                                             ? "regression against the baseline"
+                                             : "thresholds on metrics have been crossed");
     outcome.exit_code = kExitThresholdsFailed;
   } else {
     outcome.exit_code = result.aborted ? kExitExternalAbort : kExitOk;

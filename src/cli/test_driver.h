@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/args.h"
 #include "metrics/store.h"
+#include "report/compare.h"
+#include "report/results_bundle.h"
 #include "plan/scenario.h"
 #include "plan/threshold.h"
 #include "report/summary.h"
@@ -29,7 +32,20 @@ struct TestSpec {
   std::optional<std::string> control_address;
   std::string summary_export;  // empty: none
   bool quiet = false;          // no progress line, no summary text
+  // CI gate: run metadata (--run-name, --tag k=v: also tags on every sample), the results bundle,
+  // a baseline to compare against with rules, JUnit XML.
+  report::RunMetadata meta;
+  std::string results_path;
+  std::string baseline_path;
+  std::vector<report::CompareRule> compare_rules;
+  std::string junit_path;
 };
+
+// The CI flags every run command takes: --results, --tag, --run-name, --baseline, --fail-on, --junit.
+// (A function, not a global: other files' globals are built from it.)
+const std::vector<FlagSpec>& ci_flags();
+// Reads them into `spec`; false with `error` on bad input.
+bool read_ci_flags(const Args& args, TestSpec& spec, std::string& error);
 
 struct TestOutcome {
   int exit_code = 0;

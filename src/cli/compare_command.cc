@@ -1,0 +1,77 @@
+// `squall compare BASELINE CURRENT`: the baseline gate over two finished runs.
+#include <cstdio>
+#include <fstream>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "report/compare.h"
+
+namespace squall::cli {
+
+namespace {
+
+constexpr char kCompareHelp[] =
+    "usage: squall compare BASELINE CURRENT [flags]\n"
+    "  BASELINE, CURRENT       results bundles (--results) or k6 summary exports (--summary-export)\n"
+    "      --fail-on RULE      SELECTOR:STAT(+|-)LIMIT[%|pp|ms], repeatable, e.g.\n"
+    "                          'http_req_duration{name:/feed}:p(99)+30%', 'http_req_failed:rate+0.5pp',\n"
+    "                          'http_reqs:rate-20%'; default p95+20%, p99+30%, error rate +1pp, throughput -20%\n"
+    "      --format F          table (default), json or markdown (a block to paste into a PR comment)\n"
+    "      --output FILE       write there instead of stdout\n"
+    "A change fails a rule only when it passes the limit and is beyond run-to-run noise (95 % interval\n"
+    "of the per-second difference). Exit codes: 0 no regression, 99 regression, 104 bad input.\n";
+
+const std::vector<FlagSpec> kCompareFlags = {
+    {{"--fail-on"}, true, true}, {{"--format"}}, {{"--output", "-o"}}, {{"-h", "--help"}, false},
+};
+
+int invalid(const std::string& message) {
+  std::fprintf(stderr, "squall compare: %s\n", message.c_str());
+  return kExitInvalidConfig;
+}
+
+}  // namespace
+
+int compare_command(int argc, char** argv) {
+  std::string error;
+  auto args = Args::parse(argc, argv, 2, kCompareFlags, error);
+  if (!args) return invalid(error + "\n\n" + kCompareHelp);
+  if (args->has("-h")) {
+    std::fputs(kCompareHelp, stdout);
+    return kExitOk;
+  }
+  if (args->positionals().size() != 2) return invalid(std::string("expected BASELINE and CURRENT\n\n") + kCompareHelp);
+  std::vector<report::CompareRule> rules;
+  for (const auto& text : args->all("--fail-on")) {
+    auto rule = report::parse_compare_rule(text, error);
+    if (!rule) return invalid(error);
+    rules.push_back(*rule);
+  }
+  if (rules.empty()) rules = report::default_compare_rules();
+  auto baseline = report::load_run(args->positionals()[0], error);
+  if (!baseline) return invalid(error);
+  auto current = report::load_run(args->positionals()[1], error);
+  if (!current) return invalid(error);
+  const report::CompareReport result = report::compare_runs(*baseline, *current, rules);
+  const std::string format = args->get("--format").value_or("table");
+  std::string text;
+  if (format == "table") {
+    text = report::render_compare_table(result);
+  } else if (format == "json") {
+    text = report::compare_json(result).dump(2) + "\n";
+  } else if (format == "markdown") {
+    text = report::render_compare_markdown(result);
+  } else {
+    return invalid("invalid --format '" + format + "' (expected table, json or markdown)");
+  }
+  if (auto path = args->get("--output")) {
+    std::ofstream out(*path);
+    out << text;
+    if (!out) return invalid("cannot write --output '" + *path + "'");
+  } else {
+    std::fputs(text.c_str(), stdout);
+  }
+  return result.regression ? kExitThresholdsFailed : kExitOk;
+}
+
+}  // namespace squall::cli

@@ -1,0 +1,16 @@
+// JUnit XML for CI test reporters: one testsuite for the thresholds and one
+// for the baseline comparison rules, a testcase each, <failure> when failed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "report/compare.h"
+#include "report/thresholds.h"
+
+namespace squall::report {
+
+std::string render_junit(const std::vector<ThresholdResult>& thresholds, const std::vector<RuleVerdict>& rules,
+                         double duration_seconds);
+
+}  // namespace squall::report

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -215,16 +216,22 @@ CompareReport compare_runs(const RunData& base, const RunData& cur, const std::v
   add("http_req_duration", {"p(50)", "p(95)", "p(99)", "max"});
   add("http_req_failed", {"rate"});
   add("http_reqs", {"rate"});
-  std::set<std::string> endpoints;
-  for (const RunData* run : {&base, &cur}) {
-    if (!run->store) continue;
+  // Endpoints (name tags) that both runs have.
+  auto endpoints_of = [](const RunData& run) {
+    std::set<std::string> names;
+    if (!run.store) return names;
     auto& tagsets = metrics::TagSetRegistry::global();
-    for (const auto& [packed, a] : run->store->totals()) {
+    for (const auto& [packed, a] : run.store->totals()) {
       if ((packed >> 32) != metrics::builtin::kHttpReqDuration) continue;
       const std::string name = metrics::tag_value(tagsets.get(static_cast<metrics::TagSetId>(packed & 0xffffffffu)), "name");
-      if (!name.empty()) endpoints.insert(name);
+      if (!name.empty()) names.insert(name);
     }
-  }
+    return names;
+  };
+  std::set<std::string> endpoints;
+  const auto in_base = endpoints_of(base), in_current = endpoints_of(cur);
+  std::set_intersection(in_base.begin(), in_base.end(), in_current.begin(), in_current.end(),
+                        std::inserter(endpoints, endpoints.begin()));
   for (const auto& name : endpoints) {
     add("http_req_duration{name:" + name + "}", {"p(95)", "p(99)"});
     add("http_req_failed{name:" + name + "}", {"rate"});

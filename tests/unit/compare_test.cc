@@ -97,6 +97,22 @@ TEST(Compare, ChangesWithinNoiseDoNotFail) {
   EXPECT_NE(r.verdicts[0].explanation.find("within run-to-run noise"), std::string::npos) << r.verdicts[0].explanation;
 }
 
+TEST(Compare, SummaryExportsAreJudgedOnTheLimitAlone) {
+  const std::string dir = ::testing::TempDir() + std::to_string(getpid());
+  auto write = [&](const std::string& name, double p95) {
+    std::ofstream(dir + name) << R"({"root_group": {}, "metrics": {"http_req_duration": {"p(95)": )" << p95
+                              << R"(, "p(99)": 1}, "http_req_failed": {"passes": 0, "fails": 10, "value": 0}}})";
+    return dir + name;
+  };
+  std::string error;
+  auto base = load_run(write("-base-export.json", 100), error);
+  auto slow = load_run(write("-slow-export.json", 150), error);
+  ASSERT_TRUE(base && slow) << error;
+  const CompareReport r = compare_runs(*base, *slow, default_compare_rules());
+  EXPECT_TRUE(r.regression);
+  EXPECT_NE(r.verdicts[0].explanation.find("no per-second data to test noise"), std::string::npos) << r.verdicts[0].explanation;
+}
+
 TEST(ResultsBundle, RoundTripsExactly) {
   auto store = run(1.0, 5, 3);
   RunMetadata meta;

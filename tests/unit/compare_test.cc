@@ -100,8 +100,8 @@ TEST(Compare, ChangesWithinNoiseDoNotFail) {
 TEST(Compare, SummaryExportsAreJudgedOnTheLimitAlone) {
   const std::string dir = ::testing::TempDir() + std::to_string(getpid());
   auto write = [&](const std::string& name, double p95) {
-    std::ofstream(dir + name) << R"({"root_group": {}, "metrics": {"http_req_duration": {"p(95)": )" << p95
-                              << R"(, "p(99)": 1}, "http_req_failed": {"passes": 0, "fails": 10, "value": 0}}})";
+    std::ofstream(dir + name) << R"j({"root_group": {}, "metrics": {"http_req_duration": {"p(95)": )j" << p95
+                              << R"j(, "p(99)": 1}, "http_req_failed": {"passes": 0, "fails": 10, "value": 0}}})j";
     return dir + name;
   };
   std::string error;

@@ -107,9 +107,11 @@ ComparisonRow compare_stat(const RunData& base, const RunData& cur, const plan::
   mean_and_variance(pb, mb, vb);
   mean_and_variance(pc, mc, vc);
   const double se = std::sqrt(vb / static_cast<double>(pb.size()) + vc / static_cast<double>(pc.size()));
-  // A t quantile for the ~95 % interval; small samples widen it.
-  const double df = static_cast<double>(std::min(pb.size(), pc.size()) - 1);
-  const double t = df >= 30 ? 1.96 : df >= 10 ? 2.23 : df >= 5 ? 2.57 : 4.30;
+  // Student's t 97.5 % quantile for a two-sided 95 % interval (conservative df: the smaller side).
+  static constexpr double kT[] = {12.71, 4.30, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23,
+                                  2.20, 2.18, 2.16, 2.14, 2.13, 2.12, 2.11, 2.10, 2.09, 2.09};
+  const size_t df = std::min(pb.size(), pc.size()) - 1;
+  const double t = df <= 20 ? kT[df - 1] : df < 30 ? 2.06 : 1.96;
   row.has_interval = true;
   row.interval_low = (mc - mb) - t * se;
   row.interval_high = (mc - mb) + t * se;

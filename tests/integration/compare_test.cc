@@ -38,9 +38,10 @@ class BaselineGate : public ::testing::Test {
 TEST_F(BaselineGate, FlagsFiftyPercentMoreLatencyAndNamesIt) {
   const std::string baseline = record("baseline", "20ms");
   const std::string slower = record("slower", "30ms");
-  auto r = run_squall({"compare", baseline, slower, "--fail-on", "http_req_duration{name:http://api.test/users}:p(99)+30%"});
+  // (p95 rather than p99: three seconds of ~250 requests give a noisy per-second p99 under sanitizers.)
+  auto r = run_squall({"compare", baseline, slower, "--fail-on", "http_req_duration{name:http://api.test/users}:p(95)+30%"});
   EXPECT_EQ(r.exit_code, 99) << r.output;
-  EXPECT_NE(r.output.find("\u2717 http_req_duration{name:http://api.test/users}:p(99)+30%"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\u2717 http_req_duration{name:http://api.test/users}:p(95)+30%"), std::string::npos) << r.output;
   r = run_squall({"compare", baseline, slower});
   EXPECT_EQ(r.exit_code, 99) << r.output;
   EXPECT_NE(r.output.find("\u2717 http_req_duration:p(95)+20%"), std::string::npos) << r.output;

@@ -15,5 +15,6 @@ int demo_command(int argc, char** argv);   // squall demo: serve + http in one p
 int artillery_command(int argc, char** argv);  // squall artillery run FILE.yml ...
 int run_command(int argc, char** argv);        // squall run FILE (by extension)
 int compare_command(int argc, char** argv);    // squall compare BASELINE CURRENT
+int report_command(int argc, char** argv);     // squall report RESULTS -o report.html
 
 }  // namespace squall::cli

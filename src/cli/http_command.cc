@@ -57,6 +57,7 @@ constexpr char kHttpHelp[] =
     "      --fail-on RULE      SELECTOR:STAT(+|-)LIMIT[%|pp|ms], repeatable; default p95+20%, p99+30%,\n"
     "                          http_req_failed rate+1pp, http_reqs rate-20%\n"
     "      --junit FILE        JUnit XML of thresholds and baseline rules\n"
+    "      --report FILE       a self-contained HTML report (charts over time, endpoints, checks, ...)\n"
     "Exit codes: 0 passed, 99 thresholds failed or regression, 104 invalid config, 105 stopped by a signal.\n";
 
 const std::vector<FlagSpec> kHttpOwnFlags = {

@@ -15,6 +15,7 @@ constexpr char kUsage[] =
     "  squall demo [flags]        start the demo target and load-test it (10 s)\n"
     "  squall run FILE.yml        run an Artillery script (also: squall artillery run FILE.yml)\n"
     "  squall compare BASE CUR    compare two runs (results bundles or summary exports) as a CI gate\n"
+    "  squall report RESULTS -o report.html   the HTML report of a results bundle\n"
     "  squall version\n";
 
 }  // namespace
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   if (command == "artillery") return squall::cli::artillery_command(argc, argv);
   if (command == "run") return squall::cli::run_command(argc, argv);
   if (command == "compare") return squall::cli::compare_command(argc, argv);
+  if (command == "report") return squall::cli::report_command(argc, argv);
   if (command == "version" || command == "--version") {
     std::puts("squall " SQUALL_VERSION);
     return 0;

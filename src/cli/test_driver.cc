@@ -9,6 +9,7 @@
 #include "cli/progress.h"
 #include "cli/signals.h"
 #include "report/summary_export.h"
+#include "report/html_report.h"
 #include "report/junit.h"
 #include "report/summary_text.h"
 #include "report/thresholds.h"
@@ -19,6 +20,7 @@ namespace squall::cli {
 const std::vector<FlagSpec>& ci_flags() {
   static const std::vector<FlagSpec> flags = {
       {{"--results"}}, {{"--tag"}, true, true}, {{"--run-name"}}, {{"--baseline"}}, {{"--fail-on"}, true, true}, {{"--junit"}},
+      {{"--report"}},
   };
   return flags;
 }
@@ -27,6 +29,7 @@ bool read_ci_flags(const Args& args, TestSpec& spec, std::string& error) {
   spec.results_path = args.get("--results").value_or("");
   spec.baseline_path = args.get("--baseline").value_or("");
   spec.junit_path = args.get("--junit").value_or("");
+  spec.report_path = args.get("--report").value_or("");
   spec.meta.name = args.get("--run-name").value_or("");
   for (const auto& tag : args.all("--tag")) {
     const size_t eq = tag.find('=');
@@ -150,6 +153,11 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
   if (!spec.results_path.empty()) {
     std::string error;
     if (!report::write_results(spec.results_path, store, spec.meta, error)) std::fprintf(stderr, "squall: %s\n", error.c_str());
+  }
+  if (!spec.report_path.empty()) {
+    std::ofstream out(spec.report_path);
+    out << report::render_html_report(store, spec.meta, outcome.summary);
+    if (!out) std::fprintf(stderr, "squall: cannot write --report '%s'\n", spec.report_path.c_str());
   }
   bool regression = false;
   std::vector<report::RuleVerdict> verdicts;

@@ -39,9 +39,10 @@ struct TestSpec {
   std::string baseline_path;
   std::vector<report::CompareRule> compare_rules;
   std::string junit_path;
+  std::string report_path;  // --report: the HTML report
 };
 
-// The CI flags every run command takes: --results, --tag, --run-name, --baseline, --fail-on, --junit.
+// The flags every run command takes: --results, --tag, --run-name, --baseline, --fail-on, --junit, --report.
 // (A function, not a global: other files' globals are built from it.)
 const std::vector<FlagSpec>& ci_flags();
 // Reads them into `spec`; false with `error` on bad input.

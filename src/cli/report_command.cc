@@ -1,0 +1,51 @@
+// `squall report RESULTS -o report.html`: the HTML report of a finished run,
+// from its results bundle.
+#include <cstdio>
+#include <fstream>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "report/html_report.h"
+#include "report/results_bundle.h"
+#include "report/summary.h"
+
+namespace squall::cli {
+
+namespace {
+
+constexpr char kReportHelp[] =
+    "usage: squall report RESULTS.json -o report.html\n"
+    "  RESULTS.json            a results bundle written by --results\n"
+    "  -o, --output FILE       the HTML file to write (self-contained: nothing is fetched when viewed)\n";
+
+const std::vector<FlagSpec> kReportFlags = {{{"-o", "--output"}}, {{"-h", "--help"}, false}};
+
+int invalid(const std::string& message) {
+  std::fprintf(stderr, "squall report: %s\n", message.c_str());
+  return kExitInvalidConfig;
+}
+
+}  // namespace
+
+int report_command(int argc, char** argv) {
+  std::string error;
+  auto args = Args::parse(argc, argv, 2, kReportFlags, error);
+  if (!args) return invalid(error + "\n\n" + kReportHelp);
+  if (args->has("-h")) {
+    std::fputs(kReportHelp, stdout);
+    return kExitOk;
+  }
+  if (args->positionals().size() != 1 || !args->has("-o")) return invalid(std::string("expected RESULTS and -o FILE\n\n") + kReportHelp);
+  auto loaded = report::read_results(args->positionals().front(), error);
+  if (!loaded) return invalid(error);
+  report::SummaryOptions options;
+  options.elapsed = static_cast<Nanos>(loaded->meta.duration_seconds * 1e9);
+  options.trend_stats = {"avg", "min", "med", "max", "p(90)", "p(95)", "p(99)"};
+  const report::Summary summary = report::build_summary(*loaded->store, options);
+  std::ofstream out(*args->get("-o"));
+  out << report::render_html_report(*loaded->store, loaded->meta, summary);
+  if (!out) return invalid("cannot write '" + *args->get("-o") + "'");
+  return kExitOk;
+}
+
+}  // namespace squall::cli

@@ -58,6 +58,7 @@ constexpr char kHttpHelp[] =
     "                          http_req_failed rate+1pp, http_reqs rate-20%\n"
     "      --junit FILE        JUnit XML of thresholds and baseline rules\n"
     "      --report FILE       a self-contained HTML report (charts over time, endpoints, checks, ...)\n"
+    "      --out json=FILE     every sample in k6's JSON lines; --out csv=FILE in k6's CSV columns\n"
     "Exit codes: 0 passed, 99 thresholds failed or regression, 104 invalid config, 105 stopped by a signal.\n";
 
 const std::vector<FlagSpec> kHttpOwnFlags = {
@@ -71,6 +72,7 @@ const std::vector<FlagSpec> kHttpOwnFlags = {
     {{"--summary-trend-stats"}},          {{"-h", "--help"}, false},      {{"--config"}},
     {{"--stage"}, true, true},            {{"--execution-segment"}},     {{"--execution-segment-sequence"}},
     {{"--summary-time-unit"}},            {{"--summary-mode"}},          {{"--address"}},
+    {{"--out", "-o"}, true, true},  // k6's -o; `squall run x.yml` keeps -o for Artillery's report
 };
 
 const std::vector<FlagSpec> kHttpFlags = [] {

@@ -9,6 +9,7 @@
 #include "cli/progress.h"
 #include "cli/signals.h"
 #include "report/summary_export.h"
+#include "outputs/sample_file_output.h"
 #include "report/html_report.h"
 #include "report/junit.h"
 #include "report/summary_text.h"
@@ -20,7 +21,7 @@ namespace squall::cli {
 const std::vector<FlagSpec>& ci_flags() {
   static const std::vector<FlagSpec> flags = {
       {{"--results"}}, {{"--tag"}, true, true}, {{"--run-name"}}, {{"--baseline"}}, {{"--fail-on"}, true, true}, {{"--junit"}},
-      {{"--report"}},
+      {{"--report"}}, {{"--out"}, true, true},
   };
   return flags;
 }
@@ -30,6 +31,7 @@ bool read_ci_flags(const Args& args, TestSpec& spec, std::string& error) {
   spec.baseline_path = args.get("--baseline").value_or("");
   spec.junit_path = args.get("--junit").value_or("");
   spec.report_path = args.get("--report").value_or("");
+  spec.outputs = args.all("--out");
   spec.meta.name = args.get("--run-name").value_or("");
   for (const auto& tag : args.all("--tag")) {
     const size_t eq = tag.find('=');
@@ -84,6 +86,24 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
   }
   const auto& interrupt = install_stop_signals();
   spec.settings.store = &store;
+  std::vector<std::unique_ptr<outputs::SampleFileOutput>> sample_outputs;
+  for (const auto& out : spec.outputs) {
+    std::string error;
+    auto output = outputs::SampleFileOutput::open(out, error);
+    if (!output) {
+      std::fprintf(stderr, "squall: --out: %s\n", error.c_str());
+      outcome.exit_code = kExitInvalidConfig;
+      return outcome;
+    }
+    sample_outputs.push_back(std::move(output));
+  }
+  if (!sample_outputs.empty()) {
+    spec.settings.keep_raw_samples = true;
+    store.set_raw_consumer([&sample_outputs](std::vector<metrics::RawSample>&& samples) {
+      for (size_t i = 0; i + 1 < sample_outputs.size(); ++i) sample_outputs[i]->consume(std::vector<metrics::RawSample>(samples));
+      sample_outputs.back()->consume(std::move(samples));
+    });
+  }
   Nanos longest = 0;
   int64_t max_vus = 0;
   for (const auto& s : spec.scenarios) {
@@ -131,6 +151,15 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
     });
   }
   if (control) control->set_finished();
+  for (auto& output : sample_outputs) {
+    output->close();
+    if (!spec.quiet || output->dropped()) {
+      std::fprintf(stderr, "  --out %s: %llu samples written%s\n", output->path().c_str(),
+                   static_cast<unsigned long long>(output->written()),
+                   output->dropped() ? (", " + std::to_string(output->dropped()) + " dropped: the writer could not keep up").c_str() : "");
+    }
+  }
+  store.set_raw_consumer(nullptr);
   const auto& result = outcome.result;
   spec.summary.elapsed = result.elapsed;
   for (const auto& mt : spec.thresholds) spec.summary.selectors.push_back(mt.selector);

@@ -40,9 +40,11 @@ struct TestSpec {
   std::vector<report::CompareRule> compare_rules;
   std::string junit_path;
   std::string report_path;  // --report: the HTML report
+  std::vector<std::string> outputs;  // --out json=FILE / csv=FILE
 };
 
-// The flags every run command takes: --results, --tag, --run-name, --baseline, --fail-on, --junit, --report.
+// The flags every run command takes: --results, --tag, --run-name, --baseline, --fail-on, --junit,
+// --report, --out.
 // (A function, not a global: other files' globals are built from it.)
 const std::vector<FlagSpec>& ci_flags();
 // Reads them into `spec`; false with `error` on bad input.

@@ -1,12 +1,20 @@
 #include "metrics/sink.h"
 
 #include <cmath>
+#include <ctime>
 
 namespace squall::metrics {
+
+void Sink::keep(MetricId metric, TagSetId tags, double value) {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  raw_.push_back(RawSample{SeriesKey{metric, tags}, static_cast<int64_t>(ts.tv_sec) * kSecond + ts.tv_nsec, value});
+}
 
 void Sink::add_trend_value(MetricId metric, TagSetId tags, double value) {
   Aggregate& a = series(metric, tags);
   a.add(value);
+  if (keep_raw_) keep(metric, tags, value);
   a.histogram.record(value > 0 ? static_cast<uint64_t>(std::llround(value * 1000.0)) : 0);
 }
 
@@ -19,6 +27,7 @@ SinkBatch Sink::take(int64_t second) {
     batch.series.emplace_back(key, std::move(aggregate));
   }
   live_.clear();
+  batch.raw.swap(raw_);
   return batch;
 }
 

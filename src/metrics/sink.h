@@ -21,19 +21,35 @@ struct SeriesKey {
   bool operator==(const SeriesKey&) const = default;
 };
 
+// One sample as recorded, for outputs that stream every sample (k6's JSON and CSV).
+// Time values are in milliseconds, as k6 writes them.
+struct RawSample {
+  SeriesKey key;
+  int64_t unix_ns;
+  double value;
+};
+
 struct SinkBatch {
   int64_t second = 0;  // seconds since the test started; samples in [second, second + 1)
   std::vector<std::pair<SeriesKey, Aggregate>> series;
+  std::vector<RawSample> raw;  // only when raw samples are kept
 };
 
 class Sink {
  public:
+  // Keep every sample too (costs a clock read and a copy per sample; off by default).
+  void keep_raw_samples(bool on) { keep_raw_ = on; }
+
   Aggregate& series(MetricId metric, TagSetId tags) { return live_[SeriesKey{metric, tags}.packed()]; }
-  void add(MetricId metric, TagSetId tags, double value) { series(metric, tags).add(value); }
+  void add(MetricId metric, TagSetId tags, double value) {
+    series(metric, tags).add(value);
+    if (keep_raw_) keep(metric, tags, value);
+  }
   // A time trend sample in nanoseconds.
   void add_time(MetricId metric, TagSetId tags, Nanos ns) {
     Aggregate& a = series(metric, tags);
     a.histogram.record(ns > 0 ? static_cast<uint64_t>(ns) : 0);
+    if (keep_raw_) keep(metric, tags, static_cast<double>(ns) / 1e6);
   }
   // A non-time trend sample (kept to 1/1000 of its unit in the histogram).
   void add_trend_value(MetricId metric, TagSetId tags, double value);
@@ -43,7 +59,11 @@ class Sink {
   SinkBatch take(int64_t second);
 
  private:
+  void keep(MetricId metric, TagSetId tags, double value);
+
   std::unordered_map<uint64_t, Aggregate> live_;
+  bool keep_raw_ = false;
+  std::vector<RawSample> raw_;
 };
 
 }  // namespace squall::metrics

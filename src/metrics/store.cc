@@ -35,6 +35,7 @@ Aggregate expand(const SecondSeries& s) {
 }  // namespace
 
 void MetricsStore::absorb(SinkBatch batch) {
+  if (raw_consumer_ && !batch.raw.empty()) raw_consumer_(std::move(batch.raw));
   std::lock_guard lock(mutex_);
   auto& second = open_seconds_[batch.second];
   for (auto& [key, aggregate] : batch.series) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -27,8 +28,10 @@ struct SecondSeries {
 
 class MetricsStore {
  public:
-  // Thread-safe. Merges a sink's batch.
+  // Thread-safe. Merges a sink's batch; raw samples go to the raw consumer, if any.
   void absorb(SinkBatch batch);
+  // Receives every batch's raw samples (outputs). Set before the run; called from the absorbing thread.
+  void set_raw_consumer(std::function<void(std::vector<RawSample>&&)> consumer) { raw_consumer_ = std::move(consumer); }
 
   // A copy of the totals per series (thread-safe).
   std::unordered_map<uint64_t, Aggregate> totals() const;
@@ -46,6 +49,7 @@ class MetricsStore {
   void compact_before(int64_t second);  // caller holds mutex_
 
   mutable std::mutex mutex_;
+  std::function<void(std::vector<RawSample>&&)> raw_consumer_;
   std::unordered_map<uint64_t, Aggregate> totals_;
   std::map<int64_t, std::unordered_map<uint64_t, Aggregate>> open_seconds_;
   std::map<int64_t, std::vector<SecondSeries>> timeline_;

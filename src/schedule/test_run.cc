@@ -66,6 +66,7 @@ TestRunResult TestRun::run(const std::function<void(Nanos)>& tick) {
   }
 
   metrics::Sink gauges;
+  gauges.keep_raw_samples(settings_.keep_raw_samples);
   TestRunResult result;
   Nanos next_tick = settings_.test_start + kSecond;
   bool abort_sent = false;

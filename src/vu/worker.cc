@@ -10,7 +10,9 @@ Worker::Worker(int index, const WorkerSettings& settings)
       resolver_(loop_, settings.hosts),
       client_context_{loop_, resolver_, settings.tls, settings.client},
       recorder_(sink_),
-      flush_timer_([this] { flush_tick(); }) {}
+      flush_timer_([this] { flush_tick(); }) {
+  sink_.keep_raw_samples(settings.keep_raw_samples);
+}
 
 Worker::~Worker() { join(); }
 

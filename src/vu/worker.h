@@ -22,6 +22,7 @@ struct WorkerSettings {
   net::HostsMap hosts;
   std::shared_ptr<const net::TlsClientContext> tls;
   net::ClientConfig client;
+  bool keep_raw_samples = false;  // for outputs that stream every sample
 };
 
 class Worker {

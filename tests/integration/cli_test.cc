@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <string>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -101,6 +102,37 @@ TEST_F(Cli, OpenModelHoldsTheRateAndCorrectsForCoordinatedOmission) {
   EXPECT_NEAR(requests, 600, 6);
   EXPECT_TRUE(summary["metrics"].contains("http_req_duration_corrected"));
   EXPECT_FALSE(summary["metrics"].contains("dropped_iterations"));
+}
+
+TEST_F(Cli, OutputsStreamEverySampleInK6Formats) {
+  const std::string jsonl = temp_path("samples.jsonl"), csv = temp_path("samples.csv"), html = temp_path("report.html");
+  auto r = run("http " + base() + "/users?status=503 -c 2 -n 20 -o json=" + jsonl + " --out csv=" + csv + " --report " + html);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream json_in(jsonl);
+  std::string line;
+  int points = 0, reqs = 0, metric_lines = 0;
+  while (std::getline(json_in, line)) {
+    const auto j = nlohmann::json::parse(line);
+    if (j["type"] == "Metric") ++metric_lines;
+    if (j["type"] == "Point") ++points;
+    if (j["type"] == "Point" && j["metric"] == "http_reqs") {
+      ++reqs;
+      EXPECT_EQ(j["data"]["tags"]["status"], "503");
+      EXPECT_EQ(j["data"]["value"], 1);
+      EXPECT_TRUE(j["data"]["time"].get<std::string>().ends_with("Z"));
+    }
+  }
+  EXPECT_EQ(reqs, 20);
+  EXPECT_GE(metric_lines, 10);
+  std::ifstream csv_in(csv);
+  std::getline(csv_in, line);
+  EXPECT_EQ(line.rfind("metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,name", 0), 0u);
+  int rows = 0;
+  while (std::getline(csv_in, line)) ++rows;
+  EXPECT_EQ(rows, points);
+  std::ifstream html_in(html);
+  const std::string page((std::istreambuf_iterator<char>(html_in)), {});
+  EXPECT_NE(page.find("<svg"), std::string::npos);
 }
 
 TEST_F(Cli, BadInputGetsAClearErrorAndExit104) {

@@ -10,26 +10,7 @@ cd "$(dirname "$0")/.."
 SQUALL=${SQUALL:-build/src/squall}
 ARTILLERY=${1:-}
 PORT=${PORT:-18088}
-work=$(mktemp -d)
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  server {
-    listen 127.0.0.1:$PORT;
-    location /small { default_type text/plain; return 200 "Hello, world!"; }
-  }
-}
-CONF
-taskset -c 0 nginx -p "$work" -c "$work/nginx.conf" &
-nginx_pid=$!
-trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null; rm -rf "$work"' EXIT
-sleep 0.5
+source bench/nginx_target.sh
 
 flow() {  # flow LOOPS -> YAML
   cat <<YAML

@@ -12,26 +12,7 @@ SQUALL=${SQUALL:-build/src/squall}
 PORT=${PORT:-18089}
 OUT=bench/results
 mkdir -p "$OUT"
-work=$(mktemp -d)
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  server {
-    listen 127.0.0.1:$PORT;
-    location /small { default_type text/plain; return 200 "Hello, world!"; }
-  }
-}
-CONF
-taskset -c 0 nginx -p "$work" -c "$work/nginx.conf" &
-nginx_pid=$!
-trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null; rm -rf "$work"' EXIT
-sleep 0.5
+source bench/nginx_target.sh
 URL="http://127.0.0.1:$PORT/small"
 
 # measure NAME COMMAND... -> prints "requests cpu_seconds max_rss_kb"

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "common/duration.h"
+#include "common/files.h"
 #include "schedule/executor.h"
 
 namespace squall::plan {
@@ -276,15 +277,10 @@ std::optional<TestOptions> options_from_json(const json& j, const std::string& w
 }
 
 std::optional<TestOptions> options_from_file(const std::string& path, std::string& error) {
-  std::ifstream in(path);
-  if (!in) {
-    error = "cannot read config file '" + path + "'";
-    return std::nullopt;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
+  const auto text = read_whole_file(path, "config file", error);
+  if (!text) return std::nullopt;
   try {
-    return options_from_json(json::parse(text.str()), path, error);
+    return options_from_json(json::parse(*text), path, error);
   } catch (const json::parse_error& e) {
     error = path + ": invalid JSON: " + e.what();  // names line and column
     return std::nullopt;

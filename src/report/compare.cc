@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/files.h"
 #include "report/summary.h"
 
 namespace squall::report {
@@ -184,14 +185,9 @@ std::vector<CompareRule> default_compare_rules() {
 }
 
 std::optional<RunData> load_run(const std::string& path, std::string& error) {
-  std::ifstream file(path);
-  if (!file) {
-    error = "cannot read '" + path + "'";
-    return std::nullopt;
-  }
-  std::stringstream text;
-  text << file.rdbuf();
-  const json j = json::parse(text.str(), nullptr, false);
+  const auto text = read_whole_file(path, "run", error);
+  if (!text) return std::nullopt;
+  const json j = json::parse(*text, nullptr, false);
   if (!j.is_discarded() && j.is_object() && j.contains("metrics") && j.contains("root_group")) {
     RunData run;
     run.summary_export = j;

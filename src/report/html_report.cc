@@ -8,6 +8,7 @@
 
 #include "report/summary_text.h"
 #include "report/svg_chart.h"
+#include "report/xml_escape.h"
 
 namespace squall::report {
 
@@ -15,19 +16,6 @@ namespace {
 
 constexpr double kGap = std::numeric_limits<double>::quiet_NaN();
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::string fixed(double v, int digits = 2) {
   char buf[64];
@@ -78,7 +66,7 @@ Timeline timeline(const metrics::MetricsStore& store, double duration_seconds) {
 void checks_rows(const GroupNode& group, std::string& out) {
   for (const auto& [name, c] : group.checks) {
     const uint64_t total = c.passes + c.fails;
-    out += "<tr class=\"" + std::string(c.fails ? "fail" : "pass") + "\"><td>" + escape(c.path.substr(2)) + "</td><td>" +
+    out += "<tr class=\"" + std::string(c.fails ? "fail" : "pass") + "\"><td>" + xml_escape(c.path.substr(2)) + "</td><td>" +
            std::to_string(c.passes) + "</td><td>" + std::to_string(c.fails) + "</td><td>" +
            fixed(total ? 100.0 * static_cast<double>(c.passes) / static_cast<double>(total) : 0) + " %</td></tr>";
   }
@@ -116,15 +104,15 @@ tr.fail td{color:#a11b1b}tr.pass td:first-child::before{content:"\2713  ";color:
 )";
   bool thresholds_ok = true;
   for (const auto& th : summary.options.thresholds) thresholds_ok = thresholds_ok && th.passed;
-  html += "<h1>squall report" + std::string(meta.name.empty() ? "" : ": " + escape(meta.name));
+  html += "<h1>squall report" + std::string(meta.name.empty() ? "" : ": " + xml_escape(meta.name));
   if (!summary.options.thresholds.empty()) {
     html += thresholds_ok ? "<span class=\"verdict pass\">thresholds passed</span>" : "<span class=\"verdict fail\">thresholds failed</span>";
   }
   html += "</h1><p class=\"meta\">";
-  if (!meta.started_at.empty()) html += "started " + escape(meta.started_at) + " · ";
+  if (!meta.started_at.empty()) html += "started " + xml_escape(meta.started_at) + " · ";
   html += "duration " + fixed(meta.duration_seconds > 0 ? meta.duration_seconds : static_cast<double>(summary.options.elapsed) / 1e9) + " s";
-  for (const auto& [k, v] : meta.tags) html += " · " + escape(k) + "=" + escape(v);
-  if (!meta.squall_version.empty()) html += " · squall " + escape(meta.squall_version);
+  for (const auto& [k, v] : meta.tags) html += " · " + xml_escape(k) + "=" + xml_escape(v);
+  if (!meta.squall_version.empty()) html += " · squall " + xml_escape(meta.squall_version);
   html += "</p>";
 
   html += "<h2>Over time</h2><div class=\"charts\">";
@@ -141,8 +129,8 @@ tr.fail td{color:#a11b1b}tr.pass td:first-child::before{content:"\2713  ";color:
   if (!summary.options.thresholds.empty()) {
     html += "<h2>Thresholds</h2><table><tr><th>metric</th><th>threshold</th><th class=\"num\">observed</th></tr>";
     for (const auto& th : summary.options.thresholds) {
-      html += "<tr class=\"" + std::string(th.passed ? "pass" : "fail") + "\"><td>" + escape(th.metric) + "</td><td>" +
-              escape(th.expression) + "</td><td class=\"num\">" + (th.evaluated ? fixed(th.observed, 3) : "no samples") + "</td></tr>";
+      html += "<tr class=\"" + std::string(th.passed ? "pass" : "fail") + "\"><td>" + xml_escape(th.metric) + "</td><td>" +
+              xml_escape(th.expression) + "</td><td class=\"num\">" + (th.evaluated ? fixed(th.observed, 3) : "no samples") + "</td></tr>";
     }
     html += "</table>";
   }
@@ -155,15 +143,15 @@ tr.fail td{color:#a11b1b}tr.pass td:first-child::before{content:"\2713  ";color:
   if (!summary.by_endpoint.empty()) {
     html += "<h2>Endpoints</h2><table><tr><th>name</th><th class=\"num\">requests</th><th class=\"num\">failed</th><th>latency</th></tr>";
     for (const auto& e : summary.by_endpoint) {
-      html += "<tr><td>" + escape(e.key) + "</td><td class=\"num\">" + std::to_string(e.requests) + "</td><td class=\"num\">" +
-              std::to_string(e.failed) + "</td><td>" + escape(e.detail) + "</td></tr>";
+      html += "<tr><td>" + xml_escape(e.key) + "</td><td class=\"num\">" + std::to_string(e.requests) + "</td><td class=\"num\">" +
+              std::to_string(e.failed) + "</td><td>" + xml_escape(e.detail) + "</td></tr>";
     }
     html += "</table>";
   }
   if (!summary.by_error_code.empty() || !summary.by_status.empty()) {
     html += "<h2>Responses and errors</h2><table><tr><th>status or error code</th><th class=\"num\">requests</th></tr>";
-    for (const auto& s : summary.by_status) html += "<tr><td>status " + escape(s.key == "0" ? "none" : s.key) + "</td><td class=\"num\">" + std::to_string(s.requests) + "</td></tr>";
-    for (const auto& c : summary.by_error_code) html += "<tr><td>error " + escape(c.key) + "</td><td class=\"num\">" + std::to_string(c.requests) + "</td></tr>";
+    for (const auto& s : summary.by_status) html += "<tr><td>status " + xml_escape(s.key == "0" ? "none" : s.key) + "</td><td class=\"num\">" + std::to_string(s.requests) + "</td></tr>";
+    for (const auto& c : summary.by_error_code) html += "<tr><td>error " + xml_escape(c.key) + "</td><td class=\"num\">" + std::to_string(c.requests) + "</td></tr>";
     html += "</table>";
   }
   html += "<h2>Timing breakdown</h2><table><tr><th>phase</th><th class=\"num\">avg</th><th class=\"num\">p95</th><th class=\"num\">p99</th></tr>";
@@ -195,13 +183,13 @@ tr.fail td{color:#a11b1b}tr.pass td:first-child::before{content:"\2713  ";color:
     } else {
       values = fixed(line.aggregate.last, 0) + " (min " + fixed(value_of(line, "min", 0), 0) + ", max " + fixed(value_of(line, "max", 0), 0) + ")";
     }
-    html += "<tr><td>" + escape(line.name) + "</td><td>" + escape(values) + "</td></tr>";
+    html += "<tr><td>" + xml_escape(line.name) + "</td><td>" + xml_escape(values) + "</td></tr>";
   }
   html += "</table>";
   if (meta.options.is_object() && meta.options.contains("scenarios")) {
     html += "<h2>Scenario plan</h2><table><tr><th>scenario</th><th>executor</th><th class=\"num\">start</th><th class=\"num\">duration</th><th class=\"num\">max VUs</th></tr>";
     for (const auto& [name, s] : meta.options["scenarios"].items()) {
-      html += "<tr><td>" + escape(name) + "</td><td>" + escape(s.value("executor", "")) + "</td><td class=\"num\">" +
+      html += "<tr><td>" + xml_escape(name) + "</td><td>" + xml_escape(s.value("executor", "")) + "</td><td class=\"num\">" +
               fixed(s.value("startTime_s", 0.0), 1) + " s</td><td class=\"num\">" + fixed(s.value("duration_s", 0.0), 1) +
               " s</td><td class=\"num\">" + std::to_string(s.value("maxVUs", 0)) + "</td></tr>";
     }

@@ -2,26 +2,9 @@
 
 #include <cstdio>
 
+#include "report/xml_escape.h"
+
 namespace squall::report {
-
-namespace {
-
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string render_junit(const std::vector<ThresholdResult>& thresholds, const std::vector<RuleVerdict>& rules,
                          double duration_seconds) {
@@ -36,7 +19,7 @@ std::string render_junit(const std::vector<ThresholdResult>& thresholds, const s
   out += "  <testsuite name=\"thresholds\" tests=\"" + std::to_string(thresholds.size()) + "\" failures=\"" +
          std::to_string(threshold_failures) + "\">\n";
   for (const auto& t : thresholds) {
-    const std::string name = escape(t.metric + ": " + t.expression);
+    const std::string name = xml_escape(t.metric + ": " + t.expression);
     out += "    <testcase classname=\"squall.thresholds\" name=\"" + name + "\"";
     if (t.passed) {
       out += "/>\n";
@@ -50,11 +33,11 @@ std::string render_junit(const std::vector<ThresholdResult>& thresholds, const s
   out += "  <testsuite name=\"baseline\" tests=\"" + std::to_string(rules.size()) + "\" failures=\"" +
          std::to_string(rule_failures) + "\">\n";
   for (const auto& r : rules) {
-    out += "    <testcase classname=\"squall.baseline\" name=\"" + escape(r.rule) + "\"";
+    out += "    <testcase classname=\"squall.baseline\" name=\"" + xml_escape(r.rule) + "\"";
     if (r.failed) {
-      out += ">\n      <failure message=\"" + escape(r.explanation) + "\"/>\n    </testcase>\n";
+      out += ">\n      <failure message=\"" + xml_escape(r.explanation) + "\"/>\n    </testcase>\n";
     } else {
-      out += "><system-out>" + escape(r.explanation) + "</system-out></testcase>\n";
+      out += "><system-out>" + xml_escape(r.explanation) + "</system-out></testcase>\n";
     }
   }
   out += "  </testsuite>\n</testsuites>\n";

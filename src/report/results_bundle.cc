@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/files.h"
 #include "metrics/metric_registry.h"
 #include "metrics/tag_set.h"
 
@@ -99,16 +100,11 @@ bool write_results(const std::string& path, const metrics::MetricsStore& store, 
 }
 
 std::optional<LoadedResults> read_results(const std::string& path, std::string& error) {
-  std::ifstream file(path);
-  if (!file) {
-    error = "cannot read results bundle '" + path + "'";
-    return std::nullopt;
-  }
-  std::stringstream text;
-  text << file.rdbuf();
+  const auto text = read_whole_file(path, "results bundle", error);
+  if (!text) return std::nullopt;
   json in;
   try {
-    in = json::parse(text.str());
+    in = json::parse(*text);
   } catch (const json::parse_error& e) {
     error = path + ": invalid JSON: " + e.what();
     return std::nullopt;

@@ -4,27 +4,14 @@
 #include <cmath>
 #include <cstdio>
 
+#include "report/xml_escape.h"
+
 namespace squall::report {
 
 namespace {
 
 constexpr double kWidth = 720, kHeight = 240, kLeft = 56, kRight = 16, kTop = 28, kBottom = 36;
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '<') {
-      out += "&lt;";
-    } else if (c == '>') {
-      out += "&gt;";
-    } else if (c == '&') {
-      out += "&amp;";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
 
 // A "nice" axis maximum (1, 2, 2.5, 5 x 10^k) at or above `v`.
 double nice_ceiling(double v) {
@@ -61,9 +48,9 @@ std::string svg_line_chart(const std::string& title, const std::vector<double>& 
   std::snprintf(buf, sizeof buf, "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" role=\"img\">",
                 kWidth, kHeight);
   out += buf;
-  out += "<title>" + escape(title) + "</title>";
+  out += "<title>" + xml_escape(title) + "</title>";
   std::snprintf(buf, sizeof buf, "<text x=\"%.0f\" y=\"18\" class=\"chart-title\">", kLeft);
-  out += buf + escape(title) + " (" + escape(unit) + ")</text>";
+  out += buf + xml_escape(title) + " (" + xml_escape(unit) + ")</text>";
   for (int i = 0; i <= 4; ++i) {  // horizontal grid with labels
     const double v = y_max * i / 4, y = py(v);
     std::snprintf(buf, sizeof buf, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", kLeft, y, kWidth - kRight, y);
@@ -83,7 +70,7 @@ std::string svg_line_chart(const std::string& title, const std::vector<double>& 
     std::string points;
     size_t drawn = 0;
     auto flush = [&] {
-      if (drawn > 0) out += "<polyline class=\"line\" data-series=\"" + escape(s.name) + "\" fill=\"none\" stroke=\"" + s.color +
+      if (drawn > 0) out += "<polyline class=\"line\" data-series=\"" + xml_escape(s.name) + "\" fill=\"none\" stroke=\"" + s.color +
                             "\" stroke-width=\"1.8\" points=\"" + points + "\"/>";
       points.clear();
       drawn = 0;
@@ -102,7 +89,7 @@ std::string svg_line_chart(const std::string& title, const std::vector<double>& 
                   kHeight - 14, s.color.c_str());
     out += buf;
     std::snprintf(buf, sizeof buf, "<text x=\"%.1f\" y=\"%.1f\" class=\"legend\">", legend_x + 14, kHeight - 5);
-    out += buf + escape(s.name) + "</text>";
+    out += buf + xml_escape(s.name) + "</text>";
     legend_x += 24 + 7.0 * static_cast<double>(s.name.size());
   }
   out += "</svg>";

@@ -14,14 +14,7 @@ using squall::testing::write_file;
 
 class Artillery : public ::testing::Test {
  protected:
-  void SetUp() override {
-    target::ServeConfig config;
-    config.listen = "127.0.0.1:0";
-    config.threads = 1;
-    server_ = std::make_unique<target::DemoServer>(config);
-    std::string error;
-    ASSERT_TRUE(server_->start(error)) << error;
-  }
+  void SetUp() override { server_ = squall::testing::start_demo_server(); }
   std::string target() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
   std::unique_ptr<target::DemoServer> server_;
 };

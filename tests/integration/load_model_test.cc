@@ -32,15 +32,7 @@ testing::Run run(const std::vector<std::string>& args, int interrupt_after_ms = 
 
 class LoadModels : public ::testing::Test {
  protected:
-  void start_server(target::FaultConfig faults = {}) {
-    target::ServeConfig config;
-    config.listen = "127.0.0.1:0";
-    config.threads = 1;
-    config.faults = faults;
-    server_ = std::make_unique<target::DemoServer>(config);
-    std::string error;
-    ASSERT_TRUE(server_->start(error)) << error;
-  }
+  void start_server(target::FaultConfig faults = {}) { server_ = squall::testing::start_demo_server(faults); }
   std::string url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(server_->port()) + path;
   }

@@ -15,7 +15,21 @@
 
 #include <gtest/gtest.h>
 
+#include "target/demo_server.h"
+
 namespace squall::testing {
+
+// The demo target on 127.0.0.1 with a free port and one thread, started.
+inline std::unique_ptr<target::DemoServer> start_demo_server(target::FaultConfig faults = {}) {
+  target::ServeConfig config;
+  config.listen = "127.0.0.1:0";
+  config.threads = 1;
+  config.faults = faults;
+  auto server = std::make_unique<target::DemoServer>(config);
+  std::string error;
+  EXPECT_TRUE(server->start(error)) << error;
+  return server;
+}
 
 // A file name private to this process (ctest runs tests in parallel processes).
 inline std::string temp_path(const std::string& name) {

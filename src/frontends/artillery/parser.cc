@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/duration.h"
+#include "common/files.h"
 
 namespace squall::artillery {
 
@@ -393,14 +394,9 @@ std::optional<Script> parse_script(const std::string& yaml_text, const std::stri
 }
 
 std::optional<Script> load_script(const std::string& path, const LoadOptions& options, std::string& error) {
-  std::ifstream in(path);
-  if (!in) {
-    error = "cannot read '" + path + "'";
-    return std::nullopt;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_script(text.str(), path, options, error);
+  const auto text = read_whole_file(path, "script", error);
+  if (!text) return std::nullopt;
+  return parse_script(*text, path, options, error);
 }
 
 }  // namespace squall::artillery

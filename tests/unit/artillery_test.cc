@@ -81,6 +81,9 @@ TEST(ArtilleryParser, ErrorsNameFileLineAndExpectation) {
   EXPECT_NE(error.find("processor"), std::string::npos) << error;
   EXPECT_FALSE(parse("config: [unclosed\n", error));
   EXPECT_NE(error.find("test.yml:"), std::string::npos) << error;
+  EXPECT_FALSE(parse("config:\n  target: http://x\n  defaults: {think: {jitter: abc}}\nscenarios: [{flow: []}]\n", error));
+  EXPECT_NE(error.find("test.yml"), std::string::npos) << error;
+  EXPECT_FALSE(parse("config:\n  target: http://x\n  payload: {path: x.csv, skipHeader: maybe}\nscenarios: [{flow: []}]\n", error));
   EXPECT_FALSE(parse("config:\n  phases: []\nscenarios: [{flow: []}]\n", error));
   EXPECT_NE(error.find("-t URL"), std::string::npos) << error;
 }

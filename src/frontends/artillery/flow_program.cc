@@ -136,6 +136,7 @@ class FlowProgram::Session {
   bool condition(const std::string& expression);
   void advance();
   void send(const Request& request);
+  void send_checked(const Request& request);
   void on_response(const Request& request, const net::HttpResponse& response);
   void fail(const std::string& error_name);
   void finish(bool ok);
@@ -304,6 +305,17 @@ void FlowProgram::Session::advance() {
 }
 
 void FlowProgram::Session::send(const Request& r) {
+  // A value of the wrong shape (a list where a string belongs) fails this VU, never the process.
+  try {
+    send_checked(r);
+  } catch (const std::exception& e) {
+    if (!program_.shared_.quiet) std::fprintf(stderr, "line %d: %s %s: %s\n", r.line, r.method.c_str(), r.url.c_str(), e.what());
+    count("errors.EINVALIDSTEP");
+    fail("EINVALIDSTEP");
+  }
+}
+
+void FlowProgram::Session::send_checked(const Request& r) {
   auto& rng = program_.rng_;
   const FlowShared& shared = program_.shared_;
   const Config& config = shared.script.config;

@@ -389,6 +389,8 @@ std::optional<Script> parse_script(const std::string& yaml_text, const std::stri
     error = path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg;
   } catch (const YAML::Exception& e) {
     error = path + ": " + e.what();
+  } catch (const std::exception& e) {
+    error = path + ": invalid value (" + e.what() + ")";
   }
   return std::nullopt;
 }

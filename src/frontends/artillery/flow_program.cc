@@ -339,9 +339,11 @@ void FlowProgram::Session::send_checked(const Request& r) {
   }
   request.url = *parsed.url;
   for (const auto& [name, value] : config.default_headers) request.headers.push_back({name, render(value, vars_, rng)});
-  for (const auto& [name, value] : r.headers) {
+  for (const auto& header : r.headers) {
+    // (No structured binding: clang 14 cannot capture one in a lambda.)
+    const std::string& name = header.first;
     std::erase_if(request.headers, [&](const net::Header& h) { return net::iequals(h.name, name); });
-    request.headers.push_back({name, render(value, vars_, rng)});
+    request.headers.push_back({name, render(header.second, vars_, rng)});
   }
   if (given(r.json)) {
     request.body = to_json(r.json, vars_, rng).dump();

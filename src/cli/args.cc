@@ -2,6 +2,11 @@
 
 namespace squall::cli {
 
+std::vector<FlagSpec> combine_flags(std::vector<FlagSpec> own, const std::vector<FlagSpec>& more) {
+  own.insert(own.end(), more.begin(), more.end());
+  return own;
+}
+
 std::optional<Args> Args::parse(int argc, char** argv, int first, const std::vector<FlagSpec>& specs,
                                 std::string& error) {
   Args args;

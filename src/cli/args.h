@@ -16,6 +16,9 @@ struct FlagSpec {
   bool repeatable = false;
 };
 
+// `own` followed by `more`: a command's flags plus a shared set.
+std::vector<FlagSpec> combine_flags(std::vector<FlagSpec> own, const std::vector<FlagSpec>& more);
+
 class Args {
  public:
   // Parses argv[first..]; on failure returns nullopt with `error` set.

@@ -38,16 +38,9 @@ const std::vector<FlagSpec> kArtilleryOwnFlags = {
     {{"--dotenv"}},       {{"--summary-export"}},   {{"-h", "--help"}, false},
 };
 
-const std::vector<FlagSpec> kArtilleryFlags = [] {
-  auto flags = kArtilleryOwnFlags;
-  flags.insert(flags.end(), ci_flags().begin(), ci_flags().end());
-  return flags;
-}();
+const std::vector<FlagSpec> kArtilleryFlags = combine_flags(kArtilleryOwnFlags, ci_flags());
 
-int invalid(const std::string& message) {
-  std::fprintf(stderr, "squall: %s\n", message.c_str());
-  return kExitInvalidConfig;
-}
+int invalid(const std::string& message) { return report_invalid("squall", message); }
 
 bool load_dotenv(const std::string& path, std::string& error) {
   std::ifstream in(path);

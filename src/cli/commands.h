@@ -1,6 +1,8 @@
 // The subcommands of the squall binary. Each returns the process exit code.
 #pragma once
 
+#include <string>
+
 namespace squall::cli {
 
 // Exit codes shared with k6.
@@ -8,6 +10,9 @@ constexpr int kExitOk = 0;
 constexpr int kExitThresholdsFailed = 99;
 constexpr int kExitInvalidConfig = 104;
 constexpr int kExitExternalAbort = 105;
+
+// Prints "<who>: <message>" to stderr and returns kExitInvalidConfig.
+int report_invalid(const char* who, const std::string& message);
 
 int http_command(int argc, char** argv);   // squall http URL ...
 int serve_command(int argc, char** argv);  // squall serve ...

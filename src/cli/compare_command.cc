@@ -25,10 +25,7 @@ const std::vector<FlagSpec> kCompareFlags = {
     {{"--fail-on"}, true, true}, {{"--format"}}, {{"--output", "-o"}}, {{"-h", "--help"}, false},
 };
 
-int invalid(const std::string& message) {
-  std::fprintf(stderr, "squall compare: %s\n", message.c_str());
-  return kExitInvalidConfig;
-}
+int invalid(const std::string& message) { return report_invalid("squall compare", message); }
 
 }  // namespace
 

@@ -75,16 +75,9 @@ const std::vector<FlagSpec> kHttpOwnFlags = {
     {{"--out", "-o"}, true, true},  // k6's -o; `squall run x.yml` keeps -o for Artillery's report
 };
 
-const std::vector<FlagSpec> kHttpFlags = [] {
-  auto flags = kHttpOwnFlags;
-  flags.insert(flags.end(), ci_flags().begin(), ci_flags().end());
-  return flags;
-}();
+const std::vector<FlagSpec> kHttpFlags = combine_flags(kHttpOwnFlags, ci_flags());
 
-int invalid(const std::string& message) {
-  std::fprintf(stderr, "squall: %s\n", message.c_str());
-  return kExitInvalidConfig;
-}
+int invalid(const std::string& message) { return report_invalid("squall", message); }
 
 template <typename T>
 bool parse_number(const std::string& text, T& out) {

@@ -20,10 +20,7 @@ constexpr char kReportHelp[] =
 
 const std::vector<FlagSpec> kReportFlags = {{{"-o", "--output"}}, {{"-h", "--help"}, false}};
 
-int invalid(const std::string& message) {
-  std::fprintf(stderr, "squall report: %s\n", message.c_str());
-  return kExitInvalidConfig;
-}
+int invalid(const std::string& message) { return report_invalid("squall report", message); }
 
 }  // namespace
 

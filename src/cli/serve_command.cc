@@ -34,10 +34,7 @@ const std::vector<FlagSpec> kServeFlags = {
     {{"-h", "--help"}, false},
 };
 
-int invalid(const std::string& message) {
-  std::fprintf(stderr, "squall serve: %s\n", message.c_str());
-  return kExitInvalidConfig;
-}
+int invalid(const std::string& message) { return report_invalid("squall serve", message); }
 
 bool parse_fraction(const std::string& text, double& out) {
   char* end = nullptr;

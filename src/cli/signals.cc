@@ -1,6 +1,7 @@
 #include "cli/signals.h"
 
 #include <csignal>
+#include <cstdio>
 #include <unistd.h>
 
 #include "cli/commands.h"
@@ -18,6 +19,11 @@ void on_signal(int) {
 }
 
 }  // namespace
+
+int report_invalid(const char* who, const std::string& message) {
+  std::fprintf(stderr, "%s: %s\n", who, message.c_str());
+  return kExitInvalidConfig;
+}
 
 const std::atomic<bool>& install_stop_signals() {
   struct sigaction action {};

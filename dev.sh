@@ -9,8 +9,13 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 APT_PACKAGES=(cmake ninja-build g++ clang libclang-rt-14-dev libssl-dev zlib1g-dev nlohmann-json3-dev libyaml-cpp-dev
-              libgtest-dev libgmock-dev libbenchmark-dev)
+              libgtest-dev libgmock-dev libbenchmark-dev
+              libuv1 libc-ares2 libicu72 libnghttp2-14 libbrotli1 libssl3 zlib1g)  # the last line: libnode108's runtime
 BENCH_PACKAGES=(wrk nginx-light time util-linux python3)
+# V8 comes from Debian's libnode108/libnode-dev, unpacked into a project-local prefix: installing
+# libnode-dev conflicts with Node.js packages from other vendors, and the image's /usr/include/node
+# may belong to another V8 (see docs/javascript.md).
+LIBNODE_PREFIX=.deps/libnode
 
 install_deps() {  # install_deps [EXTRA_PACKAGES...]
   local missing=()
@@ -24,6 +29,21 @@ install_deps() {  # install_deps [EXTRA_PACKAGES...]
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
+  install_libnode
+}
+
+install_libnode() {
+  [ -e "$LIBNODE_PREFIX/usr/lib/x86_64-linux-gnu/libnode.so.108" ] && [ -e "$LIBNODE_PREFIX/usr/include/node/v8.h" ] && return
+  echo "== unpacking libnode108 + libnode-dev (V8 10.2) into $LIBNODE_PREFIX"
+  local tmp sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  tmp=$(mktemp -d)
+  chmod 777 "$tmp"  # apt-get download runs as _apt when it can
+  (cd "$tmp" && apt-get download -qq libnode108 libnode-dev 2>/dev/null) ||
+    { $sudo apt-get update -qq && (cd "$tmp" && apt-get download -qq libnode108 libnode-dev); }
+  mkdir -p "$LIBNODE_PREFIX"
+  for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$LIBNODE_PREFIX"; done
+  rm -rf "$tmp"
 }
 
 build() {  # build DIR [cmake args...]

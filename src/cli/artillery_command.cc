@@ -143,7 +143,7 @@ int artillery_command(int argc, char** argv) {
 }
 
 int run_command(int argc, char** argv) {
-  if (argc < 3) return invalid("usage: squall run FILE (.yml/.yaml: Artillery)");
+  if (argc < 3) return invalid("usage: squall run FILE (.js: k6 JavaScript, .yml/.yaml: Artillery)");
   const std::string file = argv[2];
   if (file.ends_with(".yml") || file.ends_with(".yaml")) {
     std::string error;
@@ -152,8 +152,9 @@ int run_command(int argc, char** argv) {
     if (args->positionals().size() != 1) return invalid(std::string("expected one script file\n\n") + kArtilleryHelp);
     return run_artillery_file(*args, args->positionals().front());
   }
-  return invalid("'" + file + "': squall run takes Artillery YAML (.yml, .yaml) today; k6 JavaScript and Locust "
-                 "Python front-ends are not built yet");
+  if (file.ends_with(".js") || file.ends_with(".mjs")) return run_k6_script(argc, argv);
+  return invalid("'" + file + "': squall run takes k6 JavaScript (.js) or Artillery YAML (.yml, .yaml); the Locust "
+                 "Python front-end is not built yet");
 }
 
 }  // namespace squall::cli

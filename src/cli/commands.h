@@ -10,6 +10,9 @@ constexpr int kExitOk = 0;
 constexpr int kExitThresholdsFailed = 99;
 constexpr int kExitInvalidConfig = 104;
 constexpr int kExitExternalAbort = 105;
+constexpr int kExitScriptException = 107;  // the script failed in init, setup() or teardown()
+constexpr int kExitScriptAborted = 108;    // k6/execution test.abort()
+constexpr int kExitMarkedAsFailed = 110;   // k6/execution test.fail()
 
 // Prints "<who>: <message>" to stderr and returns kExitInvalidConfig.
 int report_invalid(const char* who, const std::string& message);
@@ -19,6 +22,7 @@ int serve_command(int argc, char** argv);  // squall serve ...
 int demo_command(int argc, char** argv);   // squall demo: serve + http in one process
 int artillery_command(int argc, char** argv);  // squall artillery run FILE.yml ...
 int run_command(int argc, char** argv);        // squall run FILE (by extension)
+int run_k6_script(int argc, char** argv);      // squall run FILE.js: k6 JavaScript
 int compare_command(int argc, char** argv);    // squall compare BASELINE CURRENT
 int report_command(int argc, char** argv);     // squall report RESULTS -o report.html
 

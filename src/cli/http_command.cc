@@ -256,22 +256,7 @@ int run_http(const Args& args, const std::string& url_text, const std::string& b
   if (!settings.tls) return invalid(error);
 
   report::SummaryOptions summary_options;
-  summary_options.trend_stats = options->summary_trend_stats.value_or(
-      std::vector<std::string>{"avg", "min", "med", "max", "p(90)", "p(95)", "p(99)", "p(99.9)"});
-  for (const auto& stat : summary_options.trend_stats) {
-    double ignored;
-    report::MetricLine probe{"", metrics::MetricType::kTrend, metrics::ValueType::kTime, {}};
-    if (!report::trend_stat(probe, stat, ignored)) return invalid("invalid trend stat '" + stat + "'");
-  }
-  summary_options.time_unit = options->summary_time_unit.value_or("");
-  if (auto unit = args.get("--summary-time-unit")) {
-    if (*unit != "s" && *unit != "ms" && *unit != "us") return invalid("invalid --summary-time-unit '" + *unit + "' (expected s, ms or us)");
-    summary_options.time_unit = *unit;
-  }
-  if (auto mode = args.get("--summary-mode")) {
-    if (*mode != "compact" && *mode != "full") return invalid("invalid --summary-mode '" + *mode + "' (expected compact or full)");
-    summary_options.compact = *mode == "compact";
-  }
+  if (!read_summary_flags(args, *options, summary_options, error)) return invalid(error);
 
   std::fprintf(stderr, "%s%s %s\n", banner.c_str(), request.method.c_str(), request.url.to_string().c_str());
   TestSpec spec;

@@ -13,6 +13,7 @@ constexpr char kUsage[] =
     "  squall http URL [flags]    quick load test of one URL (wrk/hey style); --help for flags\n"
     "  squall serve [flags]       run the demo API target; --help for flags\n"
     "  squall demo [flags]        start the demo target and load-test it (10 s)\n"
+    "  squall run SCRIPT.js       run a k6 JavaScript test (k6 flags; --help)\n"
     "  squall run FILE.yml        run an Artillery script (also: squall artillery run FILE.yml)\n"
     "  squall compare BASE CUR    compare two runs (results bundles or summary exports) as a CI gate\n"
     "  squall report RESULTS -o report.html   the HTML report of a results bundle\n"

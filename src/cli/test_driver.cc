@@ -54,6 +54,36 @@ bool read_ci_flags(const Args& args, TestSpec& spec, std::string& error) {
   return true;
 }
 
+bool read_summary_flags(const Args& args, const plan::TestOptions& options, report::SummaryOptions& summary,
+                        std::string& error) {
+  summary.trend_stats = options.summary_trend_stats.value_or(
+      std::vector<std::string>{"avg", "min", "med", "max", "p(90)", "p(95)", "p(99)", "p(99.9)"});
+  for (const auto& stat : summary.trend_stats) {
+    double ignored;
+    report::MetricLine probe{"", metrics::MetricType::kTrend, metrics::ValueType::kTime, {}};
+    if (!report::trend_stat(probe, stat, ignored)) {
+      error = "invalid trend stat '" + stat + "'";
+      return false;
+    }
+  }
+  summary.time_unit = options.summary_time_unit.value_or("");
+  if (auto unit = args.get("--summary-time-unit")) {
+    if (*unit != "s" && *unit != "ms" && *unit != "us") {
+      error = "invalid --summary-time-unit '" + *unit + "' (expected s, ms or us)";
+      return false;
+    }
+    summary.time_unit = *unit;
+  }
+  if (auto mode = args.get("--summary-mode")) {
+    if (*mode != "compact" && *mode != "full") {
+      error = "invalid --summary-mode '" + *mode + "' (expected compact or full)";
+      return false;
+    }
+    summary.compact = *mode == "compact";
+  }
+  return true;
+}
+
 namespace {
 
 // The scenarios and thresholds, as stored in the results bundle's metadata.
@@ -139,7 +169,7 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
     std::unique_ptr<Progress> progress;
     if (!spec.quiet) progress = std::make_unique<Progress>(store, longest, [&run] { return run.active_vus(); });
     outcome.result = run.run([&](Nanos elapsed) {
-      if (interrupt.load()) run.abort();
+      if (interrupt.load() || (spec.abort_flag && spec.abort_flag->load())) run.abort();
       // Thresholds are evaluated every 2 s during the run, as k6 does.
       if (!spec.thresholds.empty() && elapsed - last_evaluation >= 2 * kSecond) {
         last_evaluation = elapsed;
@@ -151,6 +181,7 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
     });
   }
   if (control) control->set_finished();
+  if (spec.after_run) spec.after_run();
   for (auto& output : sample_outputs) {
     output->close();
     if (!spec.quiet || output->dropped()) {
@@ -167,7 +198,8 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
   const bool thresholds_failed = std::any_of(spec.summary.thresholds.begin(), spec.summary.thresholds.end(),
                                              [](const report::ThresholdResult& t) { return !t.passed; });
   outcome.summary = report::build_summary(store, spec.summary);
-  if (!spec.quiet) {
+  const bool handled = spec.summary_handler && spec.summary_handler(outcome.summary);
+  if (!spec.quiet && !handled) {
     std::printf("\n%s\n    connections opened: %llu\n    test run time: %.2fs%s\n", report::render_text(outcome.summary).c_str(),
                 static_cast<unsigned long long>(result.connections_opened), static_cast<double>(result.elapsed) / 1e9,
                 threshold_abort ? " (aborted by a threshold)" : result.aborted ? " (interrupted)" : "");

@@ -4,6 +4,8 @@
 // --summary-export and picks k6's exit code.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +14,7 @@
 #include "metrics/store.h"
 #include "report/compare.h"
 #include "report/results_bundle.h"
+#include "plan/options.h"
 #include "plan/scenario.h"
 #include "plan/threshold.h"
 #include "report/summary.h"
@@ -41,7 +44,17 @@ struct TestSpec {
   std::string junit_path;
   std::string report_path;  // --report: the HTML report
   std::vector<std::string> outputs;  // --out json=FILE / csv=FILE
+  // Front-end hooks (k6 scripts): a flag that stops the test when set (test.abort()), what runs
+  // between the end of the scenarios and the summary (teardown()), and a replacement for the text
+  // summary (handleSummary(); returns false to print the default one).
+  const std::atomic<bool>* abort_flag = nullptr;
+  std::function<void()> after_run;
+  std::function<bool(const report::Summary&)> summary_handler;
 };
+
+// --summary-trend-stats, --summary-time-unit and --summary-mode over the options' values.
+bool read_summary_flags(const Args& args, const plan::TestOptions& options, report::SummaryOptions& summary,
+                        std::string& error);
 
 // The flags every run command takes: --results, --tag, --run-name, --baseline, --fail-on, --junit,
 // --report, --out.

@@ -1,11 +1,10 @@
 #include "report/results_bundle.h"
 
-#include <openssl/evp.h>
-
 #include <ctime>
 #include <fstream>
 #include <sstream>
 
+#include "common/base64.h"
 #include "common/files.h"
 #include "metrics/metric_registry.h"
 #include "metrics/tag_set.h"
@@ -18,27 +17,6 @@ namespace {
 
 constexpr const char* kFormat = "squall-results";
 constexpr int kVersion = 1;
-
-std::string to_base64(const std::string& bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-std::optional<std::string> from_base64(const std::string& text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out(text.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  size_t padding = 0;
-  if (!text.empty() && text.back() == '=') ++padding;
-  if (text.size() > 1 && text[text.size() - 2] == '=') ++padding;
-  out.resize(static_cast<size_t>(n) - padding);
-  return out;
-}
 
 const char* contains_name(metrics::ValueType t) {
   return t == metrics::ValueType::kTime ? "time" : t == metrics::ValueType::kData ? "data" : "default";
@@ -84,7 +62,7 @@ bool write_results(const std::string& path, const metrics::MetricsStore& store, 
                           {"contains", contains_name(info.value_type)}, {"tags", tags}});
       }
       data.push_back({it->second, a.count, a.nonzero, a.sum, a.count ? a.min : 0, a.count ? a.max : 0, a.last,
-                      a.histogram.count() ? to_base64(a.histogram.serialize()) : ""});
+                      a.histogram.count() ? base64_encode(a.histogram.serialize()) : ""});
     }
     if (!data.empty()) seconds.push_back({{"t", s}, {"data", std::move(data)}});
   }
@@ -165,7 +143,7 @@ std::optional<LoadedResults> read_results(const std::string& path, std::string& 
         a.last = row.at(6);
         const std::string h = row.at(7);
         if (!h.empty()) {
-          auto bytes = from_base64(h);
+          auto bytes = base64_decode(h);
           if (!bytes || !a.histogram.deserialize(*bytes)) throw std::invalid_argument("histogram");
         }
         batch.series.emplace_back(keys[i], std::move(a));

@@ -1,10 +1,9 @@
 #include "frontends/artillery/flow_program.h"
 
-#include <openssl/evp.h>
-
 #include <cstdio>
 #include <regex>
 
+#include "common/base64.h"
 #include "frontends/artillery/expectations.h"
 #include "frontends/artillery/json_path.h"
 #include "metrics/metric_registry.h"
@@ -39,14 +38,6 @@ std::string url_encode(const std::string& s) {
       out.push_back(kHex[c & 15]);
     }
   }
-  return out;
-}
-
-std::string base64(const std::string& s) {
-  std::string out(4 * ((s.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
-  out.resize(static_cast<size_t>(n));
   return out;
 }
 
@@ -368,7 +359,7 @@ void FlowProgram::Session::send_checked(const Request& r) {
   }
   if (!cookies.empty()) request.headers.push_back({"Cookie", cookies});
   if (r.auth) {
-    request.headers.push_back({"Authorization", "Basic " + base64(render(r.auth->first, vars_, rng) + ":" + render(r.auth->second, vars_, rng))});
+    request.headers.push_back({"Authorization", "Basic " + base64_encode(render(r.auth->first, vars_, rng) + ":" + render(r.auth->second, vars_, rng))});
   }
   net::RequestOptions options;
   options.timeout = config.timeout;

@@ -1,0 +1,299 @@
+// `squall run script.js`: a k6 JavaScript test with k6's flags, lifecycle
+// (init -> setup -> scenarios -> teardown -> handleSummary), summary and
+// exit codes.
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/test_driver.h"
+#include "common/duration.h"
+#include "frontends/k6/js_program.h"
+#include "frontends/k6/lifecycle_vu.h"
+#include "frontends/k6/run_shared.h"
+#include "plan/options.h"
+#include "report/summary_export.h"
+#include "report/thresholds.h"
+
+extern char** environ;
+
+namespace squall::cli {
+
+namespace {
+
+constexpr char kK6Help[] =
+    "usage: squall run SCRIPT.js [flags]   (k6 JavaScript; see docs/javascript.md)\n"
+    "  -u, --vus N                 virtual users\n"
+    "  -d, --duration D            test duration, e.g. 30s, 1m30s\n"
+    "  -i, --iterations N          total iterations, shared by the VUs\n"
+    "  -s, --stage D:N             ramping stage (repeatable), e.g. -s 30s:10 -s 1m:0\n"
+    "  -e, --env NAME=VALUE        add to __ENV (repeatable)\n"
+    "      --tag NAME=VALUE        tag every sample (repeatable)\n"
+    "  -c, --config FILE           k6 options as JSON (script < config < K6_* env < flags)\n"
+    "  -o, --out json=F|csv=F      every sample, in k6's JSON lines or CSV\n"
+    "      --summary-export F      the end-of-test summary as JSON (k6's legacy format)\n"
+    "      --summary-mode M        compact (default) or full\n"
+    "      --summary-trend-stats L e.g. avg,min,med,max,p(90),p(95)\n"
+    "      --summary-time-unit U   s, ms or us\n"
+    "      --no-thresholds         do not evaluate thresholds\n"
+    "      --no-setup, --no-teardown, --no-summary\n"
+    "      --insecure-skip-tls-verify   do not verify TLS certificates\n"
+    "      --hosts NAME=ADDR       resolve NAME (or NAME:PORT) to ADDR (repeatable; also options.hosts)\n"
+    "      --http-debug            print every request and response head to stderr\n"
+    "      --user-agent UA         the User-Agent header\n"
+    "      --address H:P           control API (GET/PATCH /v1/status)\n"
+    "      --execution-segment A:B, --execution-segment-sequence LIST   run one share of the test\n"
+    "  -q, --quiet                 no progress line\n"
+    "      --results, --run-name, --baseline, --fail-on, --junit, --report   as in squall http --help\n"
+    "Exit codes: 0 ok, 99 thresholds failed, 104 invalid options, 105 interrupted, 107 script error,\n"
+    "108 aborted by the script (test.abort), 110 marked as failed (test.fail).\n";
+
+const std::vector<FlagSpec> kK6OwnFlags = {
+    {{"-u", "--vus"}},           {{"-d", "--duration"}},   {{"-i", "--iterations"}},
+    {{"-s", "--stage"}, true, true}, {{"-e", "--env"}, true, true}, {{"-c", "--config"}},
+    {{"--out", "-o"}, true, true}, {{"--summary-export"}},    {{"--summary-mode"}},
+    {{"--summary-trend-stats"}}, {{"--summary-time-unit"}}, {{"--no-thresholds"}, false},
+    {{"--no-setup"}, false},     {{"--no-teardown"}, false}, {{"--no-summary"}, false},
+    {{"--insecure-skip-tls-verify"}, false}, {{"--hosts"}, true, true}, {{"--http-debug"}, false},
+    {{"--user-agent"}},          {{"--address"}},          {{"--execution-segment"}},
+    {{"--execution-segment-sequence"}}, {{"-q", "--quiet"}, false}, {{"-h", "--help"}, false},
+};
+
+const std::vector<FlagSpec> kK6Flags = combine_flags(kK6OwnFlags, ci_flags());
+
+int invalid(const std::string& message) { return report_invalid("squall", message); }
+
+int script_error(const std::string& message) {
+  std::fprintf(stderr, "ERRO[0000] %s\n", message.c_str());
+  return kExitScriptException;
+}
+
+bool positive_number(const std::string& text, int64_t& out) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size() && out >= 0;
+}
+
+// The flags' layer of the options.
+std::optional<plan::TestOptions> flag_options(const Args& args, std::string& error) {
+  plan::TestOptions flags;
+  int64_t n = 0;
+  if (auto v = args.get("-u")) {
+    if (!positive_number(*v, n)) return error = "invalid --vus '" + *v + "'", std::nullopt;
+    flags.execution.vus = n;
+  }
+  if (auto v = args.get("-i")) {
+    if (!positive_number(*v, n)) return error = "invalid --iterations '" + *v + "'", std::nullopt;
+    flags.execution.iterations = n;
+  }
+  if (auto v = args.get("-d")) {
+    auto d = parse_duration(*v);
+    if (!d || *d < 0) return error = "invalid --duration '" + *v + "' (e.g. 30s, 1m30s)", std::nullopt;
+    flags.execution.duration = *d;
+  }
+  if (args.has("-s")) {
+    std::vector<plan::Stage> stages;
+    for (const auto& text : args.all("-s")) {
+      auto stage = plan::parse_stage(text);
+      if (!stage) return error = "invalid --stage '" + text + "' (expected DURATION:TARGET, e.g. 30s:10)", std::nullopt;
+      stages.push_back(*stage);
+    }
+    flags.execution.stages = stages;
+  }
+  if (auto v = args.get("--summary-trend-stats")) {
+    std::vector<std::string> stats;
+    size_t start = 0;
+    while (start <= v->size()) {
+      size_t comma = v->find(',', start);
+      if (comma == std::string::npos) comma = v->size();
+      if (comma > start) stats.push_back(v->substr(start, comma - start));
+      start = comma + 1;
+    }
+    flags.summary_trend_stats = stats;
+  }
+  if (args.has("--insecure-skip-tls-verify")) flags.insecure_skip_tls_verify = true;
+  if (auto v = args.get("--user-agent")) flags.user_agent = *v;
+  if (auto v = args.get("--execution-segment")) flags.execution_segment = *v;
+  if (auto v = args.get("--execution-segment-sequence")) flags.execution_segment_sequence = *v;
+  for (const auto& h : args.all("--hosts")) {
+    const size_t eq = h.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == h.size()) return error = "invalid --hosts '" + h + "' (expected NAME=ADDR)", std::nullopt;
+    flags.hosts[h.substr(0, eq)] = h.substr(eq + 1);
+  }
+  return flags;
+}
+
+// Writes what handleSummary returned: {"stdout": text, "stderr": text, "path": content}.
+bool write_summary_outputs(const std::string& json_text) {
+  const auto outputs = nlohmann::json::parse(json_text, nullptr, false);
+  if (!outputs.is_object()) {
+    std::fprintf(stderr, "ERRO[0000] handleSummary() must return an object of {destination: content}\n");
+    return false;
+  }
+  for (const auto& [destination, content] : outputs.items()) {
+    const std::string text = content.is_string() ? content.get<std::string>() : content.dump();
+    if (destination == "stdout") {
+      std::fwrite(text.data(), 1, text.size(), stdout);
+    } else if (destination == "stderr") {
+      std::fwrite(text.data(), 1, text.size(), stderr);
+    } else {
+      std::ofstream out(destination, std::ios::binary);
+      out << text;
+      if (!out) std::fprintf(stderr, "ERRO[0000] handleSummary: cannot write '%s'\n", destination.c_str());
+    }
+  }
+  std::fflush(stdout);
+  return true;
+}
+
+int run_script(const Args& args, const std::string& path) {
+  std::string error;
+  auto bundle = k6::ScriptBundle::load(path, error);
+  if (!bundle) return invalid(error);
+  k6::RunShared run(*bundle);
+  for (char** e = environ; *e; ++e) {
+    const std::string kv = *e;
+    const size_t eq = kv.find('=');
+    if (eq != std::string::npos) run.env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  for (const auto& kv : args.all("-e")) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) return invalid("invalid --env '" + kv + "' (expected NAME=VALUE)");
+    run.env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  run.http_debug = args.has("--http-debug");
+
+  // The first init: options and exports (k6 does the same on a throw-away VU).
+  std::string options_text;
+  std::vector<std::string> functions;
+  {
+    metrics::MetricsStore scratch;
+    vu::WorkerSettings probe_settings;
+    probe_settings.store = &scratch;
+    k6::LifecycleVu probe(run, probe_settings);
+    if (!probe.init(error)) return script_error(error);
+    options_text = probe.options_json(functions);
+  }
+  auto has_function = [&](const std::string& name) {
+    return std::find(functions.begin(), functions.end(), name) != functions.end();
+  };
+  plan::TestOptions script_options;
+  if (!options_text.empty()) {
+    auto parsed = plan::options_from_json(nlohmann::json::parse(options_text), path + ": export const options", error);
+    if (!parsed) return invalid(error);
+    script_options = *parsed;
+  }
+  plan::TestOptions config;
+  if (auto file = args.get("-c")) {
+    auto from_file = plan::options_from_file(*file, error);
+    if (!from_file) return invalid(error);
+    config = *from_file;
+  }
+  auto from_env = plan::options_from_env(error);
+  if (!from_env) return invalid(error);
+  auto flags = flag_options(args, error);
+  if (!flags) return invalid(error);
+  plan::TestOptions options = plan::merge_options(plan::merge_options(plan::merge_options(script_options, config), *from_env), *flags);
+  auto scenarios = plan::derive_scenarios(options, error);
+  if (!scenarios) return invalid(error);
+  for (auto& s : *scenarios) {
+    s.tags.insert(s.tags.begin(), options.tags.begin(), options.tags.end());
+    if (!has_function(s.exec)) {
+      return invalid("executor " + s.name + ": function '" + s.exec + "' not found in exports");
+    }
+  }
+  if (args.has("--no-thresholds")) options.thresholds.clear();
+  if (auto problem = report::validate_thresholds(options.thresholds); !problem.empty()) return invalid(problem);
+  auto segment = schedule::ExecutionSegment::parse(options.execution_segment.value_or(""),
+                                                   options.execution_segment_sequence.value_or(""), error);
+  if (!segment) return invalid(error);
+  run.options_json = options_text.empty() ? "{}" : options_text;
+  run.discard_response_bodies = options.discard_response_bodies.value_or(false);
+
+  TestSpec spec;
+  spec.scenarios = *scenarios;
+  spec.segment = *segment;
+  spec.settings.hosts = options.hosts;
+  if (options.user_agent) spec.settings.client.user_agent = *options.user_agent;
+  net::TlsConfig tls;
+  tls.insecure_skip_verify = options.insecure_skip_tls_verify.value_or(false);
+  if (options.tls_min) tls.min_version = *options.tls_min;
+  if (options.tls_max) tls.max_version = *options.tls_max;
+  spec.settings.tls = net::TlsClientContext::create(tls, error);
+  if (!spec.settings.tls) return invalid(error);
+  if (!read_summary_flags(args, options, spec.summary, error)) return invalid(error);
+  spec.thresholds = options.thresholds;
+  spec.control_address = args.get("--address");
+  spec.summary_export = args.get("--summary-export").value_or("");
+  spec.quiet = args.has("-q");
+  if (!read_ci_flags(args, spec, error)) return invalid(error);
+  spec.factory = [&run](vu::Worker& worker, const plan::ScenarioConfig& scenario) {
+    return std::make_unique<k6::JsProgram>(run, worker, scenario);
+  };
+
+  metrics::MetricsStore store;
+  vu::WorkerSettings lifecycle_settings = spec.settings;
+  lifecycle_settings.store = &store;
+  k6::LifecycleVu lifecycle(run, lifecycle_settings);
+  if (!lifecycle.init(error)) return script_error(error);
+  if (has_function("setup") && !args.has("--no-setup")) {
+    auto result = lifecycle.call("setup", "");
+    if (!result.ok) return script_error("setup() failed: " + result.error);
+    run.setup_data_json = result.json;
+  }
+  std::atomic<bool> abort_flag{false};
+  run.abort_test = [&abort_flag](const std::string& reason) {
+    std::fprintf(stderr, "ERRO[0000] test aborted%s%s\n", reason.empty() ? "" : ": ", reason.c_str());
+    abort_flag = true;
+  };
+  spec.abort_flag = &abort_flag;
+  bool teardown_failed = false;
+  spec.after_run = [&] {
+    if (!has_function("teardown") || args.has("--no-teardown")) return;
+    auto result = lifecycle.call("teardown", run.setup_data_json);
+    if (!result.ok) {
+      std::fprintf(stderr, "ERRO[0000] teardown() failed: %s\n", result.error.c_str());
+      teardown_failed = true;
+    }
+  };
+  const bool no_summary = args.has("--no-summary");
+  spec.summary_handler = [&](const report::Summary& summary) {
+    if (no_summary) return true;
+    if (!has_function("handleSummary")) return false;
+    report::RunState state;
+    state.stdout_tty = isatty(STDOUT_FILENO);
+    state.stderr_tty = isatty(STDERR_FILENO);
+    auto result = lifecycle.call("handleSummary", report::handle_summary_data(summary, state).dump());
+    if (!result.ok) {
+      std::fprintf(stderr, "ERRO[0000] handleSummary() failed: %s\n", result.error.c_str());
+      return false;
+    }
+    return write_summary_outputs(result.json);
+  };
+  if (!spec.quiet) std::fprintf(stderr, "squall: %s (k6 JavaScript)\n", path.c_str());
+  run.test_start = mono_now();  // log lines count from here (the scenarios start within microseconds)
+  const TestOutcome outcome = execute_test(std::move(spec), store);
+  if (run.aborted_by_script) return kExitScriptAborted;
+  if (outcome.exit_code != kExitOk) return outcome.exit_code;
+  if (teardown_failed) return kExitScriptException;
+  if (run.marked_failed) return kExitMarkedAsFailed;
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_k6_script(int argc, char** argv) {
+  std::string error;
+  auto args = Args::parse(argc, argv, 2, kK6Flags, error);
+  if (!args) return invalid(error + "\n\n" + kK6Help);
+  if (args->has("-h")) {
+    std::fputs(kK6Help, stdout);
+    return kExitOk;
+  }
+  if (args->positionals().size() != 1) return invalid(std::string("expected one script file\n\n") + kK6Help);
+  return run_script(*args, args->positionals().front());
+}
+
+}  // namespace squall::cli

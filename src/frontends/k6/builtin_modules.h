@@ -1,0 +1,30 @@
+// k6's built-in modules. Each builder fills an exports object once per
+// isolate; the module's default export is that object, and each of its
+// properties is also a named export (`import http from 'k6/http'` and
+// `import { check } from 'k6'` both work).
+#pragma once
+
+#include <v8.h>
+
+#include <string_view>
+
+namespace squall::k6 {
+
+using ModuleBuilder = void (*)(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
+
+// nullptr for a specifier that is not a built-in module.
+ModuleBuilder find_builtin_module(std::string_view specifier);
+
+void build_k6_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
+void build_http_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
+void build_metrics_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
+void build_execution_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
+void build_data_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
+void build_encoding_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
+void build_crypto_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
+void build_timers_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
+
+// The globals of k6's runtime: console, open, __ENV, __VU, __ITER, setTimeout & co.
+void install_globals(v8::Local<v8::Context> context);
+
+}  // namespace squall::k6

@@ -1,0 +1,271 @@
+#include "frontends/k6/http_response.h"
+
+#include <cstring>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "frontends/k6/js_util.h"
+#include "frontends/k6/js_vu.h"
+#include "frontends/k6/json_selector.h"
+#include "net/cookie_jar.h"
+#include "net/http1_parser.h"
+
+namespace squall::k6 {
+
+namespace {
+
+using v8::FunctionCallbackInfo;
+using v8::Local;
+using v8::Value;
+
+double ms(Nanos ns) { return static_cast<double>(ns) / 1e6; }
+
+// res.json([selector]): the body parsed as JSON, or the part the GJSON selector names (undefined if none).
+void response_json(const FunctionCallbackInfo<Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  auto context = isolate->GetCurrentContext();
+  auto body = get_value(context, info.This(), "body");
+  if (body.IsEmpty() || !body->IsString()) return throw_error(isolate, "the response has no body to parse as JSON (responseType none?)");
+  if (info.Length() == 0 || info[0]->IsUndefined()) {
+    Local<Value> parsed;
+    if (v8::JSON::Parse(context, body.As<v8::String>()).ToLocal(&parsed)) info.GetReturnValue().Set(parsed);
+    return;
+  }
+  const auto document = nlohmann::json::parse(to_std_string(isolate, body), nullptr, false);
+  if (document.is_discarded()) return throw_error(isolate, "the response body is not valid JSON");
+  auto selected = select_json(document, to_std_string(isolate, info[0]));
+  if (!selected) return;
+  Local<Value> out;
+  if (v8::JSON::Parse(context, js_string(isolate, selected->dump())).ToLocal(&out)) info.GetReturnValue().Set(out);
+}
+
+void response_html(const FunctionCallbackInfo<Value>& info) {
+  throw_error(info.GetIsolate(), "res.html() is not supported by squall yet: parse res.body or use res.json()");
+}
+
+Local<v8::Function> response_class(Local<v8::Context> context) {
+  v8::Isolate* isolate = context->GetIsolate();
+  auto key = v8::Private::ForApi(isolate, js_string(isolate, "k6.Response"));
+  auto global = context->Global();
+  Local<Value> existing;
+  if (global->GetPrivate(context, key).ToLocal(&existing) && existing->IsFunction()) return existing.As<v8::Function>();
+  auto tpl = v8::FunctionTemplate::New(isolate);
+  tpl->SetClassName(js_string(isolate, "Response"));
+  tpl->PrototypeTemplate()->Set(isolate, "json", v8::FunctionTemplate::New(isolate, response_json));
+  tpl->PrototypeTemplate()->Set(isolate, "html", v8::FunctionTemplate::New(isolate, response_html));
+  auto fn = tpl->GetFunction(context).ToLocalChecked();
+  global->SetPrivate(context, key, fn).Check();
+  return fn;
+}
+
+Local<v8::Object> headers_object(Local<v8::Context> context, const net::Headers& headers) {
+  v8::Isolate* isolate = context->GetIsolate();
+  auto out = v8::Object::New(isolate);
+  for (const auto& h : headers) {
+    auto key = js_string(isolate, canonical_header_name(h.name));
+    Local<Value> existing;
+    if (out->Get(context, key).ToLocal(&existing) && existing->IsString()) {
+      out->Set(context, key, js_string(isolate, to_std_string(isolate, existing) + ", " + h.value)).Check();
+    } else {
+      out->Set(context, key, js_string(isolate, h.value)).Check();
+    }
+  }
+  return out;
+}
+
+Local<v8::Object> cookie_object(Local<v8::Context> context, const net::Cookie& c, int64_t now) {
+  v8::Isolate* isolate = context->GetIsolate();
+  auto o = v8::Object::New(isolate);
+  set_value(context, o, "name", js_string(isolate, c.name));
+  set_value(context, o, "value", js_string(isolate, c.value));
+  set_value(context, o, "domain", js_string(isolate, c.host_only ? c.domain : "." + c.domain));
+  set_value(context, o, "path", js_string(isolate, c.path));
+  set_value(context, o, "http_only", v8::Boolean::New(isolate, c.http_only));
+  set_value(context, o, "secure", v8::Boolean::New(isolate, c.secure));
+  set_value(context, o, "max_age", v8::Number::New(isolate, c.expires < 0 ? 0 : static_cast<double>(c.expires - now)));
+  set_value(context, o, "expires", v8::Number::New(isolate, c.expires < 0 ? 0 : static_cast<double>(c.expires) * 1000));
+  return o;
+}
+
+}  // namespace
+
+std::string canonical_header_name(std::string_view name) {
+  std::string out(name);
+  bool upper = true;
+  for (char& c : out) {
+    c = upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    upper = c == '-';
+  }
+  return out;
+}
+
+Local<v8::Object> make_response(Local<v8::Context> context, const net::HttpRequest& request,
+                                const net::HttpResponse& r, ResponseType type) {
+  v8::Isolate* isolate = context->GetIsolate();
+  auto res = response_class(context)->NewInstance(context).ToLocalChecked();
+  set_value(context, res, "status", v8::Integer::New(isolate, r.status));
+  set_value(context, res, "status_text", js_string(isolate, r.status ? std::to_string(r.status) + " " + r.status_text : ""));
+  if (type == ResponseType::kNone) {
+    set_value(context, res, "body", v8::Null(isolate));
+  } else if (type == ResponseType::kBinary) {
+    auto buffer = v8::ArrayBuffer::New(isolate, r.body.size());
+    std::memcpy(buffer->GetBackingStore()->Data(), r.body.data(), r.body.size());
+    set_value(context, res, "body", buffer);
+  } else {
+    set_value(context, res, "body", js_string(isolate, r.body));
+  }
+  set_value(context, res, "headers", headers_object(context, r.headers));
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  auto cookies = v8::Object::New(isolate);
+  if (auto url = net::parse_url(r.url.empty() ? request.url.to_string() : r.url); url.url) {
+    for (const auto& h : r.headers) {
+      if (!net::iequals(h.name, "set-cookie")) continue;
+      net::CookieJar one;
+      one.store(*url.url, h.value, now);
+      for (const auto& c : one.cookies()) {
+        auto key = js_string(isolate, c.name);
+        Local<Value> list;
+        if (!cookies->Get(context, key).ToLocal(&list) || !list->IsArray()) {
+          list = v8::Array::New(isolate);
+          cookies->Set(context, key, list).Check();
+        }
+        auto array = list.As<v8::Array>();
+        array->Set(context, array->Length(), cookie_object(context, c, now)).Check();
+      }
+    }
+  }
+  set_value(context, res, "cookies", cookies);
+  auto timings = v8::Object::New(isolate);
+  const auto& t = r.timings;
+  set_value(context, timings, "duration", v8::Number::New(isolate, ms(t.duration())));
+  set_value(context, timings, "blocked", v8::Number::New(isolate, ms(t.blocked)));
+  set_value(context, timings, "looking_up", v8::Number::New(isolate, ms(t.looking_up)));
+  set_value(context, timings, "connecting", v8::Number::New(isolate, ms(t.connecting)));
+  set_value(context, timings, "tls_handshaking", v8::Number::New(isolate, ms(t.tls_handshaking)));
+  set_value(context, timings, "sending", v8::Number::New(isolate, ms(t.sending)));
+  set_value(context, timings, "waiting", v8::Number::New(isolate, ms(t.waiting)));
+  set_value(context, timings, "receiving", v8::Number::New(isolate, ms(t.receiving)));
+  set_value(context, res, "timings", timings);
+  set_value(context, res, "remote_ip", js_string(isolate, r.remote_ip));
+  set_value(context, res, "remote_port", v8::Integer::New(isolate, r.remote_port));
+  set_value(context, res, "proto", js_string(isolate, r.proto));
+  set_value(context, res, "tls_version", js_string(isolate, r.tls_version));
+  set_value(context, res, "url", js_string(isolate, r.url.empty() ? request.url.to_string() : r.url));
+  set_value(context, res, "error", js_string(isolate, r.error));
+  set_value(context, res, "error_code", v8::Integer::New(isolate, static_cast<int>(r.error_code)));
+  auto req = v8::Object::New(isolate);
+  set_value(context, req, "method", js_string(isolate, request.method));
+  set_value(context, req, "url", js_string(isolate, request.url.to_string()));
+  auto req_headers = v8::Object::New(isolate);
+  for (const auto& h : request.headers) {
+    auto key = js_string(isolate, canonical_header_name(h.name));
+    Local<Value> list;
+    if (!req_headers->Get(context, key).ToLocal(&list) || !list->IsArray()) {
+      list = v8::Array::New(isolate);
+      req_headers->Set(context, key, list).Check();
+    }
+    list.As<v8::Array>()->Set(context, list.As<v8::Array>()->Length(), js_string(isolate, h.value)).Check();
+  }
+  set_value(context, req, "headers", req_headers);
+  set_value(context, req, "body", js_string(isolate, request.body));
+  set_value(context, req, "cookies", v8::Object::New(isolate));
+  set_value(context, res, "request", req);
+  return res;
+}
+
+namespace {
+
+// jar.cookiesForURL(url) -> {name: [values]}
+void jar_cookies_for_url(const FunctionCallbackInfo<Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  auto context = isolate->GetCurrentContext();
+  auto url = net::parse_url(info.Length() ? to_std_string(isolate, info[0]) : "");
+  if (!url.url) return throw_error(isolate, "cookiesForURL: invalid URL");
+  std::vector<net::Cookie> cookies;
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  JsVu::current().with_client([&](net::HttpClient& client) {
+    // header_for applies the matching rules; the jar's cookies are then filtered by that header.
+    const std::string header = client.cookie_jar().header_for(*url.url, now);
+    for (const auto& c : client.cookie_jar().cookies()) {
+      if (header.find(c.name + "=" + c.value) != std::string::npos) cookies.push_back(c);
+    }
+  });
+  auto out = v8::Object::New(isolate);
+  for (const auto& c : cookies) {
+    auto key = js_string(isolate, c.name);
+    Local<Value> list;
+    if (!out->Get(context, key).ToLocal(&list) || !list->IsArray()) {
+      list = v8::Array::New(isolate);
+      out->Set(context, key, list).Check();
+    }
+    list.As<v8::Array>()->Set(context, list.As<v8::Array>()->Length(), js_string(isolate, c.value)).Check();
+  }
+  info.GetReturnValue().Set(out);
+}
+
+// jar.set(url, name, value[, {domain, path, expires, max_age, secure, http_only}])
+void jar_set(const FunctionCallbackInfo<Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  auto context = isolate->GetCurrentContext();
+  if (info.Length() < 3) return throw_type_error(isolate, "set(url, name, value[, options])");
+  auto url = net::parse_url(to_std_string(isolate, info[0]));
+  if (!url.url) return throw_error(isolate, "set: invalid URL");
+  net::Cookie c;
+  c.name = to_std_string(isolate, info[1]);
+  c.value = to_std_string(isolate, info[2]);
+  c.domain = url.url->host;
+  c.path = "/";
+  if (info.Length() > 3 && info[3]->IsObject()) {
+    auto o = info[3].As<v8::Object>();
+    if (auto d = get_value(context, o, "domain"); !d.IsEmpty()) {
+      c.domain = to_std_string(isolate, d);
+      if (c.domain.starts_with(".")) c.domain.erase(0, 1);
+      c.host_only = false;
+    }
+    if (auto p = get_value(context, o, "path"); !p.IsEmpty()) c.path = to_std_string(isolate, p);
+    if (auto s = get_value(context, o, "secure"); !s.IsEmpty()) c.secure = s->BooleanValue(isolate);
+    if (auto h = get_value(context, o, "http_only"); !h.IsEmpty()) c.http_only = h->BooleanValue(isolate);
+    if (auto m = get_value(context, o, "max_age"); !m.IsEmpty()) {
+      c.expires = static_cast<int64_t>(std::time(nullptr)) + static_cast<int64_t>(m->NumberValue(context).FromMaybe(0));
+    }
+  }
+  JsVu::current().with_client([&](net::HttpClient& client) { client.cookie_jar().set(c); });
+}
+
+void jar_clear(const FunctionCallbackInfo<Value>&) {
+  JsVu::current().with_client([](net::HttpClient& client) { client.cookie_jar().clear(); });
+}
+
+void jar_delete(const FunctionCallbackInfo<Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  if (info.Length() < 2) return throw_type_error(isolate, "delete(url, name)");
+  const std::string name = to_std_string(isolate, info[1]);
+  JsVu::current().with_client([&](net::HttpClient& client) {
+    std::vector<net::Cookie> keep;
+    for (const auto& c : client.cookie_jar().cookies()) {
+      if (c.name != name) keep.push_back(c);
+    }
+    client.cookie_jar().clear();
+    for (auto& c : keep) client.cookie_jar().set(c);
+  });
+}
+
+void make_jar(const FunctionCallbackInfo<Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  auto context = isolate->GetCurrentContext();
+  auto jar = info.IsConstructCall() ? info.This() : v8::Object::New(isolate);
+  set_function(context, jar, "cookiesForURL", jar_cookies_for_url);
+  set_function(context, jar, "set", jar_set);
+  set_function(context, jar, "clear", jar_clear);
+  set_function(context, jar, "delete", jar_delete);
+  info.GetReturnValue().Set(jar);
+}
+
+}  // namespace
+
+void install_cookie_jar(Local<v8::Context> context, Local<v8::Object> exports) {
+  set_function(context, exports, "cookieJar", make_jar);
+  set_function(context, exports, "CookieJar", make_jar);
+}
+
+}  // namespace squall::k6

@@ -1,0 +1,95 @@
+#include "frontends/k6/isolate_host.h"
+
+#include <vector>
+
+#include "frontends/k6/builtin_modules.h"
+#include "frontends/k6/js_util.h"
+#include "frontends/k6/v8_platform.h"
+
+namespace squall::k6 {
+
+IsolateHost::IsolateHost(RunShared& run) : run_(run) {
+  ensure_v8_initialized();
+  allocator_.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator = allocator_.get();
+  isolate_ = v8::Isolate::New(params);
+  isolate_->SetData(0, this);
+  v8::Locker locker(isolate_);
+  v8::Isolate::Scope isolate_scope(isolate_);
+  v8::HandleScope handles(isolate_);
+  auto context = v8::Context::New(isolate_);
+  context_.Reset(isolate_, context);
+  v8::Context::Scope context_scope(context);
+  install_globals(context);
+}
+
+IsolateHost::~IsolateHost() {
+  {
+    v8::Locker locker(isolate_);
+    v8::Isolate::Scope isolate_scope(isolate_);
+    builtins_.clear();
+    builtin_exports_by_hash_.clear();
+    context_.Reset();
+  }
+  isolate_->Dispose();
+}
+
+v8::MaybeLocal<v8::Module> IsolateHost::builtin_module(const std::string& specifier) {
+  auto it = builtins_.find(specifier);
+  if (it != builtins_.end()) return it->second.module.Get(isolate_);
+  ModuleBuilder build = find_builtin_module(specifier);
+  if (!build) return {};
+  auto context = this->context();
+  auto exports = v8::Object::New(isolate_);
+  build(context, exports);
+  std::vector<v8::Local<v8::String>> names = {js_string(isolate_, "default")};
+  auto keys = exports->GetOwnPropertyNames(context).ToLocalChecked();
+  for (uint32_t i = 0; i < keys->Length(); ++i) names.push_back(keys->Get(context, i).ToLocalChecked().As<v8::String>());
+  auto module = v8::Module::CreateSyntheticModule(isolate_, js_string(isolate_, specifier), names, evaluate_builtin);
+  builtin_exports_by_hash_[module->GetIdentityHash()].Reset(isolate_, exports);
+  auto& entry = builtins_[specifier];
+  entry.module.Reset(isolate_, module);
+  entry.exports.Reset(isolate_, exports);
+  // A synthetic module imports nothing: instantiation never calls back.
+  module->InstantiateModule(context, [](v8::Local<v8::Context>, v8::Local<v8::String>, v8::Local<v8::FixedArray>,
+                                        v8::Local<v8::Module>) { return v8::MaybeLocal<v8::Module>(); })
+      .Check();
+  v8::Local<v8::Value> ignored;
+  if (!module->Evaluate(context).ToLocal(&ignored)) return {};
+  return module;
+}
+
+v8::MaybeLocal<v8::Value> IsolateHost::evaluate_builtin(v8::Local<v8::Context> context, v8::Local<v8::Module> module) {
+  v8::Isolate* isolate = context->GetIsolate();
+  auto* host = static_cast<IsolateHost*>(isolate->GetData(0));
+  auto exports = host->builtin_exports_by_hash_.at(module->GetIdentityHash()).Get(isolate);
+  module->SetSyntheticModuleExport(isolate, js_string(isolate, "default"), exports).Check();
+  auto keys = exports->GetOwnPropertyNames(context).ToLocalChecked();
+  for (uint32_t i = 0; i < keys->Length(); ++i) {
+    auto key = keys->Get(context, i).ToLocalChecked();
+    module->SetSyntheticModuleExport(isolate, key.As<v8::String>(), exports->Get(context, key).ToLocalChecked()).Check();
+  }
+  return v8::Undefined(isolate);
+}
+
+v8::ScriptCompiler::CachedData* IsolateHost::code_cache(const std::string& path) {
+  auto it = code_caches_.find(path);
+  return it == code_caches_.end() ? nullptr : it->second.get();
+}
+
+void IsolateHost::store_code_cache(const std::string& path, v8::Local<v8::Module> module) {
+  if (code_caches_.count(path)) return;
+  code_caches_[path].reset(v8::ScriptCompiler::CreateCodeCache(module->GetUnboundModuleScript()));
+}
+
+JsLock::JsLock(IsolateHost& host)
+    : turn_(host.fair_lock()),
+      locker_(host.isolate()),
+      isolate_scope_(host.isolate()),
+      handles_(host.isolate()),
+      context_scope_(host.context()) {}
+
+JsLock::~JsLock() = default;
+
+}  // namespace squall::k6

@@ -1,0 +1,90 @@
+// One V8 isolate with one shared context, used by the VU threads of one
+// worker and scenario. VUs take turns through JsLock (FairLock + v8::Locker);
+// each VU holds its own instance of the user's modules inside the shared
+// context (see docs/javascript.md for why and what it costs), while k6's
+// built-in modules (k6, k6/http, ...) exist once per isolate and read the
+// calling VU from a thread_local.
+#pragma once
+
+#include <v8.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "frontends/k6/fair_lock.h"
+#include "frontends/k6/run_shared.h"
+
+namespace squall::k6 {
+
+class IsolateHost {
+ public:
+  explicit IsolateHost(RunShared& run);
+  ~IsolateHost();
+  IsolateHost(const IsolateHost&) = delete;
+  IsolateHost& operator=(const IsolateHost&) = delete;
+
+  v8::Isolate* isolate() const { return isolate_; }
+  // Under the lock only.
+  v8::Local<v8::Context> context() const { return context_.Get(isolate_); }
+  FairLock& fair_lock() { return fair_lock_; }
+  RunShared& run() const { return run_; }
+
+  // Under the lock: the built-in module `specifier` (created on first use), or empty if unknown.
+  v8::MaybeLocal<v8::Module> builtin_module(const std::string& specifier);
+  // Under the lock: V8's code cache for a file, so later VUs compile it faster (null: none yet).
+  v8::ScriptCompiler::CachedData* code_cache(const std::string& path);
+  void store_code_cache(const std::string& path, v8::Local<v8::Module> module);
+
+  // Stops JavaScript running on any thread of this isolate (shutdown).
+  void terminate() { isolate_->TerminateExecution(); }
+
+ private:
+  static v8::MaybeLocal<v8::Value> evaluate_builtin(v8::Local<v8::Context> context, v8::Local<v8::Module> module);
+
+  RunShared& run_;
+  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
+  v8::Isolate* isolate_ = nullptr;
+  FairLock fair_lock_;
+  v8::Global<v8::Context> context_;
+  struct Builtin {
+    v8::Global<v8::Module> module;
+    v8::Global<v8::Object> exports;
+  };
+  std::map<std::string, Builtin> builtins_;
+  std::unordered_map<int, v8::Global<v8::Object>> builtin_exports_by_hash_;
+  std::map<std::string, std::unique_ptr<v8::ScriptCompiler::CachedData>> code_caches_;
+};
+
+// Holds the isolate for the calling thread: FIFO turn, Locker, isolate, handle and context scopes.
+class JsLock {
+ public:
+  explicit JsLock(IsolateHost& host);
+  ~JsLock();
+
+ private:
+  struct FairTurn {
+    explicit FairTurn(FairLock& l) : lock(l) { lock.lock(); }
+    ~FairTurn() { lock.unlock(); }
+    FairLock& lock;
+  };
+  FairTurn turn_;
+  v8::Locker locker_;
+  v8::Isolate::Scope isolate_scope_;
+  v8::HandleScope handles_;
+  v8::Context::Scope context_scope_;
+};
+
+// Releases the isolate (inside a JsLock) while the thread waits, e.g. for I/O.
+class JsUnlock {
+ public:
+  explicit JsUnlock(IsolateHost& host) : host_(host), unlocker_(host.isolate()) { host_.fair_lock().unlock(); }
+  ~JsUnlock() { host_.fair_lock().lock(); }  // then ~Unlocker re-takes the (now uncontended) Locker
+
+ private:
+  IsolateHost& host_;
+  v8::Unlocker unlocker_;
+};
+
+}  // namespace squall::k6

@@ -1,0 +1,31 @@
+// The k6 front-end's IterationProgram: one isolate per worker and scenario,
+// one JsVu (thread + module instance) per VU, created on the VU's first
+// iteration.
+#pragma once
+
+#include <memory>
+#include <unordered_map>
+
+#include "frontends/k6/isolate_host.h"
+#include "frontends/k6/js_vu.h"
+#include "plan/scenario.h"
+#include "vu/iteration_program.h"
+#include "vu/worker.h"
+
+namespace squall::k6 {
+
+class JsProgram final : public vu::IterationProgram {
+ public:
+  JsProgram(RunShared& run, vu::Worker& worker, const plan::ScenarioConfig& scenario);
+  ~JsProgram() override;
+  void run(vu::VuState& vu, std::function<void()> done) override;
+  void cancel(vu::VuState& vu) override;
+
+ private:
+  vu::Worker& worker_;
+  plan::ScenarioConfig scenario_;
+  std::unique_ptr<IsolateHost> host_;
+  std::unordered_map<vu::VuState*, std::unique_ptr<JsVu>> vus_;
+};
+
+}  // namespace squall::k6

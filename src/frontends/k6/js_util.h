@@ -1,0 +1,56 @@
+// Small helpers for native functions: strings in and out of V8, thrown
+// errors, defining functions on objects.
+#pragma once
+
+#include <v8.h>
+
+#include <string>
+#include <string_view>
+
+namespace squall::k6 {
+
+inline v8::Local<v8::String> js_string(v8::Isolate* isolate, std::string_view text) {
+  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal, static_cast<int>(text.size()))
+      .ToLocalChecked();
+}
+
+// Converts any value as JavaScript's String() would; "" if that throws.
+inline std::string to_std_string(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  v8::String::Utf8Value utf8(isolate, value);
+  return *utf8 ? std::string(*utf8, static_cast<size_t>(utf8.length())) : std::string();
+}
+
+inline void throw_error(v8::Isolate* isolate, std::string_view message) {
+  isolate->ThrowException(v8::Exception::Error(js_string(isolate, message)));
+}
+inline void throw_type_error(v8::Isolate* isolate, std::string_view message) {
+  isolate->ThrowException(v8::Exception::TypeError(js_string(isolate, message)));
+}
+
+inline void set_value(v8::Local<v8::Context> context, v8::Local<v8::Object> object, std::string_view name,
+                      v8::Local<v8::Value> value) {
+  object->Set(context, js_string(context->GetIsolate(), name), value).Check();
+}
+
+inline void set_function(v8::Local<v8::Context> context, v8::Local<v8::Object> object, std::string_view name,
+                         v8::FunctionCallback callback, v8::Local<v8::Value> data = {}) {
+  v8::Isolate* isolate = context->GetIsolate();
+  auto fn = v8::Function::New(context, callback, data).ToLocalChecked();
+  fn->SetName(js_string(isolate, name));
+  set_value(context, object, name, fn);
+}
+
+// The property `name` of `object`, or an empty handle (undefined, or a getter threw).
+inline v8::Local<v8::Value> get_value(v8::Local<v8::Context> context, v8::Local<v8::Object> object,
+                                      std::string_view name) {
+  v8::Local<v8::Value> out;
+  if (!object->Get(context, js_string(context->GetIsolate(), name)).ToLocal(&out) || out->IsUndefined()) return {};
+  return out;
+}
+
+// JSON.stringify(value); empty on failure (cycles, BigInt) with an exception pending.
+inline v8::MaybeLocal<v8::String> json_stringify(v8::Local<v8::Context> context, v8::Local<v8::Value> value) {
+  return v8::JSON::Stringify(context, value);
+}
+
+}  // namespace squall::k6

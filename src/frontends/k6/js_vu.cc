@@ -1,0 +1,537 @@
+#include "frontends/k6/js_vu.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "frontends/k6/js_util.h"
+
+namespace squall::k6 {
+
+namespace {
+
+// A VU thread's stack: V8 frames of ordinary scripts fit many times over; deep recursion ends in a
+// RangeError thanks to the limit set below (a guard band for native frames under it).
+constexpr size_t kVuStackBytes = 256 * 1024;
+constexpr size_t kNativeGuardBytes = 48 * 1024;
+
+thread_local JsVu* t_current = nullptr;
+
+}  // namespace
+
+JsVu::JsVu(IsolateHost& host, vu::Worker& worker, vu::VuState& state, const plan::ScenarioConfig* scenario)
+    : host_(host), worker_(worker), state_(state), scenario_(scenario) {
+  metrics::Tags tags = {{"group", ""}};
+  if (scenario_) {
+    tags.emplace_back("scenario", scenario_->name);
+    tags.insert(tags.end(), scenario_->tags.begin(), scenario_->tags.end());
+  }
+  scenario_tags_ = metrics::TagSetRegistry::global().intern(tags);
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, kVuStackBytes);
+  thread_started_ = pthread_create(&thread_, &attr, &JsVu::thread_main, this) == 0;
+  pthread_attr_destroy(&attr);
+}
+
+JsVu::~JsVu() {
+  request_stop();
+  if (thread_started_) pthread_join(thread_, nullptr);
+}
+
+void JsVu::request_stop() {
+  std::lock_guard<std::mutex> guard(mutex_);
+  stopping_ = true;
+  wake_.notify_all();
+}
+
+// V8 handles are released by their own thread, under the isolate's lock.
+void JsVu::release_handles() {
+  JsLock lock(host_);
+  entry_.Reset();
+  modules_.clear();
+  exports_cache_.clear();
+  setup_data_.Reset();
+  timers_.clear();
+}
+
+JsVu& JsVu::current() { return *t_current; }
+
+void* JsVu::thread_main(void* self) {
+  t_current = static_cast<JsVu*>(self);
+  t_current->serve();
+  return nullptr;
+}
+
+void JsVu::submit(Command command) {
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    command_ = std::move(command);
+    command_finished_ = false;
+  }
+  wake_.notify_all();
+}
+
+void JsVu::start_iteration(std::function<void()> done) {
+  Command command;
+  command.kind = Command::kIterate;
+  command.generation = generation_.load();
+  command.done = std::move(done);
+  submit(std::move(command));
+}
+
+void JsVu::cancel() {
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  std::lock_guard<std::mutex> guard(mutex_);
+  wake_.notify_all();
+}
+
+bool JsVu::init(std::string& error) {
+  Command command;
+  command.kind = Command::kInit;
+  submit(std::move(command));
+  std::unique_lock<std::mutex> lock(mutex_);
+  command_done_.wait(lock, [&] { return command_finished_; });
+  error = call_result_.error;
+  return call_result_.ok;
+}
+
+JsVu::CallResult JsVu::call(const std::string& function, const std::string& arg_json) {
+  Command command;
+  command.kind = Command::kCall;
+  command.generation = generation_.load();
+  command.function = function;
+  command.argument = arg_json;
+  submit(std::move(command));
+  std::unique_lock<std::mutex> lock(mutex_);
+  command_done_.wait(lock, [&] { return command_finished_; });
+  return call_result_;
+}
+
+std::string JsVu::options_json(std::vector<std::string>& functions) {
+  Command command;
+  command.kind = Command::kOptions;
+  submit(std::move(command));
+  std::unique_lock<std::mutex> lock(mutex_);
+  command_done_.wait(lock, [&] { return command_finished_; });
+  functions = functions_result_;
+  return options_result_;
+}
+
+void JsVu::serve() {
+  for (;;) {
+    Command command;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [&] { return command_.has_value() || stopping_; });
+      if (stopping_) break;
+      command = std::move(*command_);
+      command_.reset();
+    }
+    execute(command);
+  }
+  release_handles();
+}
+
+void JsVu::execute(Command& command) {
+  CallResult result;
+  std::string options;
+  std::vector<std::string> functions;
+  {
+    JsLock lock(host_);
+    if (!stack_limit_set_) {
+      // V8 assumes a large stack below the point where a thread first enters; ours is small.
+      pthread_attr_t attr;
+      void* low = nullptr;
+      size_t size = 0;
+      if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+        pthread_attr_getstack(&attr, &low, &size);
+        pthread_attr_destroy(&attr);
+        if (size <= 8 * kVuStackBytes) host_.isolate()->SetStackLimit(reinterpret_cast<uintptr_t>(low) + kNativeGuardBytes);
+      }
+      stack_limit_set_ = true;
+    }
+    running_generation_ = command.generation;
+    switch (command.kind) {
+      case Command::kInit:
+        result.ok = ensure_initialized(result.error);
+        break;
+      case Command::kOptions: {
+        std::string error;
+        if (!ensure_initialized(error)) break;
+        auto isolate = host_.isolate();
+        auto context = host_.context();
+        auto ns = entry_.Get(isolate)->GetModuleNamespace().As<v8::Object>();
+        auto keys = ns->GetOwnPropertyNames(context).ToLocalChecked();
+        for (uint32_t i = 0; i < keys->Length(); ++i) {
+          auto key = keys->Get(context, i).ToLocalChecked();
+          v8::Local<v8::Value> value;
+          if (ns->Get(context, key).ToLocal(&value) && value->IsFunction()) functions.push_back(to_std_string(isolate, key));
+        }
+        v8::TryCatch try_catch(isolate);
+        auto value = get_value(context, ns, "options");
+        v8::Local<v8::String> json;
+        if (!value.IsEmpty() && json_stringify(context, value).ToLocal(&json)) options = to_std_string(isolate, json);
+        break;
+      }
+      case Command::kCall:
+        result = call_export(command.function, command.argument, false);
+        break;
+      case Command::kIterate: {
+        if (interrupted()) break;  // cancelled before it began
+        ++iterations_started_;
+        scenario_iteration_ = run().next_scenario_iteration(scenario_ ? scenario_->name : "");
+        iteration_started_ = mono_now();
+        group_.clear();
+        vu_tags_.clear();
+        const std::string exec = scenario_ ? scenario_->exec : "default";
+        CallResult r = call_export(exec, "", true);
+        if (!r.ok && !interrupted()) {
+          log_line(run(), "ERRO", r.error,
+                   scenario_ ? "executor=" + std::string(plan::executor_name(scenario_->executor)) +
+                                   " scenario=" + scenario_->name + " source=stacktrace"
+                             : "source=stacktrace");
+        }
+        const uint64_t generation = command.generation;
+        post_to_loop([this, generation, done = std::move(command.done)] {
+          if (generation == generation_.load()) done();
+        });
+        break;
+      }
+      case Command::kStop:
+        break;
+    }
+  }
+  if (command.kind != Command::kIterate) {
+    std::lock_guard<std::mutex> guard(mutex_);
+    call_result_ = std::move(result);
+    options_result_ = std::move(options);
+    functions_result_ = std::move(functions);
+    command_finished_ = true;
+    command_done_.notify_all();
+  }
+}
+
+bool JsVu::ensure_initialized(std::string& error) {
+  if (initialized_ || !init_error_.empty()) {
+    error = init_error_;
+    return initialized_;
+  }
+  auto isolate = host_.isolate();
+  auto context = host_.context();
+  in_init_ = true;
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Module> entry;
+  std::string load_error;
+  bool ok = load_module(run().bundle.entry().path, load_error).ToLocal(&entry);
+  if (ok && !entry->InstantiateModule(context, &JsVu::resolve).FromMaybe(false)) ok = false;
+  v8::Local<v8::Value> evaluated;
+  if (ok && !entry->Evaluate(context).ToLocal(&evaluated)) ok = false;
+  if (ok && evaluated->IsPromise()) {
+    auto promise = evaluated.As<v8::Promise>();
+    isolate->PerformMicrotaskCheckpoint();
+    if (promise->State() == v8::Promise::kRejected) {
+      isolate->ThrowException(promise->Result());
+      ok = false;
+    }
+  }
+  in_init_ = false;
+  if (!ok) {
+    init_error_ = !load_error.empty() ? load_error : describe(try_catch);
+    if (init_error_.empty()) init_error_ = "the script could not be initialised";
+    error = init_error_;
+    return false;
+  }
+  entry_.Reset(isolate, entry);
+  initialized_ = true;
+  return true;
+}
+
+v8::MaybeLocal<v8::Module> JsVu::load_module(const std::string& path, std::string& error) {
+  auto isolate = host_.isolate();
+  auto it = modules_.find(path);
+  if (it != modules_.end()) return it->second.Get(isolate);
+  const SourceFile* file = run().bundle.file(path, error);
+  if (!file) return {};
+  v8::ScriptOrigin origin(isolate, js_string(isolate, file->url), 0, 0, false, -1, v8::Local<v8::Value>(), false, false,
+                          true);
+  v8::ScriptCompiler::CachedData* cache = host_.code_cache(path);
+  auto* cache_copy = cache ? new v8::ScriptCompiler::CachedData(cache->data, cache->length) : nullptr;
+  v8::ScriptCompiler::Source source(js_string(isolate, file->text), origin, cache_copy);
+  v8::Local<v8::Module> module;
+  const auto options = cache_copy ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions;
+  if (!v8::ScriptCompiler::CompileModule(isolate, &source, options).ToLocal(&module)) return {};
+  if (!cache) host_.store_code_cache(path, module);
+  modules_[path].Reset(isolate, module);
+  module_paths_[module->GetIdentityHash()] = path;
+  return module;
+}
+
+v8::MaybeLocal<v8::Module> JsVu::resolve(v8::Local<v8::Context> context, v8::Local<v8::String> specifier,
+                                         v8::Local<v8::FixedArray>, v8::Local<v8::Module> referrer) {
+  JsVu& vu = current();
+  v8::Isolate* isolate = context->GetIsolate();
+  const std::string name = to_std_string(isolate, specifier);
+  v8::Local<v8::Module> builtin;
+  if (vu.host_.builtin_module(name).ToLocal(&builtin)) return builtin;
+  std::string error;
+  const std::string& referrer_path = vu.module_paths_[referrer->GetIdentityHash()];
+  auto path = ScriptBundle::resolve(referrer_path, name, error);
+  if (!path) {
+    throw_error(isolate, error);
+    return {};
+  }
+  v8::MaybeLocal<v8::Module> module = vu.load_module(*path, error);
+  if (module.IsEmpty() && !error.empty()) throw_error(isolate, error + " (imported by " + referrer_path + ")");
+  return module;
+}
+
+JsVu::CallResult JsVu::call_export(const std::string& function, const std::string& argument, bool iteration) {
+  CallResult result;
+  if (!ensure_initialized(result.error)) return result;
+  auto isolate = host_.isolate();
+  auto context = host_.context();
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Function> fn;
+  auto cached = exports_cache_.find(function);
+  if (cached != exports_cache_.end()) {
+    fn = cached->second.Get(isolate);
+  } else {
+    auto ns = entry_.Get(isolate)->GetModuleNamespace().As<v8::Object>();
+    auto value = get_value(context, ns, function);
+    if (value.IsEmpty() || !value->IsFunction()) {
+      result.missing = true;
+      result.error = "function '" + function + "' not found in exports";
+      return result;
+    }
+    fn = value.As<v8::Function>();
+    exports_cache_[function].Reset(isolate, fn);
+  }
+  std::vector<v8::Local<v8::Value>> args;
+  if (iteration) {
+    // k6 hands every iteration the data setup() returned, parsed once per VU.
+    if (!setup_data_parsed_) {
+      setup_data_parsed_ = true;
+      v8::Local<v8::Value> data;
+      if (!run().setup_data_json.empty() &&
+          v8::JSON::Parse(context, js_string(isolate, run().setup_data_json)).ToLocal(&data)) {
+        setup_data_.Reset(isolate, data);
+      }
+    }
+    if (!setup_data_.IsEmpty()) args.push_back(setup_data_.Get(isolate));
+  } else if (!argument.empty()) {
+    v8::Local<v8::Value> data;
+    if (!v8::JSON::Parse(context, js_string(isolate, argument)).ToLocal(&data)) {
+      result.error = describe(try_catch);
+      return result;
+    }
+    args.push_back(data);
+  }
+  v8::Local<v8::Value> returned;
+  bool ok = fn->Call(context, context->Global(), static_cast<int>(args.size()), args.data()).ToLocal(&returned);
+  std::string error;
+  if (ok) ok = settle(returned, returned, error);
+  if (ok) ok = run_timers();
+  timers_.clear();
+  if (!ok) {
+    result.error = !error.empty() ? error : describe(try_catch);
+    return result;
+  }
+  result.ok = true;
+  if (!iteration && !returned->IsUndefined()) {
+    v8::Local<v8::String> json;
+    if (json_stringify(context, returned).ToLocal(&json)) result.json = to_std_string(isolate, json);
+  }
+  return result;
+}
+
+// An async function's promise: microtasks and timers run until it settles.
+bool JsVu::settle(v8::Local<v8::Value> value, v8::Local<v8::Value>& result, std::string& error) {
+  if (!value->IsPromise()) {
+    result = value;
+    return true;
+  }
+  auto isolate = host_.isolate();
+  auto promise = value.As<v8::Promise>();
+  isolate->PerformMicrotaskCheckpoint();
+  while (promise->State() == v8::Promise::kPending && !timers_.empty() && !interrupted()) {
+    if (!run_timers()) return false;
+    isolate->PerformMicrotaskCheckpoint();
+  }
+  if (promise->State() == v8::Promise::kRejected) {
+    isolate->ThrowException(promise->Result());
+    return false;
+  }
+  if (promise->State() == v8::Promise::kPending) {
+    error = interrupted() ? "iteration interrupted" : "";
+    result = v8::Undefined(isolate);
+    return error.empty();
+  }
+  result = promise->Result();
+  return true;
+}
+
+bool JsVu::run_timers() {
+  auto isolate = host_.isolate();
+  auto context = host_.context();
+  while (!timers_.empty() && !interrupted()) {
+    auto next = std::min_element(timers_.begin(), timers_.end(), [](const Timer& a, const Timer& b) {
+      return a.due != b.due ? a.due < b.due : a.id < b.id;
+    });
+    const Nanos wait = next->due - mono_now();
+    const int64_t id = next->id;
+    if (wait > 0 && !sleep(wait)) return true;
+    next = std::find_if(timers_.begin(), timers_.end(), [id](const Timer& t) { return t.id == id; });
+    if (next == timers_.end()) continue;
+    auto callback = next->callback.Get(isolate);
+    std::vector<v8::Local<v8::Value>> args;
+    for (auto& a : next->args) args.push_back(a.Get(isolate));
+    if (next->interval > 0) {
+      next->due += next->interval;
+    } else {
+      timers_.erase(next);
+    }
+    v8::Local<v8::Value> ignored;
+    if (!callback->Call(context, context->Global(), static_cast<int>(args.size()), args.data()).ToLocal(&ignored)) {
+      return false;
+    }
+    isolate->PerformMicrotaskCheckpoint();
+  }
+  return true;
+}
+
+int64_t JsVu::add_timer(Nanos delay, v8::Local<v8::Function> callback, std::vector<v8::Local<v8::Value>> args,
+                        bool repeat) {
+  auto isolate = host_.isolate();
+  Timer timer;
+  timer.id = next_timer_id_++;
+  timer.due = mono_now() + std::max<Nanos>(delay, 0);
+  timer.interval = repeat ? std::max<Nanos>(delay, kMillisecond) : 0;
+  timer.callback.Reset(isolate, callback);
+  for (auto& a : args) timer.args.emplace_back(isolate, a);
+  timers_.push_back(std::move(timer));
+  return timers_.back().id;
+}
+
+void JsVu::clear_timer(int64_t id) {
+  std::erase_if(timers_, [id](const Timer& t) { return t.id == id; });
+}
+
+std::string JsVu::describe(v8::TryCatch& try_catch) {
+  if (!try_catch.HasCaught()) return "";
+  auto isolate = host_.isolate();
+  auto context = host_.context();
+  if (try_catch.HasTerminated()) return "the script was terminated";
+  v8::Local<v8::Value> stack;
+  std::string text;
+  if (try_catch.StackTrace(context).ToLocal(&stack) && stack->IsString()) {
+    text = to_std_string(isolate, stack);
+  } else {
+    text = to_std_string(isolate, try_catch.Exception());
+    auto message = try_catch.Message();
+    if (!message.IsEmpty()) {
+      const std::string where = to_std_string(isolate, message->GetScriptResourceName());
+      text += "\n\tat " + where + ":" + std::to_string(message->GetLineNumber(context).FromMaybe(0)) + ":" +
+              std::to_string(message->GetStartColumn(context).FromMaybe(0) + 1);
+    }
+  }
+  // k6 (goja) indents frames with a tab.
+  for (size_t at = text.find("\n    at "); at != std::string::npos; at = text.find("\n    at ", at + 1)) {
+    text.replace(at, 5, "\n\t");
+  }
+  return text;
+}
+
+metrics::TagSetId JsVu::current_tags() {
+  if (group_.empty() && vu_tags_.empty()) return scenario_tags_;
+  std::string key = group_;
+  for (const auto& [k, v] : vu_tags_) key += '\0' + k + '\0' + v;
+  if (cached_tags_ && key == cached_tags_key_) return cached_tags_;
+  metrics::Tags extra = vu_tags_;
+  extra.emplace_back("group", group_);
+  cached_tags_ = metrics::TagSetRegistry::global().with(scenario_tags_, extra);
+  cached_tags_key_ = std::move(key);
+  return cached_tags_;
+}
+
+metrics::TagSetId JsVu::intern_cached(const std::string& key, const std::function<metrics::TagSetId()>& make) {
+  auto it = tag_cache_.find(key);
+  if (it != tag_cache_.end()) return it->second;
+  if (tag_cache_.size() >= 512) tag_cache_.clear();  // URLs with ids in them would grow it without end
+  return tag_cache_[key] = make();
+}
+
+void JsVu::add_sample(metrics::MetricId metric, metrics::TagSetId tags, double value) {
+  pending_samples_.push_back({metrics::SeriesKey{metric, tags}, value});
+}
+
+void JsVu::post_to_loop(std::function<void()> task) {
+  worker_.loop().post([this, samples = std::move(pending_samples_), task = std::move(task)] {
+    for (const auto& [key, value] : samples) {
+      if (metrics::MetricRegistry::global().info(key.metric).value_type == metrics::ValueType::kTime) {
+        worker_.sink().add_time(key.metric, key.tags, static_cast<Nanos>(value * 1e6));
+      } else if (metrics::MetricRegistry::global().info(key.metric).type == metrics::MetricType::kTrend) {
+        worker_.sink().add_trend_value(key.metric, key.tags, value);
+      } else {
+        worker_.sink().add(key.metric, key.tags, value);
+      }
+    }
+    task();
+  });
+  pending_samples_.clear();
+}
+
+bool JsVu::on_loop(std::function<void(std::function<void()> finish)> task) {
+  uint64_t token;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    token = reply_token_;
+  }
+  const uint64_t generation = running_generation_;
+  post_to_loop([this, generation, task = std::move(task)] {
+    if (generation != generation_.load()) return;  // the iteration was interrupted: do nothing for it
+    task([this] {
+      std::lock_guard<std::mutex> guard(mutex_);
+      ++reply_token_;
+      wake_.notify_all();
+    });
+  });
+  JsUnlock unlock(host_);
+  std::unique_lock<std::mutex> lock(mutex_);
+  wake_.wait(lock, [&] { return reply_token_ != token || interrupted(); });
+  return reply_token_ != token;
+}
+
+bool JsVu::http(const net::HttpRequest& request, const net::RequestOptions& options, metrics::TagSetId request_tags,
+                std::function<bool(int)> expected, net::HttpResponse& response) {
+  const Nanos intended = state_.intended_start;
+  return on_loop([&, intended](std::function<void()> finish) {
+    state_.client.send(request, options, [&, intended, finish](const net::HttpResponse& r) {
+      worker_.recorder().record(request_tags, r, expected(r.status), intended);
+      response = r;
+      finish();
+    });
+  });
+}
+
+bool JsVu::with_client(const std::function<void(net::HttpClient&)>& fn) {
+  return on_loop([&](std::function<void()> finish) {
+    fn(state_.client);
+    finish();
+  });
+}
+
+bool JsVu::sleep(Nanos duration) {
+  const Nanos until = mono_now() + duration;
+  if (!pending_samples_.empty()) post_to_loop([] {});
+  JsUnlock unlock(host_);
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!interrupted()) {
+    const Nanos left = until - mono_now();
+    if (left <= 0) return true;
+    wake_.wait_for(lock, std::chrono::nanoseconds(left));
+  }
+  return false;
+}
+
+}  // namespace squall::k6

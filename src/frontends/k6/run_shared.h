@@ -1,0 +1,56 @@
+// What every isolate and VU of one k6 test shares: the script files, __ENV,
+// the data handed from setup() to the VUs, SharedArrays, and the ways a
+// script may stop the test (k6/execution test.abort, a failed init).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "frontends/k6/script_bundle.h"
+
+namespace squall::k6 {
+
+// A SharedArray's elements, each kept as JSON text: one copy for the whole run.
+struct SharedArrayData {
+  std::vector<std::string> elements;
+};
+
+struct RunShared {
+  explicit RunShared(const ScriptBundle& b) : bundle(b) {}
+  const ScriptBundle& bundle;
+  std::map<std::string, std::string> env;  // __ENV: the process environment, then -e NAME=VALUE
+  Nanos test_start = 0;                    // for log lines' [seconds] prefix
+  std::string options_json = "{}";         // the consolidated options, for k6/execution test.options
+  std::string setup_data_json;             // setup()'s return value as JSON; empty: undefined
+  bool http_debug = false;
+  bool http_debug_full = false;
+  bool discard_response_bodies = false;  // options.discardResponseBodies: responseType 'none' by default
+
+  // test.abort(reason) from a script, or a VU whose init failed. Any thread.
+  std::function<void(const std::string& reason)> abort_test;
+  std::atomic<bool> aborted_by_script{false};
+  std::atomic<bool> marked_failed{false};  // k6/execution test.fail()
+
+  // The next iteration number of a scenario in this instance (0, 1, ...). Thread-safe.
+  int64_t next_scenario_iteration(const std::string& scenario);
+
+  // SharedArray(name, fn): the first VU to construct `name` fills it; others reuse it.
+  std::shared_ptr<const SharedArrayData> shared_array(const std::string& name) const;
+  std::shared_ptr<const SharedArrayData> add_shared_array(const std::string& name, SharedArrayData data);
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<const SharedArrayData>> shared_arrays_;
+  std::map<std::string, int64_t> scenario_iterations_;
+};
+
+// "INFO[0003] message" lines on stderr, k6's log format; seconds since `test_start` (0 before it).
+void log_line(const RunShared& run, const char* level, const std::string& message, const std::string& fields = "");
+
+}  // namespace squall::k6

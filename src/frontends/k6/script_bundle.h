@@ -1,0 +1,47 @@
+// The files of a k6 test: the entry script, the local modules it imports and
+// the files it open()s. Each file is read once and shared by every isolate
+// and VU (VUs compile modules from these texts; open() hands out the bytes).
+// Specifiers resolve as in k6: relative ('./lib.js', '../x.js'), absolute
+// paths and file:// URLs; remote URLs are refused with a clear error.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace squall::k6 {
+
+struct SourceFile {
+  std::string path;  // absolute, normalised
+  std::string url;   // file:///path, as k6 names scripts in stack traces
+  std::string text;
+};
+
+class ScriptBundle {
+ public:
+  // Reads the entry script; nullopt with `error` when it cannot be read.
+  static std::unique_ptr<ScriptBundle> load(const std::string& entry, std::string& error);
+
+  const SourceFile& entry() const { return *entry_; }
+  // The directory the entry script is in (open() resolves relative paths against it).
+  std::string entry_directory() const;
+
+  // The absolute path `specifier` names when imported by `referrer_path`;
+  // nullopt with `error` for remote or unsupported specifiers.
+  static std::optional<std::string> resolve(const std::string& referrer_path, const std::string& specifier,
+                                            std::string& error);
+  // The file at an absolute path, read on first use. Thread-safe; the result lives as long as the bundle.
+  const SourceFile* file(const std::string& path, std::string& error) const;
+
+ private:
+  const SourceFile* entry_ = nullptr;
+  mutable std::mutex mutex_;
+  mutable std::map<std::string, std::unique_ptr<SourceFile>> files_;
+};
+
+// "a/./b/../c" -> "a/c" for an absolute path.
+std::string normalize_path(const std::string& path);
+
+}  // namespace squall::k6

@@ -31,4 +31,15 @@ SinkBatch Sink::take(int64_t second) {
   return batch;
 }
 
+void SampleBuffer::drain_into(Sink& sink) {
+  for (const auto& e : entries_) {
+    switch (e.kind) {
+      case Kind::kValue: sink.add(e.metric, e.tags, e.value); break;
+      case Kind::kTime: sink.add_time(e.metric, e.tags, static_cast<Nanos>(e.value)); break;
+      case Kind::kTrendValue: sink.add_trend_value(e.metric, e.tags, e.value); break;
+    }
+  }
+  entries_.clear();
+}
+
 }  // namespace squall::metrics

@@ -66,4 +66,30 @@ class Sink {
   std::vector<RawSample> raw_;
 };
 
+// Samples gathered on a thread that does not own a sink (a JS VU's thread),
+// handed to the owning worker's sink in one go (drain_into, on its thread).
+// Same recording calls as Sink, so recorders can write into either.
+class SampleBuffer {
+ public:
+  void add(MetricId metric, TagSetId tags, double value) { entries_.push_back({metric, tags, Kind::kValue, value}); }
+  void add_time(MetricId metric, TagSetId tags, Nanos ns) {
+    entries_.push_back({metric, tags, Kind::kTime, static_cast<double>(ns)});
+  }
+  void add_trend_value(MetricId metric, TagSetId tags, double value) {
+    entries_.push_back({metric, tags, Kind::kTrendValue, value});
+  }
+  bool empty() const { return entries_.empty(); }
+  void drain_into(Sink& sink);
+
+ private:
+  enum class Kind : uint8_t { kValue, kTime, kTrendValue };
+  struct Entry {
+    MetricId metric;
+    TagSetId tags;
+    Kind kind;
+    double value;
+  };
+  std::vector<Entry> entries_;
+};
+
 }  // namespace squall::metrics

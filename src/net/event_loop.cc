@@ -108,9 +108,11 @@ void EventLoop::run_timers() {
   }
 }
 
-int EventLoop::timeout_ms() const {
-  if (heap_.empty()) return 1000;
-  const Nanos wait = heap_.front()->deadline_ - mono_now();
+int EventLoop::timeout_ms(Nanos deadline) const {
+  if (heap_.empty() && !deadline) return 1000;
+  Nanos until = heap_.empty() ? deadline : heap_.front()->deadline_;
+  if (deadline && deadline < until) until = deadline;
+  const Nanos wait = until - mono_now();
   if (wait <= 0) return 0;
   // Round up so a timer never fires early; epoll's resolution is 1 ms.
   return static_cast<int>(std::min<Nanos>((wait + kMillisecond - 1) / kMillisecond, 1000));
@@ -121,8 +123,7 @@ void EventLoop::post(std::function<void()> task) {
     std::lock_guard lock(posted_mutex_);
     posted_.push_back(std::move(task));
   }
-  const uint64_t one = 1;
-  [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof one);
+  wake();
 }
 
 void EventLoop::stop() {
@@ -130,8 +131,7 @@ void EventLoop::stop() {
     std::lock_guard lock(posted_mutex_);
     stop_requested_ = true;
   }
-  const uint64_t one = 1;
-  [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof one);
+  wake();
 }
 
 void EventLoop::run_posted() {
@@ -149,7 +149,16 @@ void EventLoop::run_posted() {
   for (auto& task : tasks) task();
 }
 
+void EventLoop::wake() {
+  const uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof one);
+}
+
 void EventLoop::run() {
+  run_until([] { return false; });
+}
+
+void EventLoop::run_until(const std::function<bool()>& done, Nanos deadline) {
   constexpr int kMaxEvents = 256;
   epoll_event events[kMaxEvents];
   stopping_ = false;
@@ -160,8 +169,8 @@ void EventLoop::run() {
       return;
     }
   }
-  while (!stopping_) {
-    const int n = epoll_wait(epoll_fd_, events, kMaxEvents, timeout_ms());
+  while (!stopping_ && !done() && (!deadline || mono_now() < deadline)) {
+    const int n = epoll_wait(epoll_fd_, events, kMaxEvents, timeout_ms(deadline));
     now_ = mono_now();
     if (n < 0 && errno != EINTR) break;
     for (int i = 0; i < n; ++i) {

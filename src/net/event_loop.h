@@ -60,7 +60,12 @@ class EventLoop {
 
   // Runs until stop(); returns after the current iteration's callbacks.
   void run();
+  // Runs until `done()` holds (checked after every batch of events), stop(), or the monotonic
+  // `deadline` (0: none) passes. For a thread that owns a loop and waits on it (a JS VU).
+  void run_until(const std::function<bool()>& done, Nanos deadline = 0);
   void stop();
+  // Wakes a thread blocked in run()/run_until() so it re-checks its condition. Safe from any thread.
+  void wake();
   // Queues `task` to run on the loop's thread. Safe from any thread.
   void post(std::function<void()> task);
   // Runs `task` on this thread once the current batch of events is handled:
@@ -77,7 +82,7 @@ class EventLoop {
   void run_timers();
   void run_posted();
   void run_deferred();
-  int timeout_ms() const;
+  int timeout_ms(Nanos deadline) const;
 
   int epoll_fd_ = -1;
   int wake_fd_ = -1;

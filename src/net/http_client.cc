@@ -153,7 +153,7 @@ void Exchange::acquire_connection(bool allow_reuse) {
   phase_ = Phase::kResolving;
   t_dns_start_ = mono_now();
   const uint64_t generation = generation_;
-  client_.context_.resolver.resolve(request_.url.host, request_.url.port, [this, generation](ResolveResult r) {
+  client_.context_.resolver.resolve(request_.url.host, request_.url.port, client_.context_.loop, [this, generation](ResolveResult r) {
     if (generation == generation_ && phase_ == Phase::kResolving) on_resolved(std::move(r));
   });
 }

@@ -55,7 +55,7 @@ bool make_address(const std::string& ip, uint16_t port, ResolvedAddress& out) {
   return true;
 }
 
-Resolver::Resolver(EventLoop& loop, HostsMap hosts, Nanos ttl) : loop_(loop), hosts_(std::move(hosts)), ttl_(ttl) {}
+Resolver::Resolver(HostsMap hosts, Nanos ttl) : hosts_(std::move(hosts)), ttl_(ttl) {}
 
 Resolver::~Resolver() {
   {
@@ -66,7 +66,7 @@ Resolver::~Resolver() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Resolver::resolve(const std::string& request_host, uint16_t request_port,
+void Resolver::resolve(const std::string& request_host, uint16_t request_port, EventLoop& loop,
                        std::function<void(ResolveResult)> done) {
   std::string host = request_host;
   uint16_t port = request_port;
@@ -82,18 +82,26 @@ void Resolver::resolve(const std::string& request_host, uint16_t request_port,
     done(std::move(result));
     return;
   }
-  const auto cached = cache_.find(host);
-  if (cached != cache_.end() && cached->second.expires > loop_.now()) {
-    make_address(cached->second.ip, port, result.address);
-    done(std::move(result));
-    return;
-  }
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    const auto cached = cache_.find(host);
+    if (cached != cache_.end() && cached->second.expires > mono_now()) {
+      const std::string ip = cached->second.ip;
+      lock.unlock();
+      make_address(ip, port, result.address);
+      done(std::move(result));
+      return;
+    }
     if (!thread_.joinable()) thread_ = std::thread([this] { worker(); });
-    jobs_.push_back(Job{host, port, std::move(done)});
+    jobs_.push_back(Job{host, port, &loop, std::move(done)});
   }
   wake_.notify_one();
+}
+
+void Resolver::forget(EventLoop& loop) {
+  std::unique_lock lock(mutex_);
+  std::erase_if(jobs_, [&](const Job& job) { return job.loop == &loop; });
+  idle_.wait(lock, [&] { return busy_loop_ != &loop; });
 }
 
 void Resolver::worker() {
@@ -105,12 +113,19 @@ void Resolver::worker() {
       if (stopping_) return;
       job = std::move(jobs_.front());
       jobs_.pop_front();
+      busy_loop_ = job.loop;
     }
     ResolveResult result = lookup(job.host, job.port);
-    loop_.post([this, host = job.host, done = std::move(job.done), result = std::move(result)]() mutable {
-      if (result.error_code == ErrorCode::kNone) cache_[host] = CacheEntry{result.address.ip, loop_.now() + ttl_};
-      done(std::move(result));
-    });
+    if (result.error_code == ErrorCode::kNone) {
+      std::lock_guard lock(mutex_);
+      cache_[job.host] = CacheEntry{result.address.ip, mono_now() + ttl_};
+    }
+    job.loop->post([done = std::move(job.done), result = std::move(result)]() mutable { done(std::move(result)); });
+    {
+      std::lock_guard lock(mutex_);
+      busy_loop_ = nullptr;
+    }
+    idle_.notify_all();
   }
 }
 

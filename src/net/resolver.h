@@ -1,6 +1,7 @@
-// Name resolution for one worker's event loop: k6's `hosts` overrides, IP
-// literals and cached answers are immediate; anything else is looked up by
-// getaddrinfo on a helper thread so the loop never blocks on DNS.
+// Name resolution for the event loops of one worker (its own and those of its
+// JS VU threads): k6's `hosts` overrides, IP literals and cached answers are
+// immediate; anything else is looked up by getaddrinfo on a helper thread so
+// no loop blocks on DNS, and the answer is posted to the asking loop.
 //
 // Hosts semantics (k6): a key "name:port" wins over "name"; a value is
 // "ip", "ip:port", "name" or "name:port" and a port in it replaces the
@@ -46,19 +47,23 @@ bool make_address(const std::string& ip, uint16_t port, ResolvedAddress& out);
 
 class Resolver {
  public:
-  Resolver(EventLoop& loop, HostsMap hosts, Nanos ttl = 5 * 60 * kSecond);
+  explicit Resolver(HostsMap hosts, Nanos ttl = 5 * 60 * kSecond);
   ~Resolver();
   Resolver(const Resolver&) = delete;
   Resolver& operator=(const Resolver&) = delete;
 
-  // Calls `done` exactly once, on the loop's thread: synchronously when the
-  // answer is at hand, else later.
-  void resolve(const std::string& host, uint16_t port, std::function<void(ResolveResult)> done);
+  // Calls `done` exactly once, on `loop`'s thread: synchronously when the
+  // answer is at hand, else later. Thread-safe.
+  void resolve(const std::string& host, uint16_t port, EventLoop& loop, std::function<void(ResolveResult)> done);
+  // Drops the lookups queued for `loop` and waits out one in progress: afterwards nothing is
+  // posted to `loop` (call before destroying a loop that is not the worker's).
+  void forget(EventLoop& loop);
 
  private:
   struct Job {
     std::string host;
     uint16_t port;
+    EventLoop* loop;
     std::function<void(ResolveResult)> done;
   };
   struct CacheEntry {
@@ -68,12 +73,13 @@ class Resolver {
   void worker();
   static ResolveResult lookup(const std::string& host, uint16_t port);
 
-  EventLoop& loop_;
   HostsMap hosts_;
   Nanos ttl_;
-  std::unordered_map<std::string, CacheEntry> cache_;  // loop thread only
   std::mutex mutex_;
+  std::unordered_map<std::string, CacheEntry> cache_;  // guarded by mutex_
   std::condition_variable wake_;
+  std::condition_variable idle_;
+  EventLoop* busy_loop_ = nullptr;  // the loop of the lookup in progress
   std::deque<Job> jobs_;
   bool stopping_ = false;
   std::thread thread_;

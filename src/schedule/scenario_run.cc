@@ -231,7 +231,7 @@ void ScenarioRun::finish() {
 uint64_t ScenarioRun::connections_opened() const {
   uint64_t n = 0;
   for (const auto& vu : vus_) n += vu->state.client.connections_opened();
-  return n;
+  return n + program_->connections_opened();
 }
 
 }  // namespace squall::schedule

@@ -43,7 +43,10 @@ uint64_t fnv1a(std::string_view a, std::string_view b) {
   return h;
 }
 
-DemoResponse json(int status, const nlohmann::json& body) { return DemoResponse{status, "application/json", body.dump(), {}}; }
+// Invalid UTF-8 (an echoed binary body) is replaced, never thrown.
+DemoResponse json(int status, const nlohmann::json& body) {
+  return DemoResponse{status, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
+}
 
 DemoResponse error(int status, std::string_view message) { return json(status, {{"error", message}}); }
 
@@ -124,6 +127,14 @@ DemoResponse DemoApi::handle(const DemoRequest& r) {
     return DemoResponse{200, "text/plain", path == "/small" ? "Hello, world!" : "squall demo target\n", {}};
   }
   if (path == "/stats") return DemoResponse{200, "application/json", stats_.to_json(), {}};
+  if (path == "/echo") {
+    // The request as the target saw it: for clients checking what they send.
+    nlohmann::json headers = nlohmann::json::object();
+    if (r.headers) {
+      for (const auto& h : *r.headers) headers[h.name] = h.value;
+    }
+    return json(200, {{"method", r.method}, {"path", path}, {"query", r.query}, {"headers", headers}, {"body", r.body}});
+  }
   if (path == "/redirect") {
     const int n = int_param(r.query, "n", 0);
     if (n <= 0) return json(200, {{"redirected", true}});

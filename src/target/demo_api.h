@@ -11,6 +11,7 @@
 //   GET  /stats                     what the server has received
 //   GET  /redirect?n=N              a chain of N 302 redirects, then 200
 //   GET  /cookies/set?k=v           sets cookie k=v;  GET /cookies echoes the Cookie header
+//   ANY  /echo                      the request as JSON: method, path, query, headers, body
 //   GET  /, /health, /small         tiny bodies for benchmarks
 // /api/* needs a bearer token issued by /auth/token; /communities/* any bearer.
 #pragma once

@@ -38,7 +38,8 @@ uint64_t tls_code(std::string_view version) {
 
 }  // namespace
 
-TagSetId HttpSampleRecorder::outcome_tags(TagSetId request, const net::HttpResponse& r, bool expected) {
+template <typename Target>
+TagSetId BasicHttpSampleRecorder<Target>::outcome_tags(TagSetId request, const net::HttpResponse& r, bool expected) {
   const auto status = static_cast<uint64_t>(r.status >= 0 && r.status < 1024 ? r.status : 0);
   const auto error = static_cast<uint64_t>(r.error_code) & 0x7ff;
   const uint64_t key = (static_cast<uint64_t>(request) << 32) | (status << 22) | (error << 11) |
@@ -59,7 +60,8 @@ TagSetId HttpSampleRecorder::outcome_tags(TagSetId request, const net::HttpRespo
   return id;
 }
 
-void HttpSampleRecorder::record(TagSetId request, const net::HttpResponse& r, bool expected,
+template <typename Target>
+void BasicHttpSampleRecorder<Target>::record(TagSetId request, const net::HttpResponse& r, bool expected,
                                 Nanos intended_start) {
   const TagSetId tags = outcome_tags(request, r, expected);
   const net::HttpTimings& t = r.timings;
@@ -79,5 +81,8 @@ void HttpSampleRecorder::record(TagSetId request, const net::HttpResponse& r, bo
   sink_.add(builtin::kDataSent, request, static_cast<double>(r.bytes_sent));
   sink_.add(builtin::kDataReceived, request, static_cast<double>(r.bytes_received));
 }
+
+template class BasicHttpSampleRecorder<metrics::Sink>;
+template class BasicHttpSampleRecorder<metrics::SampleBuffer>;
 
 }  // namespace squall::vu

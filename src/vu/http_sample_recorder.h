@@ -28,9 +28,11 @@ metrics::TagSetId request_tags(const RequestTagInput& input);
 // k6's default expectedStatuses: 200-399.
 inline bool default_expected(int status) { return status >= 200 && status < 400; }
 
-class HttpSampleRecorder {
+// `Target` is a metrics::Sink (a worker's) or a metrics::SampleBuffer (a JS VU's).
+template <typename Target>
+class BasicHttpSampleRecorder {
  public:
-  explicit HttpSampleRecorder(metrics::Sink& sink) : sink_(sink) {}
+  explicit BasicHttpSampleRecorder(Target& sink) : sink_(sink) {}
 
   // `intended_start` is the scheduled start in an open model, 0 otherwise.
   void record(metrics::TagSetId request, const net::HttpResponse& response, bool expected,
@@ -39,8 +41,11 @@ class HttpSampleRecorder {
   metrics::TagSetId outcome_tags(metrics::TagSetId request, const net::HttpResponse& response, bool expected);
 
  private:
-  metrics::Sink& sink_;
+  Target& sink_;
   std::unordered_map<uint64_t, metrics::TagSetId> cache_;
 };
+
+using HttpSampleRecorder = BasicHttpSampleRecorder<metrics::Sink>;
+using BufferedHttpSampleRecorder = BasicHttpSampleRecorder<metrics::SampleBuffer>;
 
 }  // namespace squall::vu

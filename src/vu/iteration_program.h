@@ -39,6 +39,8 @@ class IterationProgram {
   // The runtime is interrupting `vu`'s iteration: stop its timers and steps;
   // `done` must not be called for it. Requests are cancelled by VuState::abort().
   virtual void cancel(VuState& /*vu*/) {}
+  // Connections opened by clients of the program's own (JS VUs have theirs), for the summary.
+  virtual uint64_t connections_opened() const { return 0; }
 };
 
 using ProgramFactory = std::function<std::unique_ptr<IterationProgram>(Worker&, const plan::ScenarioConfig&)>;

@@ -7,7 +7,7 @@ namespace squall::vu {
 Worker::Worker(int index, const WorkerSettings& settings)
     : index_(index),
       settings_(settings),
-      resolver_(loop_, settings.hosts),
+      resolver_(settings.hosts),
       client_context_{loop_, resolver_, settings.tls, settings.client},
       recorder_(sink_),
       flush_timer_([this] { flush_tick(); }) {

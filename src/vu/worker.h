@@ -41,6 +41,7 @@ class Worker {
   int index() const { return index_; }
   net::EventLoop& loop() { return loop_; }
   net::ClientContext& client_context() { return client_context_; }
+  net::Resolver& resolver() { return resolver_; }
   metrics::Sink& sink() { return sink_; }
   HttpSampleRecorder& recorder() { return recorder_; }
   // Second of the test (since test_start) that `t` falls in.

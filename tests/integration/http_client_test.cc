@@ -35,7 +35,7 @@ class ClientAgainstDemo : public ::testing::Test {
     std::string error;
     auto ctx = net::TlsClientContext::create(tls, error);
     EXPECT_TRUE(ctx) << error;
-    net::Resolver resolver(loop_, std::move(hosts));
+    net::Resolver resolver(std::move(hosts));
     net::ClientContext context{loop_, resolver, ctx, {}};
     std::unique_ptr<net::HttpClient> own;
     net::HttpClient* client = reuse;
@@ -84,7 +84,7 @@ TEST_F(ClientAgainstDemo, InjectedDelayShowsInWaiting) {
 }
 
 TEST_F(ClientAgainstDemo, KeepAliveReusesOneConnection) {
-  net::Resolver resolver(loop_, {});
+  net::Resolver resolver({});
   net::ClientContext context{loop_, resolver, nullptr, {}};
   net::HttpClient client(context);
   for (int i = 0; i < 20; ++i) {
@@ -104,7 +104,7 @@ TEST_F(ClientAgainstDemo, FollowsRedirectsAndKeepsCookies) {
   no_follow.max_redirects = 0;
   EXPECT_EQ(fetch(base() + "/redirect?n=3", no_follow).status, 302);
 
-  net::Resolver resolver(loop_, {});
+  net::Resolver resolver({});
   net::ClientContext context{loop_, resolver, nullptr, {}};
   net::HttpClient client(context);
   fetch(base() + "/cookies/set?flavour=oat", {}, {}, {}, &client);

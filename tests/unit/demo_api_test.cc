@@ -35,6 +35,19 @@ TEST(DemoApi, TokenFlowGuardsApiRoutes) {
   EXPECT_EQ(call(api, "POST", "/auth/token", {}, R"({"username":["email protected"],"password":"p"})").status, 200);
 }
 
+TEST(DemoApi, EchoReturnsTheRequest) {
+  DemoApi api;
+  auto echo = call(api, "PATCH", "/echo", {{"X-Test", "1"}}, "payload", "a=b");
+  ASSERT_EQ(echo.status, 200);
+  const auto body = nlohmann::json::parse(echo.body);
+  EXPECT_EQ(body["method"], "PATCH");
+  EXPECT_EQ(body["query"], "a=b");
+  EXPECT_EQ(body["headers"]["X-Test"], "1");
+  EXPECT_EQ(body["body"], "payload");
+  // A binary (say, gzip) body is echoed with replacement characters, not a crash.
+  EXPECT_EQ(call(api, "POST", "/echo", {}, std::string_view("\x1f\x8b\x08", 3)).status, 200);
+}
+
 TEST(DemoApi, CommunityPostsNeedABearerAndHonourSyntheticTenants) {
   DemoApi api;
   EXPECT_EQ(call(api, "GET", "/communities/abc/posts").status, 401);

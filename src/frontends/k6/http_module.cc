@@ -27,9 +27,10 @@ using v8::Local;
 using v8::Value;
 
 // Private markers for objects made by http.url``, http.file() and expectedStatuses().
-Local<v8::Private> marker(v8::Isolate* isolate, const char* name) {
-  return v8::Private::ForApi(isolate, js_string(isolate, name));
-}
+Local<v8::Private> marker(v8::Isolate* isolate, const char* name) { return IsolateHost::of(isolate).private_key(name); }
+
+// A cached property name (literals only).
+Local<v8::String> key(v8::Isolate* isolate, const char* literal) { return IsolateHost::of(isolate).name(literal); }
 
 Local<Value> private_value(v8::Isolate* isolate, Local<Value> value, const char* name) {
   if (!value->IsObject()) return {};
@@ -201,7 +202,7 @@ bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_a
   if (vu.run().discard_response_bodies) prepared.response_type = ResponseType::kNone;
   if (!params.IsEmpty() && params->IsObject()) {
     auto p = params.As<v8::Object>();
-    if (auto headers = get_value(context, p, "headers"); !headers.IsEmpty() && headers->IsObject()) {
+    if (auto headers = get_value(context, p, key(isolate, "headers")); !headers.IsEmpty() && headers->IsObject()) {
       auto h = headers.As<v8::Object>();
       auto keys = h->GetOwnPropertyNames(context).ToLocalChecked();
       for (uint32_t i = 0; i < keys->Length(); ++i) {
@@ -211,7 +212,7 @@ bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_a
         request.headers.push_back({header, to_std_string(isolate, h->Get(context, key).ToLocalChecked())});
       }
     }
-    if (auto tags = get_value(context, p, "tags"); !tags.IsEmpty() && tags->IsObject()) {
+    if (auto tags = get_value(context, p, key(isolate, "tags")); !tags.IsEmpty() && tags->IsObject()) {
       auto t = tags.As<v8::Object>();
       auto keys = t->GetOwnPropertyNames(context).ToLocalChecked();
       for (uint32_t i = 0; i < keys->Length(); ++i) {
@@ -225,14 +226,14 @@ bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_a
         }
       }
     }
-    if (auto timeout = get_value(context, p, "timeout"); !timeout.IsEmpty() && !read_timeout(isolate, timeout, prepared.options.timeout)) {
+    if (auto timeout = get_value(context, p, key(isolate, "timeout")); !timeout.IsEmpty() && !read_timeout(isolate, timeout, prepared.options.timeout)) {
       throw_error(isolate, "invalid timeout '" + to_std_string(isolate, timeout) + "' (milliseconds or a duration like '10s')");
       return false;
     }
-    if (auto redirects = get_value(context, p, "redirects"); !redirects.IsEmpty()) {
+    if (auto redirects = get_value(context, p, key(isolate, "redirects")); !redirects.IsEmpty()) {
       prepared.options.max_redirects = static_cast<int>(redirects->NumberValue(context).FromMaybe(10));
     }
-    if (auto type = get_value(context, p, "responseType"); !type.IsEmpty()) {
+    if (auto type = get_value(context, p, key(isolate, "responseType")); !type.IsEmpty()) {
       const std::string t = to_std_string(isolate, type);
       if (t == "text") {
         prepared.response_type = ResponseType::kText;
@@ -245,7 +246,7 @@ bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_a
         return false;
       }
     }
-    if (auto cookies = get_value(context, p, "cookies"); !cookies.IsEmpty() && cookies->IsObject()) {
+    if (auto cookies = get_value(context, p, key(isolate, "cookies")); !cookies.IsEmpty() && cookies->IsObject()) {
       auto c = cookies.As<v8::Object>();
       auto keys = c->GetOwnPropertyNames(context).ToLocalChecked();
       std::string header;
@@ -258,14 +259,14 @@ bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_a
       }
       if (!header.empty()) request.headers.push_back({"Cookie", header});
     }
-    if (auto auth = get_value(context, p, "auth"); !auth.IsEmpty()) {
+    if (auto auth = get_value(context, p, key(isolate, "auth")); !auth.IsEmpty()) {
       const std::string a = to_std_string(isolate, auth);
       if (a != "basic") {
         throw_error(isolate, "auth '" + a + "' is not supported by squall yet (basic is: user:pass@ in the URL)");
         return false;
       }
     }
-    if (auto compression = get_value(context, p, "compression"); !compression.IsEmpty()) {
+    if (auto compression = get_value(context, p, key(isolate, "compression")); !compression.IsEmpty()) {
       const std::string algorithm = to_std_string(isolate, compression);
       if (!compress(algorithm, request.body)) {
         throw_error(isolate, "unsupported compression '" + algorithm + "' (gzip or deflate)");

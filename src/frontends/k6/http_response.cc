@@ -4,6 +4,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "frontends/k6/isolate_host.h"
 #include "frontends/k6/js_util.h"
 #include "frontends/k6/js_vu.h"
 #include "frontends/k6/json_selector.h"
@@ -43,19 +44,49 @@ void response_html(const FunctionCallbackInfo<Value>& info) {
   throw_error(info.GetIsolate(), "res.html() is not supported by squall yet: parse res.body or use res.json()");
 }
 
+// The Response class, written in JavaScript so V8 builds every response with one fixed shape
+// (the slow path of setting properties one by one from C++ cost more than the request itself).
+constexpr char kResponseClass[] = R"js(
+(function (json, html) {
+  class Response {
+    constructor(status, status_text, body, headers, cookies, duration, blocked, looking_up, connecting,
+                tls_handshaking, sending, waiting, receiving, remote_ip, remote_port, proto, tls_version,
+                url, error, error_code, method, request_url, request_headers, request_body) {
+      this.status = status;
+      this.status_text = status_text;
+      this.body = body;
+      this.headers = headers;
+      this.cookies = cookies;
+      this.timings = {duration, blocked, looking_up, connecting, tls_handshaking, sending, waiting, receiving};
+      this.remote_ip = remote_ip;
+      this.remote_port = remote_port;
+      this.proto = proto;
+      this.tls_version = tls_version;
+      this.url = url;
+      this.error = error;
+      this.error_code = error_code;
+      this.request = {method, url: request_url, headers: request_headers, body: request_body, cookies: {}};
+    }
+  }
+  Object.defineProperty(Response.prototype, 'json', {value: json, writable: true});
+  Object.defineProperty(Response.prototype, 'html', {value: html, writable: true});
+  return Response;
+})
+)js";
+
 Local<v8::Function> response_class(Local<v8::Context> context) {
   v8::Isolate* isolate = context->GetIsolate();
-  auto key = v8::Private::ForApi(isolate, js_string(isolate, "k6.Response"));
+  auto key = IsolateHost::of(isolate).private_key("k6.Response");
   auto global = context->Global();
   Local<Value> existing;
   if (global->GetPrivate(context, key).ToLocal(&existing) && existing->IsFunction()) return existing.As<v8::Function>();
-  auto tpl = v8::FunctionTemplate::New(isolate);
-  tpl->SetClassName(js_string(isolate, "Response"));
-  tpl->PrototypeTemplate()->Set(isolate, "json", v8::FunctionTemplate::New(isolate, response_json));
-  tpl->PrototypeTemplate()->Set(isolate, "html", v8::FunctionTemplate::New(isolate, response_html));
-  auto fn = tpl->GetFunction(context).ToLocalChecked();
-  global->SetPrivate(context, key, fn).Check();
-  return fn;
+  auto script = v8::Script::Compile(context, js_string(isolate, kResponseClass)).ToLocalChecked();
+  auto factory = script->Run(context).ToLocalChecked().As<v8::Function>();
+  Local<Value> natives[] = {v8::Function::New(context, response_json).ToLocalChecked(),
+                            v8::Function::New(context, response_html).ToLocalChecked()};
+  auto cls = factory->Call(context, v8::Undefined(isolate), 2, natives).ToLocalChecked().As<v8::Function>();
+  global->SetPrivate(context, key, cls).Check();
+  return cls;
 }
 
 Local<v8::Object> headers_object(Local<v8::Context> context, const net::Headers& headers) {
@@ -102,75 +133,74 @@ std::string canonical_header_name(std::string_view name) {
 Local<v8::Object> make_response(Local<v8::Context> context, const net::HttpRequest& request,
                                 const net::HttpResponse& r, ResponseType type) {
   v8::Isolate* isolate = context->GetIsolate();
-  auto res = response_class(context)->NewInstance(context).ToLocalChecked();
-  set_value(context, res, "status", v8::Integer::New(isolate, r.status));
-  set_value(context, res, "status_text", js_string(isolate, r.status ? std::to_string(r.status) + " " + r.status_text : ""));
+  Local<Value> body;
   if (type == ResponseType::kNone) {
-    set_value(context, res, "body", v8::Null(isolate));
+    body = v8::Null(isolate);
   } else if (type == ResponseType::kBinary) {
     auto buffer = v8::ArrayBuffer::New(isolate, r.body.size());
     std::memcpy(buffer->GetBackingStore()->Data(), r.body.data(), r.body.size());
-    set_value(context, res, "body", buffer);
+    body = buffer;
   } else {
-    set_value(context, res, "body", js_string(isolate, r.body));
+    body = js_string(isolate, r.body);
   }
-  set_value(context, res, "headers", headers_object(context, r.headers));
-  const int64_t now = static_cast<int64_t>(std::time(nullptr));
   auto cookies = v8::Object::New(isolate);
-  if (auto url = net::parse_url(r.url.empty() ? request.url.to_string() : r.url); url.url) {
-    for (const auto& h : r.headers) {
-      if (!net::iequals(h.name, "set-cookie")) continue;
-      net::CookieJar one;
-      one.store(*url.url, h.value, now);
-      for (const auto& c : one.cookies()) {
-        auto key = js_string(isolate, c.name);
-        Local<Value> list;
-        if (!cookies->Get(context, key).ToLocal(&list) || !list->IsArray()) {
-          list = v8::Array::New(isolate);
-          cookies->Set(context, key, list).Check();
-        }
-        auto array = list.As<v8::Array>();
-        array->Set(context, array->Length(), cookie_object(context, c, now)).Check();
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  for (const auto& h : r.headers) {
+    if (!net::iequals(h.name, "set-cookie")) continue;
+    auto url = net::parse_url(r.url.empty() ? request.url.to_string() : r.url);
+    if (!url.url) break;
+    net::CookieJar one;
+    one.store(*url.url, h.value, now);
+    for (const auto& c : one.cookies()) {
+      auto name = js_string(isolate, c.name);
+      Local<Value> list;
+      if (!cookies->Get(context, name).ToLocal(&list) || !list->IsArray()) {
+        list = v8::Array::New(isolate);
+        cookies->Set(context, name, list).Check();
       }
+      auto array = list.As<v8::Array>();
+      array->Set(context, array->Length(), cookie_object(context, c, now)).Check();
     }
   }
-  set_value(context, res, "cookies", cookies);
-  auto timings = v8::Object::New(isolate);
-  const auto& t = r.timings;
-  set_value(context, timings, "duration", v8::Number::New(isolate, ms(t.duration())));
-  set_value(context, timings, "blocked", v8::Number::New(isolate, ms(t.blocked)));
-  set_value(context, timings, "looking_up", v8::Number::New(isolate, ms(t.looking_up)));
-  set_value(context, timings, "connecting", v8::Number::New(isolate, ms(t.connecting)));
-  set_value(context, timings, "tls_handshaking", v8::Number::New(isolate, ms(t.tls_handshaking)));
-  set_value(context, timings, "sending", v8::Number::New(isolate, ms(t.sending)));
-  set_value(context, timings, "waiting", v8::Number::New(isolate, ms(t.waiting)));
-  set_value(context, timings, "receiving", v8::Number::New(isolate, ms(t.receiving)));
-  set_value(context, res, "timings", timings);
-  set_value(context, res, "remote_ip", js_string(isolate, r.remote_ip));
-  set_value(context, res, "remote_port", v8::Integer::New(isolate, r.remote_port));
-  set_value(context, res, "proto", js_string(isolate, r.proto));
-  set_value(context, res, "tls_version", js_string(isolate, r.tls_version));
-  set_value(context, res, "url", js_string(isolate, r.url.empty() ? request.url.to_string() : r.url));
-  set_value(context, res, "error", js_string(isolate, r.error));
-  set_value(context, res, "error_code", v8::Integer::New(isolate, static_cast<int>(r.error_code)));
-  auto req = v8::Object::New(isolate);
-  set_value(context, req, "method", js_string(isolate, request.method));
-  set_value(context, req, "url", js_string(isolate, request.url.to_string()));
   auto req_headers = v8::Object::New(isolate);
   for (const auto& h : request.headers) {
-    auto key = js_string(isolate, canonical_header_name(h.name));
+    auto name = js_string(isolate, canonical_header_name(h.name));
     Local<Value> list;
-    if (!req_headers->Get(context, key).ToLocal(&list) || !list->IsArray()) {
+    if (!req_headers->Get(context, name).ToLocal(&list) || !list->IsArray()) {
       list = v8::Array::New(isolate);
-      req_headers->Set(context, key, list).Check();
+      req_headers->Set(context, name, list).Check();
     }
     list.As<v8::Array>()->Set(context, list.As<v8::Array>()->Length(), js_string(isolate, h.value)).Check();
   }
-  set_value(context, req, "headers", req_headers);
-  set_value(context, req, "body", js_string(isolate, request.body));
-  set_value(context, req, "cookies", v8::Object::New(isolate));
-  set_value(context, res, "request", req);
-  return res;
+  const auto& t = r.timings;
+  const std::string request_url = request.url.to_string();
+  Local<Value> args[] = {
+      v8::Integer::New(isolate, r.status),
+      js_string(isolate, r.status ? std::to_string(r.status) + " " + r.status_text : ""),
+      body,
+      headers_object(context, r.headers),
+      cookies,
+      v8::Number::New(isolate, ms(t.duration())),
+      v8::Number::New(isolate, ms(t.blocked)),
+      v8::Number::New(isolate, ms(t.looking_up)),
+      v8::Number::New(isolate, ms(t.connecting)),
+      v8::Number::New(isolate, ms(t.tls_handshaking)),
+      v8::Number::New(isolate, ms(t.sending)),
+      v8::Number::New(isolate, ms(t.waiting)),
+      v8::Number::New(isolate, ms(t.receiving)),
+      js_string(isolate, r.remote_ip),
+      v8::Integer::New(isolate, r.remote_port),
+      js_string(isolate, r.proto),
+      js_string(isolate, r.tls_version),
+      js_string(isolate, r.url.empty() ? request_url : r.url),
+      js_string(isolate, r.error),
+      v8::Integer::New(isolate, static_cast<int>(r.error_code)),
+      js_string(isolate, request.method),
+      js_string(isolate, request_url),
+      req_headers,
+      js_string(isolate, request.body),
+  };
+  return response_class(context)->NewInstance(context, static_cast<int>(std::size(args)), args).ToLocalChecked();
 }
 
 namespace {
@@ -183,13 +213,12 @@ void jar_cookies_for_url(const FunctionCallbackInfo<Value>& info) {
   if (!url.url) return throw_error(isolate, "cookiesForURL: invalid URL");
   std::vector<net::Cookie> cookies;
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
-  JsVu::current().with_client([&](net::HttpClient& client) {
-    // header_for applies the matching rules; the jar's cookies are then filtered by that header.
-    const std::string header = client.cookie_jar().header_for(*url.url, now);
-    for (const auto& c : client.cookie_jar().cookies()) {
-      if (header.find(c.name + "=" + c.value) != std::string::npos) cookies.push_back(c);
-    }
-  });
+  net::CookieJar& jar = JsVu::current().client().cookie_jar();
+  // header_for applies the matching rules; the jar's cookies are then filtered by that header.
+  const std::string header = jar.header_for(*url.url, now);
+  for (const auto& c : jar.cookies()) {
+    if (header.find(c.name + "=" + c.value) != std::string::npos) cookies.push_back(c);
+  }
   auto out = v8::Object::New(isolate);
   for (const auto& c : cookies) {
     auto key = js_string(isolate, c.name);
@@ -229,25 +258,24 @@ void jar_set(const FunctionCallbackInfo<Value>& info) {
       c.expires = static_cast<int64_t>(std::time(nullptr)) + static_cast<int64_t>(m->NumberValue(context).FromMaybe(0));
     }
   }
-  JsVu::current().with_client([&](net::HttpClient& client) { client.cookie_jar().set(c); });
+  JsVu::current().client().cookie_jar().set(c);
 }
 
 void jar_clear(const FunctionCallbackInfo<Value>&) {
-  JsVu::current().with_client([](net::HttpClient& client) { client.cookie_jar().clear(); });
+  JsVu::current().client().cookie_jar().clear();
 }
 
 void jar_delete(const FunctionCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   if (info.Length() < 2) return throw_type_error(isolate, "delete(url, name)");
   const std::string name = to_std_string(isolate, info[1]);
-  JsVu::current().with_client([&](net::HttpClient& client) {
-    std::vector<net::Cookie> keep;
-    for (const auto& c : client.cookie_jar().cookies()) {
-      if (c.name != name) keep.push_back(c);
-    }
-    client.cookie_jar().clear();
-    for (auto& c : keep) client.cookie_jar().set(c);
-  });
+  net::CookieJar& jar = JsVu::current().client().cookie_jar();
+  std::vector<net::Cookie> keep;
+  for (const auto& c : jar.cookies()) {
+    if (c.name != name) keep.push_back(c);
+  }
+  jar.clear();
+  for (auto& c : keep) jar.set(c);
 }
 
 void make_jar(const FunctionCallbackInfo<Value>& info) {

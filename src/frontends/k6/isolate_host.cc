@@ -83,6 +83,22 @@ void IsolateHost::store_code_cache(const std::string& path, v8::Local<v8::Module
   code_caches_[path].reset(v8::ScriptCompiler::CreateCodeCache(module->GetUnboundModuleScript()));
 }
 
+v8::Local<v8::String> IsolateHost::name(const char* literal) {
+  auto it = names_.find(literal);
+  if (it != names_.end()) return it->second.Get(isolate_);
+  auto s = v8::String::NewFromUtf8(isolate_, literal, v8::NewStringType::kInternalized).ToLocalChecked();
+  names_.emplace(literal, v8::Eternal<v8::String>(isolate_, s));
+  return s;
+}
+
+v8::Local<v8::Private> IsolateHost::private_key(const char* literal) {
+  auto it = private_keys_.find(literal);
+  if (it != private_keys_.end()) return it->second.Get(isolate_);
+  auto p = v8::Private::ForApi(isolate_, name(literal));
+  private_keys_.emplace(literal, v8::Eternal<v8::Private>(isolate_, p));
+  return p;
+}
+
 JsLock::JsLock(IsolateHost& host)
     : turn_(host.fair_lock()),
       locker_(host.isolate()),

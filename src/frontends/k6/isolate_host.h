@@ -37,6 +37,12 @@ class IsolateHost {
   v8::ScriptCompiler::CachedData* code_cache(const std::string& path);
   void store_code_cache(const std::string& path, v8::Local<v8::Module> module);
 
+  // Under the lock: an internalized string / private symbol for a name used again and again.
+  // `literal` must be a string literal: it is cached by its address.
+  v8::Local<v8::String> name(const char* literal);
+  v8::Local<v8::Private> private_key(const char* literal);
+  static IsolateHost& of(v8::Isolate* isolate) { return *static_cast<IsolateHost*>(isolate->GetData(0)); }
+
   // Stops JavaScript running on any thread of this isolate (shutdown).
   void terminate() { isolate_->TerminateExecution(); }
 
@@ -55,6 +61,8 @@ class IsolateHost {
   std::map<std::string, Builtin> builtins_;
   std::unordered_map<int, v8::Global<v8::Object>> builtin_exports_by_hash_;
   std::map<std::string, std::unique_ptr<v8::ScriptCompiler::CachedData>> code_caches_;
+  std::unordered_map<const char*, v8::Eternal<v8::String>> names_;
+  std::unordered_map<const char*, v8::Eternal<v8::Private>> private_keys_;
 };
 
 // Holds the isolate for the calling thread: FIFO turn, Locker, isolate, handle and context scopes.

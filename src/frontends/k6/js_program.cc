@@ -23,4 +23,10 @@ void JsProgram::cancel(vu::VuState& state) {
   if (it != vus_.end()) it->second->cancel();
 }
 
+uint64_t JsProgram::connections_opened() const {
+  uint64_t n = 0;
+  for (const auto& [state, vu] : vus_) n += vu->connections_opened();
+  return n;
+}
+
 }  // namespace squall::k6

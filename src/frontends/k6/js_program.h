@@ -20,6 +20,7 @@ class JsProgram final : public vu::IterationProgram {
   ~JsProgram() override;
   void run(vu::VuState& vu, std::function<void()> done) override;
   void cancel(vu::VuState& vu) override;
+  uint64_t connections_opened() const override;
 
  private:
   vu::Worker& worker_;

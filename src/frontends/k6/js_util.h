@@ -42,10 +42,14 @@ inline void set_function(v8::Local<v8::Context> context, v8::Local<v8::Object> o
 
 // The property `name` of `object`, or an empty handle (undefined, or a getter threw).
 inline v8::Local<v8::Value> get_value(v8::Local<v8::Context> context, v8::Local<v8::Object> object,
-                                      std::string_view name) {
+                                      v8::Local<v8::String> name) {
   v8::Local<v8::Value> out;
-  if (!object->Get(context, js_string(context->GetIsolate(), name)).ToLocal(&out) || out->IsUndefined()) return {};
+  if (!object->Get(context, name).ToLocal(&out) || out->IsUndefined()) return {};
   return out;
+}
+inline v8::Local<v8::Value> get_value(v8::Local<v8::Context> context, v8::Local<v8::Object> object,
+                                      std::string_view name) {
+  return get_value(context, object, js_string(context->GetIsolate(), name));
 }
 
 // JSON.stringify(value); empty on failure (cycles, BigInt) with an exception pending.

@@ -20,7 +20,12 @@ thread_local JsVu* t_current = nullptr;
 }  // namespace
 
 JsVu::JsVu(IsolateHost& host, vu::Worker& worker, vu::VuState& state, const plan::ScenarioConfig* scenario)
-    : host_(host), worker_(worker), state_(state), scenario_(scenario) {
+    : host_(host),
+      worker_(worker),
+      state_(state),
+      client_context_{loop_, worker.resolver(), worker.client_context().tls, worker.client_context().config},
+      client_(client_context_),
+      scenario_(scenario) {
   metrics::Tags tags = {{"group", ""}};
   if (scenario_) {
     tags.emplace_back("scenario", scenario_->name);
@@ -37,12 +42,16 @@ JsVu::JsVu(IsolateHost& host, vu::Worker& worker, vu::VuState& state, const plan
 JsVu::~JsVu() {
   request_stop();
   if (thread_started_) pthread_join(thread_, nullptr);
+  worker_.resolver().forget(loop_);
 }
 
 void JsVu::request_stop() {
-  std::lock_guard<std::mutex> guard(mutex_);
-  stopping_ = true;
-  wake_.notify_all();
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    stopping_ = true;
+    wake_.notify_all();
+  }
+  loop_.wake();
 }
 
 // V8 handles are released by their own thread, under the isolate's lock.
@@ -82,8 +91,7 @@ void JsVu::start_iteration(std::function<void()> done) {
 
 void JsVu::cancel() {
   generation_.fetch_add(1, std::memory_order_acq_rel);
-  std::lock_guard<std::mutex> guard(mutex_);
-  wake_.notify_all();
+  loop_.wake();
 }
 
 bool JsVu::init(std::string& error) {
@@ -180,6 +188,7 @@ void JsVu::execute(Command& command) {
       case Command::kIterate: {
         if (interrupted()) break;  // cancelled before it began
         ++iterations_started_;
+        first_request_ = true;
         scenario_iteration_ = run().next_scenario_iteration(scenario_ ? scenario_->name : "");
         iteration_started_ = mono_now();
         group_.clear();
@@ -201,6 +210,7 @@ void JsVu::execute(Command& command) {
       case Command::kStop:
         break;
     }
+    if (command.kind != Command::kIterate && !samples_.empty()) post_to_loop([] {});
   }
   if (command.kind != Command::kIterate) {
     std::lock_guard<std::mutex> guard(mutex_);
@@ -424,16 +434,16 @@ std::string JsVu::describe(v8::TryCatch& try_catch) {
   if (try_catch.HasTerminated()) return "the script was terminated";
   v8::Local<v8::Value> stack;
   std::string text;
-  if (try_catch.StackTrace(context).ToLocal(&stack) && stack->IsString()) {
-    text = to_std_string(isolate, stack);
-  } else {
-    text = to_std_string(isolate, try_catch.Exception());
-    auto message = try_catch.Message();
-    if (!message.IsEmpty()) {
-      const std::string where = to_std_string(isolate, message->GetScriptResourceName());
-      text += "\n\tat " + where + ":" + std::to_string(message->GetLineNumber(context).FromMaybe(0)) + ":" +
-              std::to_string(message->GetStartColumn(context).FromMaybe(0) + 1);
-    }
+  if (try_catch.StackTrace(context).ToLocal(&stack) && stack->IsString()) text = to_std_string(isolate, stack);
+  if (text.empty()) text = to_std_string(isolate, try_catch.Exception());
+  // Compile errors carry no stack frames: name the place from the message, as file:line:column.
+  auto message = try_catch.Message();
+  if (text.find("\n    at ") == std::string::npos && !message.IsEmpty()) {
+    const std::string where = to_std_string(isolate, message->GetScriptResourceName());
+    text += "\n\tat " + where + ":" + std::to_string(message->GetLineNumber(context).FromMaybe(0)) + ":" +
+            std::to_string(message->GetStartColumn(context).FromMaybe(0) + 1);
+    const std::string line = to_std_string(isolate, message->GetSourceLine(context).FromMaybe(v8::Local<v8::String>()));
+    if (!line.empty()) text += "\n\t" + line;
   }
   // k6 (goja) indents frames with a tab.
   for (size_t at = text.find("\n    at "); at != std::string::npos; at = text.find("\n    at ", at + 1)) {
@@ -461,77 +471,38 @@ metrics::TagSetId JsVu::intern_cached(const std::string& key, const std::functio
   return tag_cache_[key] = make();
 }
 
-void JsVu::add_sample(metrics::MetricId metric, metrics::TagSetId tags, double value) {
-  pending_samples_.push_back({metrics::SeriesKey{metric, tags}, value});
-}
-
 void JsVu::post_to_loop(std::function<void()> task) {
-  worker_.loop().post([this, samples = std::move(pending_samples_), task = std::move(task)] {
-    for (const auto& [key, value] : samples) {
-      if (metrics::MetricRegistry::global().info(key.metric).value_type == metrics::ValueType::kTime) {
-        worker_.sink().add_time(key.metric, key.tags, static_cast<Nanos>(value * 1e6));
-      } else if (metrics::MetricRegistry::global().info(key.metric).type == metrics::MetricType::kTrend) {
-        worker_.sink().add_trend_value(key.metric, key.tags, value);
-      } else {
-        worker_.sink().add(key.metric, key.tags, value);
-      }
-    }
+  connections_opened_.store(client_.connections_opened(), std::memory_order_relaxed);
+  worker_.loop().post([this, samples = std::move(samples_), task = std::move(task)]() mutable {
+    samples.drain_into(worker_.sink());
     task();
   });
-  pending_samples_.clear();
-}
-
-bool JsVu::on_loop(std::function<void(std::function<void()> finish)> task) {
-  uint64_t token;
-  {
-    std::lock_guard<std::mutex> guard(mutex_);
-    token = reply_token_;
-  }
-  const uint64_t generation = running_generation_;
-  post_to_loop([this, generation, task = std::move(task)] {
-    if (generation != generation_.load()) return;  // the iteration was interrupted: do nothing for it
-    task([this] {
-      std::lock_guard<std::mutex> guard(mutex_);
-      ++reply_token_;
-      wake_.notify_all();
-    });
-  });
-  JsUnlock unlock(host_);
-  std::unique_lock<std::mutex> lock(mutex_);
-  wake_.wait(lock, [&] { return reply_token_ != token || interrupted(); });
-  return reply_token_ != token;
+  samples_ = metrics::SampleBuffer();
 }
 
 bool JsVu::http(const net::HttpRequest& request, const net::RequestOptions& options, metrics::TagSetId request_tags,
                 std::function<bool(int)> expected, net::HttpResponse& response) {
-  const Nanos intended = state_.intended_start;
-  return on_loop([&, intended](std::function<void()> finish) {
-    state_.client.send(request, options, [&, intended, finish](const net::HttpResponse& r) {
-      worker_.recorder().record(request_tags, r, expected(r.status), intended);
-      response = r;
-      finish();
-    });
+  const Nanos intended = first_request_ ? state_.intended_start : 0;
+  first_request_ = false;
+  bool finished = false;
+  client_.send(request, options, [&](const net::HttpResponse& r) {
+    recorder_.record(request_tags, r, expected(r.status), intended);
+    response = r;
+    finished = true;
   });
-}
-
-bool JsVu::with_client(const std::function<void(net::HttpClient&)>& fn) {
-  return on_loop([&](std::function<void()> finish) {
-    fn(state_.client);
-    finish();
-  });
+  if (!finished) {
+    JsUnlock unlock(host_);
+    loop_.run_until([&] { return finished || interrupted(); });
+  }
+  if (!finished) client_.abort();
+  return finished;
 }
 
 bool JsVu::sleep(Nanos duration) {
   const Nanos until = mono_now() + duration;
-  if (!pending_samples_.empty()) post_to_loop([] {});
   JsUnlock unlock(host_);
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (!interrupted()) {
-    const Nanos left = until - mono_now();
-    if (left <= 0) return true;
-    wake_.wait_for(lock, std::chrono::nanoseconds(left));
-  }
-  return false;
+  loop_.run_until([this] { return interrupted(); }, until);
+  return !interrupted();
 }
 
 }  // namespace squall::k6

@@ -1,7 +1,10 @@
 // One k6 virtual user: a thread of its own (a small stack) running its
 // instance of the script's modules in its isolate's shared context. The
-// thread holds the isolate only while running JavaScript; I/O happens on the
-// VU's worker loop, and the thread waits for it with the isolate released.
+// thread holds the isolate only while running JavaScript. Its HTTP client
+// lives on an event loop of its own, which the thread runs itself while it
+// waits (with the isolate released): a request costs no hand-off to another
+// thread. Samples are buffered and reach the worker's sink with the
+// iteration's end.
 //
 // Contract: start_iteration() and cancel() are called on the worker's loop
 // thread, as IterationProgram requires; `done` is posted back to that loop,
@@ -28,7 +31,10 @@
 
 #include "frontends/k6/isolate_host.h"
 #include "metrics/sink.h"
+#include "net/event_loop.h"
+#include "net/http_client.h"
 #include "net/http_types.h"
+#include "vu/http_sample_recorder.h"
 #include "plan/scenario.h"
 #include "vu/iteration_program.h"
 #include "vu/worker.h"
@@ -78,14 +84,14 @@ class JsVu {
   metrics::Tags& vu_tags() { return vu_tags_; }
   // The tags every sample of this VU carries now: scenario, group and the VU's own tags.
   metrics::TagSetId current_tags();
-  // A custom or built-in metric sample; it reaches the worker's sink with the next hand-off to the loop.
-  void add_sample(metrics::MetricId metric, metrics::TagSetId tags, double value);
-  // Sends the request on the loop and waits for the final response. False (response untouched)
+  // Where this VU's samples go (to the worker's sink at the iteration's end).
+  metrics::SampleBuffer& samples() { return samples_; }
+  // Sends the request and waits for the final response. False (response untouched)
   // when the iteration is interrupted meanwhile. `expected` decides expected_response / http_req_failed.
   bool http(const net::HttpRequest& request, const net::RequestOptions& options, metrics::TagSetId request_tags,
             std::function<bool(int)> expected, net::HttpResponse& response);
-  // Runs `fn` with this VU's client on the loop and waits (the cookie jar lives there). False if interrupted.
-  bool with_client(const std::function<void(net::HttpClient&)>& fn);
+  net::HttpClient& client() { return client_; }
+  uint64_t connections_opened() const { return connections_opened_.load(std::memory_order_relaxed); }
   // This VU's iteration number within its scenario across all workers of this instance (k6/execution).
   int64_t scenario_iteration() const { return scenario_iteration_; }
   // False when interrupted before `duration` passed.
@@ -129,15 +135,21 @@ class JsVu {
   CallResult call_export(const std::string& function, const std::string& argument, bool iteration);
   bool run_timers();
   bool settle(v8::Local<v8::Value> value, v8::Local<v8::Value>& result, std::string& error);
+  // Runs `task` on the worker's loop, after handing it the buffered samples.
   void post_to_loop(std::function<void()> task);
-  // Runs `task(finish)` on the loop and waits until it calls finish(); false if interrupted first.
-  bool on_loop(std::function<void(std::function<void()> finish)> task);
   void submit(Command command);
   void release_handles();
 
   IsolateHost& host_;
   vu::Worker& worker_;
   vu::VuState& state_;
+  net::EventLoop loop_;  // this VU's I/O; run by its thread while it waits
+  net::ClientContext client_context_;
+  net::HttpClient client_;
+  metrics::SampleBuffer samples_;
+  vu::BufferedHttpSampleRecorder recorder_{samples_};
+  std::atomic<uint64_t> connections_opened_{0};
+  bool first_request_ = true;  // of the iteration: the one measured from the intended start
   const plan::ScenarioConfig* scenario_;
   metrics::TagSetId scenario_tags_ = 0;
   pthread_t thread_{};
@@ -152,7 +164,6 @@ class JsVu {
   CallResult call_result_;
   std::string options_result_;
   std::vector<std::string> functions_result_;
-  uint64_t reply_token_ = 0;    // bumped by each finish() of on_loop
   std::atomic<bool> stopping_{false};
 
   std::atomic<uint64_t> generation_{0};  // bumped by cancel(): the running iteration is interrupted
@@ -170,7 +181,6 @@ class JsVu {
   metrics::Tags vu_tags_;
   metrics::TagSetId cached_tags_ = 0;
   std::string cached_tags_key_;
-  std::vector<std::pair<metrics::SeriesKey, double>> pending_samples_;
   v8::Global<v8::Module> entry_;
   std::map<std::string, v8::Global<v8::Module>> modules_;        // this VU's instance of each local file
   std::unordered_map<int, std::string> module_paths_;            // identity hash -> path, for resolve()

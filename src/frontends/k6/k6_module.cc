@@ -48,8 +48,11 @@ void check(const FunctionCallbackInfo<Value>& info) {
     }
     metrics::Tags tags = extra;
     tags.emplace_back("check", to_std_string(isolate, key));
-    vu.add_sample(metrics::builtin::kChecks, metrics::TagSetRegistry::global().with(vu.current_tags(), tags),
-                  passed ? 1 : 0);
+    const metrics::TagSetId base = vu.current_tags();
+    std::string cache_key = "check" + std::to_string(base);
+    for (const auto& [k, v] : tags) cache_key += '\0' + k + '\0' + v;
+    const metrics::TagSetId check_tags = vu.intern_cached(cache_key, [&] { return metrics::TagSetRegistry::global().with(base, tags); });
+    vu.samples().add(metrics::builtin::kChecks, check_tags, passed ? 1 : 0);
     all = all && passed;
   }
   info.GetReturnValue().Set(all);
@@ -75,7 +78,7 @@ void group(const FunctionCallbackInfo<Value>& info) {
   const Nanos start = mono_now();
   Local<Value> result;
   const bool ok = info[1].As<v8::Function>()->Call(context, v8::Undefined(isolate), 0, nullptr).ToLocal(&result);
-  vu.add_sample(metrics::builtin::kGroupDuration, vu.current_tags(), static_cast<double>(mono_now() - start) / 1e6);
+  vu.samples().add_time(metrics::builtin::kGroupDuration, vu.current_tags(), mono_now() - start);
   vu.group() = outer;
   if (ok) info.GetReturnValue().Set(result);
 }

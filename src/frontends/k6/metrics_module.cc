@@ -44,6 +44,7 @@ void construct(const FunctionCallbackInfo<Value>& info) {
   if (!id) return throw_error(isolate, "metric '" + name + "' already exists with another type");
   auto self = info.This();
   self->SetInternalField(0, v8::Integer::NewFromUnsigned(isolate, *id));
+  self->SetInternalField(1, v8::Boolean::New(isolate, is_time));
   set_value(isolate->GetCurrentContext(), self, "name", info[0]);
 }
 
@@ -51,9 +52,10 @@ void add(const FunctionCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   JsVu& vu = JsVu::current();
   if (vu.in_init()) return throw_error(isolate, "metrics can only be added to in the VU context");
-  if (info.This()->InternalFieldCount() < 1) return throw_type_error(isolate, "add() called on something that is not a metric");
+  if (info.This()->InternalFieldCount() < 2) return throw_type_error(isolate, "add() called on something that is not a metric");
   const auto id = static_cast<metrics::MetricId>(info.This()->GetInternalField(0).As<v8::Integer>()->Value());
   const auto type = metrics::MetricRegistry::global().info(id).type;
+  const bool is_time = info.This()->GetInternalField(1)->IsTrue();
   Local<Value> arg = info.Length() > 0 ? info[0] : Local<Value>(v8::Undefined(isolate));
   double value;
   if (type == MetricType::kRate) {
@@ -64,7 +66,13 @@ void add(const FunctionCallbackInfo<Value>& info) {
   }
   metrics::TagSetId tags = vu.current_tags();
   if (info.Length() > 1 && info[1]->IsObject()) tags = metrics::TagSetRegistry::global().with(tags, tags_of(isolate, info[1]));
-  vu.add_sample(id, tags, value);
+  if (is_time) {
+    vu.samples().add_time(id, tags, static_cast<Nanos>(value * 1e6));
+  } else if (type == MetricType::kTrend) {
+    vu.samples().add_trend_value(id, tags, value);
+  } else {
+    vu.samples().add(id, tags, value);
+  }
   info.GetReturnValue().Set(true);
 }
 
@@ -73,7 +81,7 @@ void define_class(Local<v8::Context> context, Local<v8::Object> exports, const c
   v8::Isolate* isolate = context->GetIsolate();
   auto tpl = v8::FunctionTemplate::New(isolate, construct<kType>);
   tpl->SetClassName(js_string(isolate, name));
-  tpl->InstanceTemplate()->SetInternalFieldCount(1);
+  tpl->InstanceTemplate()->SetInternalFieldCount(2);
   tpl->PrototypeTemplate()->Set(isolate, "add", v8::FunctionTemplate::New(isolate, add));
   set_value(context, exports, name, tpl->GetFunction(context).ToLocalChecked());
 }

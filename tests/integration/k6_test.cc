@@ -1,0 +1,183 @@
+// k6 JavaScript end to end: the squall binary runs scripts against the demo server.
+#include <gtest/gtest.h>
+
+#include "run_squall.h"
+#include "target/demo_server.h"
+
+namespace squall {
+namespace {
+
+using squall::testing::read_json;
+using squall::testing::run_squall;
+using squall::testing::temp_path;
+using squall::testing::write_file;
+
+class K6Script : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    target::ServeConfig config;
+    config.listen = "127.0.0.1:0";
+    config.tls_listen = "127.0.0.1:0";
+    config.threads = 1;
+    server_ = std::make_unique<target::DemoServer>(config);
+    std::string error;
+    ASSERT_TRUE(server_->start(error)) << error;
+  }
+  std::string base() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  // A script in a temporary file.
+  std::string script(const std::string& name, const std::string& text) {
+    const std::string path = temp_path(name);
+    write_file(path, text);
+    return path;
+  }
+  std::unique_ptr<target::DemoServer> server_;
+};
+
+// Every API of the conformance script, checked from inside (220 checks) and from outside.
+TEST_F(K6Script, ConformanceScriptPassesEveryCheck) {
+  const std::string summary = temp_path("conformance-summary.json"), exported = temp_path("conformance-export.json");
+  auto r = run_squall({"run", SQUALL_SOURCE_DIR "/tests/k6/conformance.js", "-e", "BASE=" + base(), "-e", "EXTRA=yes",
+                       "-e", "SUMMARY_FILE=" + summary, "--summary-export", exported, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("custom summary: checks=220/220"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("█ TOTAL RESULTS"), std::string::npos) << "handleSummary replaces the text summary";
+  EXPECT_NE(r.output.find("teardown saw token yes"), std::string::npos);
+  const auto data = read_json(summary);  // handleSummary's data, written by the script
+  EXPECT_EQ(data["metrics"]["my_counter"]["values"]["count"], 4);
+  EXPECT_EQ(data["metrics"]["my_rate"]["values"]["rate"], 1);
+  EXPECT_EQ(data["metrics"]["my_trend"]["contains"], "time");
+  EXPECT_EQ(data["metrics"]["my_trend"]["values"]["max"], 12.5);
+  EXPECT_EQ(data["metrics"]["iterations"]["values"]["count"], 4);
+  EXPECT_TRUE(data["metrics"]["checks"]["thresholds"]["rate==1"]["ok"]);
+  const auto exported_json = read_json(exported);
+  EXPECT_EQ(exported_json["metrics"]["checks"]["fails"], 0);
+  EXPECT_TRUE(exported_json["metrics"].contains("http_req_duration{name:echo-get}"));
+  EXPECT_TRUE(exported_json["root_group"]["groups"].contains("http verbs"));
+  EXPECT_EQ(exported_json["root_group"]["groups"]["cookies"]["checks"]["jar has cookie"]["passes"], 4);
+  // Four requests timed out by design (timeout: '100ms' against a 300 ms delay) and k6 warns about each.
+  EXPECT_NE(r.output.find("WARN[0000] Request Failed  error=\"request timeout\""), std::string::npos);
+}
+
+// The first k6 script of the seeds, unmodified; its host is mapped to the demo target's HTTPS port.
+TEST_F(K6Script, SeedBasicScriptRunsAsWritten) {
+  const std::string exported = temp_path("seed-basic.json");
+  auto r = run_squall({"run", SQUALL_SOURCE_DIR "/examples/k6/seed-basic.js", "-d", "2s", "-u", "3", "--hosts",
+                       "api.example.com=127.0.0.1:" + std::to_string(server_->tls_port()),
+                       "--insecure-skip-tls-verify", "--summary-export", exported});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto metrics = read_json(exported)["metrics"];
+  EXPECT_EQ(metrics["checks"]["fails"], 0);
+  EXPECT_GT(metrics["http_reqs"]["count"], 3);  // 3 VUs, about 1 iteration per second each
+  EXPECT_EQ(metrics["http_req_duration{status:200}"]["thresholds"]["p(99)<1000"], false);  // false: not failed
+  const auto checks = read_json(exported)["root_group"]["checks"];
+  for (const char* name : {"status is 200", "response time < 200ms", "has results array"}) {
+    EXPECT_TRUE(checks.contains(name)) << name;
+  }
+  EXPECT_NE(r.output.find("tls_handshaking"), std::string::npos);
+}
+
+// The second seed script as written: its two open-model scenarios run until Ctrl-C, and the
+// summary (custom metrics, tagged thresholds) is still printed.
+TEST_F(K6Script, SeedFeedScriptScenariosRunUntilInterrupted) {
+  auto r = run_squall({"run", SQUALL_SOURCE_DIR "/examples/k6/seed-feed.js", "-e", "BASE_URL=https://api.example.com",
+                       "-e", "LOAD_TEST_TOKEN=t0k", "--hosts",
+                       "api.example.com=127.0.0.1:" + std::to_string(server_->tls_port()), "--insecure-skip-tls-verify"},
+                      3000);
+  EXPECT_EQ(r.exit_code, 105) << r.output;
+  EXPECT_NE(r.output.find("scenario smoke: constant-arrival-rate"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("scenario soak: ramping-arrival-rate"), std::string::npos);
+  EXPECT_NE(r.output.find("api_latency_ms{endpoint:feed}"), std::string::npos);
+  EXPECT_NE(r.output.find("✓ status 2xx"), std::string::npos);
+  EXPECT_NE(r.output.find("(interrupted)"), std::string::npos);
+  const auto stats = nlohmann::json::parse(server_->api().stats().to_json());
+  EXPECT_GT(stats["requests"].get<int>(), 300);  // 200 arrivals/s for about 3 s
+}
+
+TEST_F(K6Script, SyntaxErrorNamesFileLineAndColumn) {
+  const std::string path = script("syntax.js", "import http from 'k6/http';\nexport default function () {\n  let x = ;\n}\n");
+  auto r = run_squall({"run", path});
+  EXPECT_EQ(r.exit_code, 107) << r.output;
+  EXPECT_NE(r.output.find("SyntaxError"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("syntax.js:3:"), std::string::npos) << r.output;
+}
+
+TEST_F(K6Script, InitErrorsExit107) {
+  auto reference = run_squall({"run", script("init.js", "const x = nothing.here;\nexport default function () {}\n")});
+  EXPECT_EQ(reference.exit_code, 107) << reference.output;
+  EXPECT_NE(reference.output.find("ReferenceError: nothing is not defined"), std::string::npos) << reference.output;
+  auto module = run_squall({"run", script("module.js", "import x from 'k6/nope';\nexport default function () {}\n")});
+  EXPECT_EQ(module.exit_code, 107);
+  EXPECT_NE(module.output.find("unknown module 'k6/nope'"), std::string::npos) << module.output;
+  auto missing = run_squall({"run", script("missing.js", "import { a } from './not-there.js';\nexport default function () {}\n")});
+  EXPECT_EQ(missing.exit_code, 107);
+  EXPECT_NE(missing.output.find("not-there.js"), std::string::npos) << missing.output;
+  auto setup = run_squall({"run", script("setup.js", "export function setup() { throw new Error('no setup'); }\n"
+                                                     "export default function () {}\n")});
+  EXPECT_EQ(setup.exit_code, 107);
+  EXPECT_NE(setup.output.find("no setup"), std::string::npos) << setup.output;
+}
+
+TEST_F(K6Script, IterationExceptionIsLoggedAndTheTestGoesOn) {
+  auto r = run_squall({"run", "-i", "3", "--summary-export", temp_path("exc.json"),
+                       script("exc.js", "export default function () {\n  throw new Error('boom ' + __ITER);\n}\n")});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Error: boom 0"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("at default (file://"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("exc.js:2:"), std::string::npos) << r.output;
+  EXPECT_EQ(read_json(temp_path("exc.json"))["metrics"]["iterations"]["count"], 3);
+}
+
+TEST_F(K6Script, ExitCodesForAbortFailAndThresholds) {
+  auto abort = run_squall({"run", "-u", "2", "-d", "5s", script("abort.js",
+      "import exec from 'k6/execution';\nexport default function () { if (__ITER == 2) exec.test.abort('enough'); }\n")});
+  EXPECT_EQ(abort.exit_code, 108) << abort.output;
+  EXPECT_LT(abort.seconds, 4.0);
+  auto failed = run_squall({"run", "-i", "1", script("fail.js",
+      "import exec from 'k6/execution';\nexport default function () { exec.test.fail('bad'); }\n")});
+  EXPECT_EQ(failed.exit_code, 110) << failed.output;
+  auto thresholds = run_squall({"run", "-i", "2", "-e", "BASE=" + base(), script("thr.js",
+      "import http from 'k6/http';\nexport const options = { thresholds: { http_req_failed: ['rate<0.5'] } };\n"
+      "export default function () { http.get(__ENV.BASE + '/health?status=500'); }\n")});
+  EXPECT_EQ(thresholds.exit_code, 99) << thresholds.output;
+  auto no_thresholds = run_squall({"run", "-i", "2", "--no-thresholds", "-e", "BASE=" + base(), script("thr.js",
+      "import http from 'k6/http';\nexport const options = { thresholds: { http_req_failed: ['rate<0.5'] } };\n"
+      "export default function () { http.get(__ENV.BASE + '/health?status=500'); }\n")});
+  EXPECT_EQ(no_thresholds.exit_code, 0) << no_thresholds.output;
+  auto no_exec = run_squall({"run", script("noexec.js",
+      "export const options = { scenarios: { a: { executor: 'shared-iterations', exec: 'nope' } } };\n"
+      "export default function () {}\n")});
+  EXPECT_EQ(no_exec.exit_code, 104) << no_exec.output;
+  EXPECT_NE(no_exec.output.find("function 'nope' not found in exports"), std::string::npos) << no_exec.output;
+}
+
+TEST_F(K6Script, InitOnlyApisAreRefusedInIterations) {
+  auto r = run_squall({"run", "-i", "1", "--summary-export", temp_path("init-only.json"), script("init-only.js",
+      "import { check } from 'k6';\nimport { Counter } from 'k6/metrics';\n"
+      "export default function () {\n"
+      "  let openError = '', metricError = '';\n"
+      "  try { open('x.txt'); } catch (e) { openError = String(e); }\n"
+      "  try { new Counter('late'); } catch (e) { metricError = String(e); }\n"
+      "  check(null, { 'open refused': () => openError.includes('open()'),\n"
+      "                'metric refused': () => metricError.includes('init context') });\n"
+      "}\n")});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(read_json(temp_path("init-only.json"))["metrics"]["checks"]["fails"], 0) << r.output;
+}
+
+// VUs keep module state of their own, and the open model keeps its schedule with script VUs.
+TEST_F(K6Script, ArrivalRateScenarioKeepsItsSchedule) {
+  const std::string exported = temp_path("rate.json");
+  auto r = run_squall({"run", "-e", "BASE=" + base(), "--summary-export", exported, "-q", script("rate.js",
+      "import http from 'k6/http';\n"
+      "export const options = { scenarios: { open: { executor: 'constant-arrival-rate', rate: 50, timeUnit: '1s',\n"
+      "  duration: '2s', preAllocatedVUs: 10, maxVUs: 20 } } };\n"
+      "export default function () { http.get(__ENV.BASE + '/health?delay=20ms'); }\n")});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto metrics = read_json(exported)["metrics"];
+  EXPECT_NEAR(metrics["iterations"]["count"].get<double>(), 100, 3);
+  EXPECT_FALSE(metrics.contains("dropped_iterations")) << r.output;
+  EXPECT_GE(metrics["http_req_duration"]["min"].get<double>(), 20);
+}
+
+}  // namespace
+}  // namespace squall

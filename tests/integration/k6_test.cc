@@ -15,6 +15,7 @@ using squall::testing::write_file;
 class K6Script : public ::testing::Test {
  protected:
   void SetUp() override {
+    signal(SIGPIPE, SIG_IGN);  // the in-process server writes TLS through write(2)
     target::ServeConfig config;
     config.listen = "127.0.0.1:0";
     config.tls_listen = "127.0.0.1:0";

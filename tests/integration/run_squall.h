@@ -21,6 +21,7 @@ namespace squall::testing {
 
 // The demo target on 127.0.0.1 with a free port and one thread, started.
 inline std::unique_ptr<target::DemoServer> start_demo_server(target::FaultConfig faults = {}) {
+  signal(SIGPIPE, SIG_IGN);  // the in-process server writes TLS through write(2)
   target::ServeConfig config;
   config.listen = "127.0.0.1:0";
   config.threads = 1;

@@ -84,7 +84,12 @@ TEST_F(K6Script, SeedFeedScriptScenariosRunUntilInterrupted) {
                        "-e", "LOAD_TEST_TOKEN=t0k", "--hosts",
                        "api.example.com=127.0.0.1:" + std::to_string(server_->tls_port()), "--insecure-skip-tls-verify"},
                       3000);
+#ifdef SQUALL_SANITIZED
+  // The in-process target, slowed by the sanitizers, may miss the script's p(95)<400 ms: exit 99.
+  EXPECT_TRUE(r.exit_code == 105 || r.exit_code == 99) << r.output;
+#else
   EXPECT_EQ(r.exit_code, 105) << r.output;
+#endif
   EXPECT_NE(r.output.find("scenario smoke: constant-arrival-rate"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("scenario soak: ramping-arrival-rate"), std::string::npos);
   EXPECT_NE(r.output.find("api_latency_ms{endpoint:feed}"), std::string::npos);
@@ -140,10 +145,12 @@ TEST_F(K6Script, ExitCodesForAbortFailAndThresholds) {
       "import http from 'k6/http';\nexport const options = { thresholds: { http_req_failed: ['rate<0.5'] } };\n"
       "export default function () { http.get(__ENV.BASE + '/health?status=500'); }\n")});
   EXPECT_EQ(thresholds.exit_code, 99) << thresholds.output;
-  auto no_thresholds = run_squall({"run", "-i", "2", "--no-thresholds", "-e", "BASE=" + base(), script("thr.js",
+  auto no_thresholds = run_squall({"run", "-i", "2", "--no-thresholds", "--http-debug", "-e", "BASE=" + base(), script("thr.js",
       "import http from 'k6/http';\nexport const options = { thresholds: { http_req_failed: ['rate<0.5'] } };\n"
       "export default function () { http.get(__ENV.BASE + '/health?status=500'); }\n")});
   EXPECT_EQ(no_thresholds.exit_code, 0) << no_thresholds.output;
+  EXPECT_NE(no_thresholds.output.find("GET /health?status=500 HTTP/1.1"), std::string::npos) << no_thresholds.output;
+  EXPECT_NE(no_thresholds.output.find("HTTP/1.1 500"), std::string::npos);
   auto no_exec = run_squall({"run", script("noexec.js",
       "export const options = { scenarios: { a: { executor: 'shared-iterations', exec: 'nope' } } };\n"
       "export default function () {}\n")});

@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "common/base64.h"
@@ -289,6 +290,19 @@ bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_a
   return true;
 }
 
+// --http-debug: the request and response heads, as k6 prints them (bodies left out).
+void log_http_exchange(const net::HttpRequest& request, const net::HttpResponse& response) {
+  std::string text = "Request:\n" + request.method + " " + request.url.target + " HTTP/1.1\nHost: " + request.url.authority() + "\n";
+  for (const auto& h : request.headers) text += h.name + ": " + h.value + "\n";
+  if (response.status) {
+    text += "\nResponse:\n" + std::string(response.proto) + " " + std::to_string(response.status) + " " + response.status_text + "\n";
+    for (const auto& h : response.headers) text += h.name + ": " + h.value + "\n";
+  } else {
+    text += "\nResponse: none (" + response.error + ")\n";
+  }
+  std::fwrite(text.data(), 1, text.size(), stderr);
+}
+
 // Sends and returns the Response object; empty with an exception on interruption.
 Local<Value> send(v8::Isolate* isolate, PreparedRequest& prepared) {
   JsVu& vu = JsVu::current();
@@ -312,6 +326,7 @@ Local<Value> send(v8::Isolate* isolate, PreparedRequest& prepared) {
   if (response.failed()) {
     log_line(vu.run(), "WARN", "Request Failed", "error=\"" + response.error + "\"");
   }
+  if (vu.run().http_debug) log_http_exchange(prepared.request, response);
   return make_response(isolate->GetCurrentContext(), prepared.request, response, prepared.response_type);
 }
 

@@ -94,6 +94,8 @@ void EventLoop::arm(Timer& timer, Nanos deadline) {
   timer.deadline_ = deadline;
   heap_.push_back(&timer);
   heap_up(heap_.size() - 1);
+  // Armed by a guard holder while the loop's thread waits: it must wait less.
+  if (guard_ && heap_.front() == &timer && running_thread_.load() != std::this_thread::get_id()) wake();
 }
 
 void EventLoop::cancel(Timer& timer) {
@@ -161,6 +163,9 @@ void EventLoop::run() {
 void EventLoop::run_until(const std::function<bool()>& done, Nanos deadline) {
   constexpr int kMaxEvents = 256;
   epoll_event events[kMaxEvents];
+  std::unique_lock<std::mutex> guard;
+  if (guard_) guard = std::unique_lock<std::mutex>(*guard_);
+  running_thread_ = std::this_thread::get_id();
   stopping_ = false;
   {
     std::lock_guard lock(posted_mutex_);
@@ -170,7 +175,10 @@ void EventLoop::run_until(const std::function<bool()>& done, Nanos deadline) {
     }
   }
   while (!stopping_ && !done() && (!deadline || mono_now() < deadline)) {
-    const int n = epoll_wait(epoll_fd_, events, kMaxEvents, timeout_ms(deadline));
+    const int timeout = timeout_ms(deadline);
+    if (guard) guard.unlock();
+    const int n = epoll_wait(epoll_fd_, events, kMaxEvents, timeout);
+    if (guard_) guard.lock();
     now_ = mono_now();
     if (n < 0 && errno != EINTR) break;
     for (int i = 0; i < n; ++i) {

@@ -1,15 +1,20 @@
 // A single-threaded epoll event loop with timers and a thread-safe post().
 //
 // Contract: everything registered with a loop is touched only by the thread
-// running it, except post() and stop(), which any thread may call. File
-// descriptors are level-triggered, so a handler may read once per wake-up.
-// Timers are intrusive: the owner keeps the Timer object alive while armed.
+// running it, except post(), stop() and wake(), which any thread may call —
+// or, for a loop shared through a guard (share_with_guard), by any thread that
+// holds the guard: the running thread holds it except while it waits in
+// epoll. File descriptors are level-triggered, so a handler may read once per
+// wake-up. Timers are intrusive: the owner keeps the Timer object alive while
+// armed.
 #pragma once
 
 #include <sys/epoll.h>
 
 #include <functional>
+#include <atomic>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "common/clock.h"
@@ -66,6 +71,8 @@ class EventLoop {
   void stop();
   // Wakes a thread blocked in run()/run_until() so it re-checks its condition. Safe from any thread.
   void wake();
+  // From now on the loop's state may also be touched by threads holding `guard` (set before running).
+  void share_with_guard(std::mutex& guard) { guard_ = &guard; }
   // Queues `task` to run on the loop's thread. Safe from any thread.
   void post(std::function<void()> task);
   // Runs `task` on this thread once the current batch of events is handled:
@@ -93,6 +100,8 @@ class EventLoop {
   std::mutex posted_mutex_;
   std::vector<std::function<void()>> posted_;
   bool stop_requested_ = false;  // guarded by posted_mutex_
+  std::mutex* guard_ = nullptr;
+  std::atomic<std::thread::id> running_thread_{};
 };
 
 }  // namespace squall::net

@@ -1,9 +1,9 @@
 // What a VU does in one iteration. Front-ends provide programs (k6's default
 // function, an Artillery flow, a Locust task); the native one sends a request.
-// Contract: run() is called on the VU's worker thread with the VU idle and
-// calls `done` exactly once, on that thread, when the iteration ends — unless
-// the runtime aborts the VU first (VuState::abort), after which `done` must
-// not be called.
+// Contract: run() is called on the VU's worker thread (or by a thread holding
+// the worker's guard) with the VU idle and calls `done` exactly once, on that
+// thread or under that guard, when the iteration ends — unless the runtime
+// aborts the VU first (VuState::abort), after which `done` must not be called.
 #pragma once
 
 #include <cstdint>

@@ -12,16 +12,21 @@ Worker::Worker(int index, const WorkerSettings& settings)
       recorder_(sink_),
       flush_timer_([this] { flush_tick(); }) {
   sink_.keep_raw_samples(settings.keep_raw_samples);
+  loop_.share_with_guard(guard_);
 }
 
 Worker::~Worker() { join(); }
 
 void Worker::start(std::function<void(Worker&)> setup) {
   thread_ = std::thread([this, setup = std::move(setup)] {
-    const int64_t next = second_of(mono_now()) + 1;
-    loop_.arm(flush_timer_, settings_.test_start + next * kSecond);
-    setup(*this);
+    {
+      std::lock_guard<std::mutex> hold(guard_);
+      const int64_t next = second_of(mono_now()) + 1;
+      loop_.arm(flush_timer_, settings_.test_start + next * kSecond);
+      setup(*this);
+    }
     loop_.run();
+    std::lock_guard<std::mutex> hold(guard_);
     loop_.cancel(flush_timer_);
     settings_.store->absorb(sink_.take(second_of(mono_now())));
   });

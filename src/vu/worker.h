@@ -1,10 +1,14 @@
 // A worker: one thread, one event loop, one metrics sink. VUs live on a
 // worker and never leave it; the worker hands its sink's contents to the
 // store at every whole second of the test and once more when it stops.
+// The loop and everything on it (scenario runs, the sink) may also be used
+// by a thread holding guard(): a JS VU ends its iteration that way, without
+// waking the worker's thread.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "metrics/sink.h"
@@ -42,6 +46,7 @@ class Worker {
   net::EventLoop& loop() { return loop_; }
   net::ClientContext& client_context() { return client_context_; }
   net::Resolver& resolver() { return resolver_; }
+  std::mutex& guard() { return guard_; }
   metrics::Sink& sink() { return sink_; }
   HttpSampleRecorder& recorder() { return recorder_; }
   // Second of the test (since test_start) that `t` falls in.
@@ -52,6 +57,7 @@ class Worker {
 
   int index_;
   WorkerSettings settings_;
+  std::mutex guard_;
   net::EventLoop loop_;
   net::Resolver resolver_;
   net::ClientContext client_context_;

@@ -142,6 +142,7 @@ void JsVu::serve() {
 }
 
 void JsVu::execute(Command& command) {
+  bool iteration_ended = false;
   CallResult result;
   std::string options;
   std::vector<std::string> functions;
@@ -201,16 +202,20 @@ void JsVu::execute(Command& command) {
                                    " scenario=" + scenario_->name + " source=stacktrace"
                              : "source=stacktrace");
         }
-        const uint64_t generation = command.generation;
-        post_to_loop([this, generation, done = std::move(command.done)] {
-          if (generation == generation_.load()) done();
-        });
+        iteration_ended = true;
         break;
       }
       case Command::kStop:
         break;
     }
-    if (command.kind != Command::kIterate && !samples_.empty()) post_to_loop([] {});
+  }
+  // The isolate is free again; the iteration ends on the worker's state, under its guard: the
+  // scheduler may start this VU's next iteration right here, without waking any thread.
+  if (iteration_ended || !samples_.empty()) {
+    connections_opened_.store(client_.connections_opened(), std::memory_order_relaxed);
+    std::lock_guard<std::mutex> hold(worker_.guard());
+    samples_.drain_into(worker_.sink());
+    if (iteration_ended && command.generation == generation_.load()) command.done();
   }
   if (command.kind != Command::kIterate) {
     std::lock_guard<std::mutex> guard(mutex_);
@@ -469,15 +474,6 @@ metrics::TagSetId JsVu::intern_cached(const std::string& key, const std::functio
   if (it != tag_cache_.end()) return it->second;
   if (tag_cache_.size() >= 512) tag_cache_.clear();  // URLs with ids in them would grow it without end
   return tag_cache_[key] = make();
-}
-
-void JsVu::post_to_loop(std::function<void()> task) {
-  connections_opened_.store(client_.connections_opened(), std::memory_order_relaxed);
-  worker_.loop().post([this, samples = std::move(samples_), task = std::move(task)]() mutable {
-    samples.drain_into(worker_.sink());
-    task();
-  });
-  samples_ = metrics::SampleBuffer();
 }
 
 bool JsVu::http(const net::HttpRequest& request, const net::RequestOptions& options, metrics::TagSetId request_tags,

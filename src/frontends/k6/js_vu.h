@@ -4,11 +4,13 @@
 // lives on an event loop of its own, which the thread runs itself while it
 // waits (with the isolate released): a request costs no hand-off to another
 // thread. Samples are buffered and reach the worker's sink with the
-// iteration's end.
+// iteration's end, which the VU's thread reports itself under the worker's
+// guard.
 //
-// Contract: start_iteration() and cancel() are called on the worker's loop
-// thread, as IterationProgram requires; `done` is posted back to that loop,
-// unless the iteration was cancelled. call() is for setup(), teardown() and
+// Contract: start_iteration() and cancel() are called with the worker's loop
+// state held (its thread, or a thread holding Worker::guard()); `done` is
+// called by the VU's thread holding that guard, unless the iteration was
+// cancelled. call() is for setup(), teardown() and
 // handleSummary() from a thread that is not the loop's. Everything under
 // "VU thread" runs on this VU's thread with the isolate locked (the native
 // functions of the k6 modules reach the VU through JsVu::current()).
@@ -135,8 +137,6 @@ class JsVu {
   CallResult call_export(const std::string& function, const std::string& argument, bool iteration);
   bool run_timers();
   bool settle(v8::Local<v8::Value> value, v8::Local<v8::Value>& result, std::string& error);
-  // Runs `task` on the worker's loop, after handing it the buffered samples.
-  void post_to_loop(std::function<void()> task);
   void submit(Command command);
   void release_handles();
 

@@ -14,7 +14,7 @@ namespace {
 IoHandler* const kWakeMarker = nullptr;
 }  // namespace
 
-EventLoop::EventLoop() {
+EventLoop::EventLoop(int max_events) : events_(static_cast<size_t>(max_events)) {
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (epoll_fd_ < 0 || wake_fd_ < 0) throw std::runtime_error("cannot create event loop");
@@ -161,8 +161,6 @@ void EventLoop::run() {
 }
 
 void EventLoop::run_until(const std::function<bool()>& done, Nanos deadline) {
-  constexpr int kMaxEvents = 256;
-  epoll_event events[kMaxEvents];
   std::unique_lock<std::mutex> guard;
   if (guard_) guard = std::unique_lock<std::mutex>(*guard_);
   running_thread_ = std::this_thread::get_id();
@@ -177,16 +175,16 @@ void EventLoop::run_until(const std::function<bool()>& done, Nanos deadline) {
   while (!stopping_ && !done() && (!deadline || mono_now() < deadline)) {
     const int timeout = timeout_ms(deadline);
     if (guard) guard.unlock();
-    const int n = epoll_wait(epoll_fd_, events, kMaxEvents, timeout);
+    const int n = epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), timeout);
     if (guard_) guard.lock();
     now_ = mono_now();
     if (n < 0 && errno != EINTR) break;
     for (int i = 0; i < n; ++i) {
-      auto* handler = static_cast<IoHandler*>(events[i].data.ptr);
+      auto* handler = static_cast<IoHandler*>(events_[i].data.ptr);
       if (handler == kWakeMarker) {
         run_posted();
       } else {
-        handler->on_io(events[i].events);
+        handler->on_io(events_[i].events);
       }
     }
     run_timers();

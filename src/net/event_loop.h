@@ -49,7 +49,8 @@ class Timer {
 
 class EventLoop {
  public:
-  EventLoop();
+  // `max_events`: how many ready descriptors one wait hands over (a JS VU's loop has a few).
+  explicit EventLoop(int max_events = 256);
   ~EventLoop();
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
@@ -91,6 +92,7 @@ class EventLoop {
   void run_deferred();
   int timeout_ms(Nanos deadline) const;
 
+  std::vector<epoll_event> events_;
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
   bool stopping_ = false;

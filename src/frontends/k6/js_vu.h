@@ -143,7 +143,7 @@ class JsVu {
   IsolateHost& host_;
   vu::Worker& worker_;
   vu::VuState& state_;
-  net::EventLoop loop_;  // this VU's I/O; run by its thread while it waits
+  net::EventLoop loop_{8};  // this VU's I/O (a few connections); run by its thread while it waits
   net::ClientContext client_context_;
   net::HttpClient client_;
   metrics::SampleBuffer samples_;

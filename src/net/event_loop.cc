@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 namespace squall::net {
 
@@ -158,6 +159,11 @@ void EventLoop::wake() {
 
 void EventLoop::run() {
   run_until([] { return false; });
+}
+
+void EventLoop::run_once(Nanos deadline) {
+  bool waited = false;
+  run_until([&waited] { return std::exchange(waited, true); }, deadline);
 }
 
 void EventLoop::run_until(const std::function<bool()>& done, Nanos deadline) {

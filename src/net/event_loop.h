@@ -69,6 +69,8 @@ class EventLoop {
   // Runs until `done()` holds (checked after every batch of events), stop(), or the monotonic
   // `deadline` (0: none) passes. For a thread that owns a loop and waits on it (a JS VU).
   void run_until(const std::function<bool()>& done, Nanos deadline = 0);
+  // One wait (until an event, a timer, wake() or `deadline`, 0: none) and its callbacks.
+  void run_once(Nanos deadline = 0);
   void stop();
   // Wakes a thread blocked in run()/run_until() so it re-checks its condition. Safe from any thread.
   void wake();

@@ -23,6 +23,8 @@ ScenarioRun::ScenarioRun(ScenarioShared& shared, vu::Worker& worker, std::unique
       grace_timer_([this] { on_grace_check(); }) {}
 
 ScenarioRun::~ScenarioRun() {
+  // The program first: threads of its own (JS VUs) may still read their VuStates until it is gone.
+  program_.reset();
   worker_.loop().cancel(schedule_timer_);
   worker_.loop().cancel(grace_timer_);
 }

@@ -205,8 +205,11 @@ TEST_F(LoadModels, ExternallyControlledVusFollowTheControlApi) {
                                                   "duration": "30s"}}})j");
   std::string status, patched;
   std::thread controller([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(800));
-    status = raw_request(port, "GET /v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    // Until the one VU is seen inside an iteration (a loaded or sanitized build starts late).
+    for (int i = 0; i < 50 && status.find("\"vus\":1") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      status = raw_request(port, "GET /v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    }
     const std::string body = R"({"data":{"attributes":{"vus":4}}})";
     patched = raw_request(port, "PATCH /v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " +
                                     std::to_string(body.size()) + "\r\n\r\n" + body);

@@ -1,13 +1,17 @@
 // One V8 isolate with one shared context, used by the VU threads of one
-// worker and scenario. VUs take turns through JsLock (FairLock + v8::Locker);
-// each VU holds its own instance of the user's modules inside the shared
-// context (see docs/javascript.md for why and what it costs), while k6's
-// built-in modules (k6, k6/http, ...) exist once per isolate and read the
-// calling VU from a thread_local.
+// worker and scenario. VUs take turns through JsLock (the FairLock baton +
+// v8::Locker); each VU holds its own instance of the user's modules inside
+// the shared context (see docs/javascript.md for why and what it costs),
+// while k6's built-in modules (k6, k6/http, ...) exist once per isolate and
+// read the calling VU from a thread_local. The VUs' HTTP connections and
+// sleep timers live on one event loop of the isolate's, run by whichever VU
+// thread holds the baton and has to wait.
 #pragma once
 
 #include <v8.h>
 
+#include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -15,6 +19,7 @@
 
 #include "frontends/k6/fair_lock.h"
 #include "frontends/k6/run_shared.h"
+#include "net/event_loop.h"
 
 namespace squall::k6 {
 
@@ -29,6 +34,16 @@ class IsolateHost {
   // Under the lock only.
   v8::Local<v8::Context> context() const { return context_.Get(isolate_); }
   FairLock& fair_lock() { return fair_lock_; }
+  // The VUs' I/O loop: touched only by the baton holder (post() and wake() excepted).
+  net::EventLoop& io() { return io_; }
+  // Baton holder: waits once on the I/O loop (an event, a timer, or another thread wanting the
+  // baton), unless `ready()` already holds once the poll is announced (so that a thread that makes it
+  // hold and then calls wake_poller() cannot be missed).
+  void poll(const std::function<bool()>& ready);
+  // Any thread: cuts a poll() short (the baton holder then sees new work).
+  void wake_poller() {
+    if (polling_.load(std::memory_order_acquire)) io_.wake();
+  }
   RunShared& run() const { return run_; }
 
   // Under the lock: the built-in module `specifier` (created on first use), or empty if unknown.
@@ -50,6 +65,8 @@ class IsolateHost {
   static v8::MaybeLocal<v8::Value> evaluate_builtin(v8::Local<v8::Context> context, v8::Local<v8::Module> module);
 
   RunShared& run_;
+  net::EventLoop io_{64};
+  std::atomic<bool> polling_{false};
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
   v8::Isolate* isolate_ = nullptr;
   FairLock fair_lock_;
@@ -68,12 +85,12 @@ class IsolateHost {
 // Holds the isolate for the calling thread: FIFO turn, Locker, isolate, handle and context scopes.
 class JsLock {
  public:
-  explicit JsLock(IsolateHost& host);
+  JsLock(IsolateHost& host, FairLock::Waiter& waiter);
   ~JsLock();
 
  private:
   struct FairTurn {
-    explicit FairTurn(FairLock& l) : lock(l) { lock.lock(); }
+    FairTurn(FairLock& l, FairLock::Waiter& w) : lock(l) { lock.lock(w); }
     ~FairTurn() { lock.unlock(); }
     FairLock& lock;
   };
@@ -82,17 +99,6 @@ class JsLock {
   v8::Isolate::Scope isolate_scope_;
   v8::HandleScope handles_;
   v8::Context::Scope context_scope_;
-};
-
-// Releases the isolate (inside a JsLock) while the thread waits, e.g. for I/O.
-class JsUnlock {
- public:
-  explicit JsUnlock(IsolateHost& host) : host_(host), unlocker_(host.isolate()) { host_.fair_lock().unlock(); }
-  ~JsUnlock() { host_.fair_lock().lock(); }  // then ~Unlocker re-takes the (now uncontended) Locker
-
- private:
-  IsolateHost& host_;
-  v8::Unlocker unlocker_;
 };
 
 }  // namespace squall::k6

@@ -6,9 +6,13 @@ JsProgram::JsProgram(RunShared& run, vu::Worker& worker, const plan::ScenarioCon
     : worker_(worker), scenario_(scenario), host_(std::make_unique<IsolateHost>(run)) {}
 
 JsProgram::~JsProgram() {
-  for (auto& [state, vu] : vus_) vu->request_stop();
+  for (auto& [state, vu] : vus_) {
+    vu->cancel();  // an iteration still running must not report to a scheduler that is going away
+    vu->request_stop();
+  }
   host_->terminate();  // a VU stuck in a JavaScript loop would never see the stop request
   vus_.clear();
+  worker_.resolver().forget(host_->io());  // no DNS answer may be posted to the loop about to go
   host_.reset();
 }
 

@@ -23,7 +23,7 @@ JsVu::JsVu(IsolateHost& host, vu::Worker& worker, vu::VuState& state, const plan
     : host_(host),
       worker_(worker),
       state_(state),
-      client_context_{loop_, worker.resolver(), worker.client_context().tls, worker.client_context().config},
+      client_context_{host.io(), worker.resolver(), worker.client_context().tls, worker.client_context().config},
       client_(client_context_),
       scenario_(scenario) {
   metrics::Tags tags = {{"group", ""}};
@@ -42,7 +42,6 @@ JsVu::JsVu(IsolateHost& host, vu::Worker& worker, vu::VuState& state, const plan
 JsVu::~JsVu() {
   request_stop();
   if (thread_started_) pthread_join(thread_, nullptr);
-  worker_.resolver().forget(loop_);
 }
 
 void JsVu::request_stop() {
@@ -51,12 +50,16 @@ void JsVu::request_stop() {
     stopping_ = true;
     wake_.notify_all();
   }
-  loop_.wake();
+  host_.fair_lock().resume(waiter_);
+  host_.wake_poller();
 }
 
-// V8 handles are released by their own thread, under the isolate's lock.
+// V8 handles are released by their own thread, under the isolate's lock; so are the VU's
+// connections, which live on the isolate's shared loop.
 void JsVu::release_handles() {
-  JsLock lock(host_);
+  JsLock lock(host_, waiter_);
+  client_.abort();
+  client_.close_idle();
   entry_.Reset();
   modules_.clear();
   exports_cache_.clear();
@@ -79,6 +82,20 @@ void JsVu::submit(Command command) {
     command_finished_ = false;
   }
   wake_.notify_all();
+  host_.wake_poller();  // this VU may be the one polling for others
+}
+
+bool JsVu::take_command(Command& command) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  if (!command_) return false;
+  command = std::move(*command_);
+  command_.reset();
+  return true;
+}
+
+bool JsVu::has_command() {
+  std::lock_guard<std::mutex> guard(mutex_);
+  return command_.has_value();
 }
 
 void JsVu::start_iteration(std::function<void()> done) {
@@ -91,7 +108,8 @@ void JsVu::start_iteration(std::function<void()> done) {
 
 void JsVu::cancel() {
   generation_.fetch_add(1, std::memory_order_acq_rel);
-  loop_.wake();
+  host_.fair_lock().resume(waiter_);
+  host_.wake_poller();
 }
 
 bool JsVu::init(std::string& error) {
@@ -127,6 +145,7 @@ std::string JsVu::options_json(std::vector<std::string>& functions) {
 }
 
 void JsVu::serve() {
+  FairLock& baton = host_.fair_lock();
   for (;;) {
     Command command;
     {
@@ -136,7 +155,22 @@ void JsVu::serve() {
       command = std::move(*command_);
       command_.reset();
     }
-    execute(command);
+    JsLock lock(host_, waiter_);
+    for (;;) {
+      execute(command);
+      // Keep the baton for our own next iteration while nobody waits for it; while nobody runs,
+      // poll for the parked VUs before giving it up (else no one would).
+      bool next = false;
+      while (!stopping_ && !baton.has_waiters()) {
+        if (take_command(command)) {
+          next = true;
+          break;
+        }
+        if (!baton.has_parked()) break;
+        host_.poll([this] { return has_command() || stopping_; });
+      }
+      if (!next) break;
+    }
   }
   release_handles();
 }
@@ -147,7 +181,6 @@ void JsVu::execute(Command& command) {
   std::string options;
   std::vector<std::string> functions;
   {
-    JsLock lock(host_);
     if (!stack_limit_set_) {
       // V8 assumes a large stack below the point where a thread first enters; ours is small.
       pthread_attr_t attr;
@@ -209,8 +242,8 @@ void JsVu::execute(Command& command) {
         break;
     }
   }
-  // The isolate is free again; the iteration ends on the worker's state, under its guard: the
-  // scheduler may start this VU's next iteration right here, without waking any thread.
+  // The iteration ends on the worker's state, under its guard: the scheduler may start this VU's
+  // next iteration right here, without waking any thread.
   if (iteration_ended || !samples_.empty()) {
     connections_opened_.store(client_.connections_opened(), std::memory_order_relaxed);
     std::lock_guard<std::mutex> hold(worker_.guard());
@@ -476,29 +509,47 @@ metrics::TagSetId JsVu::intern_cached(const std::string& key, const std::functio
   return tag_cache_[key] = make();
 }
 
+bool JsVu::wait_for(const std::function<bool()>& ready) {
+  FairLock& baton = host_.fair_lock();
+  while (!ready()) {
+    if (interrupted()) return false;
+    if (baton.has_waiters()) {
+      v8::Unlocker unlocker(host_.isolate());
+      baton.park(waiter_);
+    } else {
+      host_.poll([&] { return ready() || interrupted(); });
+    }
+  }
+  return true;
+}
+
 bool JsVu::http(const net::HttpRequest& request, const net::RequestOptions& options, metrics::TagSetId request_tags,
                 std::function<bool(int)> expected, net::HttpResponse& response) {
   const Nanos intended = first_request_ ? state_.intended_start : 0;
   first_request_ = false;
   bool finished = false;
+  // The completion may run on whichever VU thread polls; it wakes this one if parked.
   client_.send(request, options, [&](const net::HttpResponse& r) {
     recorder_.record(request_tags, r, expected(r.status), intended);
     response = r;
     finished = true;
+    host_.fair_lock().resume(waiter_);
   });
-  if (!finished) {
-    JsUnlock unlock(host_);
-    loop_.run_until([&] { return finished || interrupted(); });
-  }
-  if (!finished) client_.abort();
-  return finished;
+  if (wait_for([&] { return finished; })) return true;
+  client_.abort();
+  return false;
 }
 
 bool JsVu::sleep(Nanos duration) {
-  const Nanos until = mono_now() + duration;
-  JsUnlock unlock(host_);
-  loop_.run_until([this] { return interrupted(); }, until);
-  return !interrupted();
+  bool due = false;
+  net::Timer timer([&] {
+    due = true;
+    host_.fair_lock().resume(waiter_);
+  });
+  host_.io().arm(timer, mono_now() + duration);
+  const bool slept = wait_for([&] { return due; });
+  host_.io().cancel(timer);
+  return slept;
 }
 
 }  // namespace squall::k6

@@ -1,11 +1,12 @@
 // One k6 virtual user: a thread of its own (a small stack) running its
 // instance of the script's modules in its isolate's shared context. The
-// thread holds the isolate only while running JavaScript. Its HTTP client
-// lives on an event loop of its own, which the thread runs itself while it
-// waits (with the isolate released): a request costs no hand-off to another
-// thread. Samples are buffered and reach the worker's sink with the
-// iteration's end, which the VU's thread reports itself under the worker's
-// guard.
+// thread runs while it holds its isolate's baton (JsLock). When it must wait
+// (a response, a sleep) it polls the isolate's I/O loop itself if no other VU
+// can run, else it parks and the baton goes on; whoever polls completes its
+// request and queues it again. A request thus costs at most one wake-up.
+// Samples are buffered and reach the worker's sink with the iteration's end,
+// which the VU's thread reports itself under the worker's guard; if its next
+// iteration is due at once and nobody waits for the baton, it keeps going.
 //
 // Contract: start_iteration() and cancel() are called with the worker's loop
 // state held (its thread, or a thread holding Worker::guard()); `done` is
@@ -129,7 +130,7 @@ class JsVu {
 
   static void* thread_main(void* self);
   void serve();
-  void execute(Command& command);
+  void execute(Command& command);  // holding the baton
   bool ensure_initialized(std::string& error);
   v8::MaybeLocal<v8::Module> load_module(const std::string& path, std::string& error);
   static v8::MaybeLocal<v8::Module> resolve(v8::Local<v8::Context> context, v8::Local<v8::String> specifier,
@@ -138,17 +139,21 @@ class JsVu {
   bool run_timers();
   bool settle(v8::Local<v8::Value> value, v8::Local<v8::Value>& result, std::string& error);
   void submit(Command command);
+  bool take_command(Command& command);
+  bool has_command();
+  // Baton holder: until `ready()`; false if the iteration was interrupted first.
+  bool wait_for(const std::function<bool()>& ready);
   void release_handles();
 
   IsolateHost& host_;
   vu::Worker& worker_;
   vu::VuState& state_;
-  net::EventLoop loop_{8};  // this VU's I/O (a few connections); run by its thread while it waits
   net::ClientContext client_context_;
   net::HttpClient client_;
   metrics::SampleBuffer samples_;
   vu::BufferedHttpSampleRecorder recorder_{samples_};
   std::atomic<uint64_t> connections_opened_{0};
+  FairLock::Waiter waiter_;  // this thread's place in the baton's queue
   bool first_request_ = true;  // of the iteration: the one measured from the intended start
   const plan::ScenarioConfig* scenario_;
   metrics::TagSetId scenario_tags_ = 0;

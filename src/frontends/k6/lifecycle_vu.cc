@@ -19,6 +19,7 @@ LifecycleVu::LifecycleVu(RunShared& run, vu::WorkerSettings settings) {
 
 LifecycleVu::~LifecycleVu() {
   vu_.reset();
+  worker_->resolver().forget(host_->io());
   host_.reset();
   worker_->stop();
   worker_->join();

@@ -90,9 +90,9 @@ Summary build_summary(const metrics::MetricsStore& store, const SummaryOptions& 
     const auto metric = static_cast<metrics::MetricId>(packed >> 32);
     const auto tagset = static_cast<metrics::TagSetId>(packed & 0xffffffffu);
     const auto info = registry.info(metric);
-    auto add_line = [&](const std::string& name) {
+    auto add_line = [&](const std::string& name, bool breakdown = false) {
       auto [it, inserted] =
-          lines.try_emplace(name, MetricLine{name, info.type, info.value_type, {}, metrics::is_builtin(metric)});
+          lines.try_emplace(name, MetricLine{name, info.type, info.value_type, {}, metrics::is_builtin(metric), breakdown});
       it->second.aggregate.merge(aggregate);
     };
     add_line(info.name);
@@ -108,13 +108,13 @@ Summary build_summary(const metrics::MetricsStore& store, const SummaryOptions& 
       const std::string status = metrics::tag_value(tags, "status");
       const std::string code = metrics::tag_value(tags, "error_code");
       const std::string name = metrics::tag_value(tags, "name");
-      add_line(sub_name(info.name, "status", status));
+      add_line(sub_name(info.name, "status", status), true);
       auto& s = statuses[status];
       s.key = status;
       s.requests += n;
       s.failed += failed ? n : 0;
       if (!code.empty()) {
-        add_line(sub_name(info.name, "error_code", code));
+        add_line(sub_name(info.name, "error_code", code), true);
         auto& c = codes[code];
         c.key = code;
         c.requests += n;
@@ -130,6 +130,7 @@ Summary build_summary(const metrics::MetricsStore& store, const SummaryOptions& 
     }
   }
   for (const auto& selector : options.selectors) {
+    if (auto named = lines.find(selector.source); named != lines.end()) named->second.breakdown = false;
     if (selector.filters.empty() || lines.count(selector.source)) continue;
     const auto id = registry.find(selector.metric);
     if (!id) continue;

@@ -32,6 +32,9 @@ struct MetricLine {
   metrics::ValueType value_type;
   metrics::Aggregate aggregate;
   bool builtin = true;
+  // squall's own breakdown (http_reqs{status:..}, {error_code:..}), not a k6 metric: left out of
+  // k6's JSON shapes and of the metric list unless a threshold names it.
+  bool breakdown = false;
 };
 
 struct Breakdown {

@@ -82,6 +82,7 @@ const char* contains(metrics::ValueType type) {
 std::string render_k6_export(const Summary& summary) {
   ordered_json metrics_json = ordered_json::object();
   for (const auto& line : summary.metrics) {
+    if (line.breakdown) continue;
     ordered_json m = metric_values(summary, line, true);
     for (const auto& t : summary.options.thresholds) {
       if (t.metric == line.name) m["thresholds"][t.expression] = !t.passed;  // true = FAILED
@@ -105,6 +106,7 @@ ordered_json handle_summary_data(const Summary& summary, const RunState& state) 
                    {"testRunDurationMs", static_cast<double>(summary.options.elapsed) / 1e6}};
   ordered_json metrics_json = ordered_json::object();
   for (const auto& line : summary.metrics) {
+    if (line.breakdown) continue;
     ordered_json m;
     m["type"] = metrics::metric_type_name(line.type);
     m["contains"] = contains(line.value_type);

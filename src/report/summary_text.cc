@@ -95,9 +95,7 @@ enum class Section { kCustom, kHttp, kExecution, kNetwork, kHidden };
 Section section_of(const MetricLine& line) {
   const std::string base = line.name.substr(0, line.name.find('{'));
   // Status and error-code sub-metrics are shown as breakdowns; checks at the top.
-  if (line.name.find("{status:") != std::string::npos || line.name.find("{error_code:") != std::string::npos) {
-    return Section::kHidden;
-  }
+  if (line.breakdown) return Section::kHidden;
   if (base == "checks") return Section::kHidden;
   if (!line.builtin) return Section::kCustom;
   if (base.starts_with("http_")) return Section::kHttp;

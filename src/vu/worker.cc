@@ -36,6 +36,11 @@ void Worker::join() {
   if (thread_.joinable()) thread_.join();
 }
 
+void Worker::flush() {
+  std::lock_guard<std::mutex> hold(guard_);
+  if (!sink_.empty()) settings_.store->absorb(sink_.take(second_of(mono_now())));
+}
+
 void Worker::flush_tick() {
   const int64_t now_second = second_of(mono_now());
   // Everything gathered so far completed before this boundary.

@@ -47,6 +47,9 @@ class Worker {
   net::ClientContext& client_context() { return client_context_; }
   net::Resolver& resolver() { return resolver_; }
   std::mutex& guard() { return guard_; }
+  // Any thread: hands what the sink holds to the store now (after setup() or teardown(), whose
+  // samples the summary must see even if no whole second has passed).
+  void flush();
   metrics::Sink& sink() { return sink_; }
   HttpSampleRecorder& recorder() { return recorder_; }
   // Second of the test (since test_start) that `t` falls in.

@@ -34,13 +34,13 @@ class K6Script : public ::testing::Test {
   std::unique_ptr<target::DemoServer> server_;
 };
 
-// Every API of the conformance script, checked from inside (220 checks) and from outside.
+// Every API of the conformance script, checked from inside (229 checks) and from outside.
 TEST_F(K6Script, ConformanceScriptPassesEveryCheck) {
   const std::string summary = temp_path("conformance-summary.json"), exported = temp_path("conformance-export.json");
   auto r = run_squall({"run", SQUALL_SOURCE_DIR "/tests/k6/conformance.js", "-e", "BASE=" + base(), "-e", "EXTRA=yes",
                        "-e", "SUMMARY_FILE=" + summary, "--summary-export", exported, "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("custom summary: checks=220/220"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("custom summary: checks=229/229"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("█ TOTAL RESULTS"), std::string::npos) << "handleSummary replaces the text summary";
   EXPECT_NE(r.output.find("teardown saw token yes"), std::string::npos);
   const auto data = read_json(summary);  // handleSummary's data, written by the script
@@ -55,6 +55,7 @@ TEST_F(K6Script, ConformanceScriptPassesEveryCheck) {
   EXPECT_TRUE(exported_json["metrics"].contains("http_req_duration{name:echo-get}"));
   EXPECT_TRUE(exported_json["root_group"]["groups"].contains("http verbs"));
   EXPECT_EQ(exported_json["root_group"]["groups"]["cookies"]["checks"]["jar has cookie"]["passes"], 4);
+  EXPECT_EQ(exported_json["root_group"]["groups"]["setup"]["checks"]["setup runs in the ::setup group"]["passes"], 1);
   // Four requests timed out by design (timeout: '100ms' against a 300 ms delay) and k6 warns about each.
   EXPECT_NE(r.output.find("WARN[0000] Request Failed  error=\"request timeout\""), std::string::npos);
 }

@@ -31,6 +31,7 @@ export const options = {
 };
 
 export function setup() {
+  check(null, { 'setup runs in the ::setup group': () => true });
   const res = http.post(`${BASE}/auth/token`, JSON.stringify({ username: 'a', password: 'b' }),
                         { headers: { 'Content-Type': 'application/json' } });
   return { token: res.json('access_token'), started: Date.now() };
@@ -50,6 +51,9 @@ export function main(data) {
     'execution': () => exec.scenario.name === 'main' && exec.scenario.executor === 'per-vu-iterations' &&
                        exec.vu.idInTest === __VU && exec.instance.currentTestRunDuration > 0,
     'execution test.options': () => exec.test.options.scenarios.main.vus === 2,
+    'execution instance': () => exec.instance.vusInitialized >= 1 && exec.instance.vusInitialized <= 2 &&
+                                exec.instance.vusActive >= 1 &&
+                                exec.instance.iterationsCompleted >= 0 && exec.instance.iterationsInterrupted === 0,
   });
 
   group('http verbs', () => {
@@ -140,6 +144,7 @@ export function main(data) {
   myGauge.add(__VU);
   myRate.add(true);
   myTrend.add(12.5, { kind: 'custom' });
+  check(exec.vu.tags, { 'vu tags last across iterations': (t) => __ITER === 0 || t.mytag === 'v' });
   exec.vu.tags.mytag = 'v';
   check(exec.vu.tags, { 'vu tags': (t) => t.mytag === 'v' && t.scenario === 'main' });
 

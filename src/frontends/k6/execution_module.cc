@@ -1,5 +1,5 @@
-// 'k6/execution': what a VU knows about the run (instance, scenario, vu,
-// test) read through getters on shared objects, so each VU sees its own
+// 'k6/execution': what a VU knows about the run (instance counters, scenario,
+// vu, test) read through getters on shared objects, so each VU sees its own
 // values; vu.tags is a live view of the VU's tags; test.abort() and
 // test.fail() reach the CLI's exit code (108, 110).
 #include "frontends/k6/builtin_modules.h"
@@ -26,6 +26,11 @@ double number(int64_t v) { return static_cast<double>(v); }
 void current_test_run_duration(Local<v8::Name>, const PropertyCallbackInfo<Value>& info) {
   const Nanos start = JsVu::current().run().test_start;
   info.GetReturnValue().Set(start ? static_cast<double>(mono_now() - start) / 1e6 : 0.0);
+}
+
+template <std::atomic<int64_t> RunShared::*kCounter>
+void instance_counter(Local<v8::Name>, const PropertyCallbackInfo<Value>& info) {
+  info.GetReturnValue().Set(number((JsVu::current().run().*kCounter).load()));
 }
 
 // scenario
@@ -150,6 +155,10 @@ void build_execution_module(Local<v8::Context> context, Local<v8::Object> export
   v8::Isolate* isolate = context->GetIsolate();
   auto instance = v8::Object::New(isolate);
   add_getter(context, instance, "currentTestRunDuration", current_test_run_duration);
+  add_getter(context, instance, "vusInitialized", instance_counter<&RunShared::vus_initialized>);
+  add_getter(context, instance, "vusActive", instance_counter<&RunShared::vus_active>);
+  add_getter(context, instance, "iterationsCompleted", instance_counter<&RunShared::iterations_completed>);
+  add_getter(context, instance, "iterationsInterrupted", instance_counter<&RunShared::iterations_interrupted>);
   set_value(context, exports, "instance", instance);
 
   auto scenario = v8::Object::New(isolate);

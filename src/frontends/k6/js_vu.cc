@@ -217,7 +217,10 @@ void JsVu::execute(Command& command) {
         break;
       }
       case Command::kCall:
+        // k6 runs setup() and teardown() in groups of those names ("::setup" in the group tag).
+        group_ = command.function == "setup" || command.function == "teardown" ? "::" + command.function : "";
         result = call_export(command.function, command.argument, false);
+        group_.clear();
         break;
       case Command::kIterate: {
         if (interrupted()) break;  // cancelled before it began
@@ -225,10 +228,12 @@ void JsVu::execute(Command& command) {
         first_request_ = true;
         scenario_iteration_ = run().next_scenario_iteration(scenario_ ? scenario_->name : "");
         iteration_started_ = mono_now();
-        group_.clear();
-        vu_tags_.clear();
+        group_.clear();  // (the VU's own tags, exec.vu.tags, last for its life, as in k6)
+        ++run().vus_active;
         const std::string exec = scenario_ ? scenario_->exec : "default";
         CallResult r = call_export(exec, "", true);
+        --run().vus_active;
+        ++(interrupted() ? run().iterations_interrupted : run().iterations_completed);
         if (!r.ok && !interrupted()) {
           log_line(run(), "ERRO", r.error,
                    scenario_ ? "executor=" + std::string(plan::executor_name(scenario_->executor)) +
@@ -292,6 +297,7 @@ bool JsVu::ensure_initialized(std::string& error) {
   }
   entry_.Reset(isolate, entry);
   initialized_ = true;
+  if (scenario_) ++run().vus_initialized;
   return true;
 }
 

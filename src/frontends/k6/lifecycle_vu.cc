@@ -17,6 +17,12 @@ LifecycleVu::LifecycleVu(RunShared& run, vu::WorkerSettings settings) {
   vu_ = std::make_unique<JsVu>(*host_, *worker_, *state_, nullptr);
 }
 
+JsVu::CallResult LifecycleVu::call(const std::string& function, const std::string& arg_json) {
+  JsVu::CallResult result = vu_->call(function, arg_json);
+  worker_->flush();
+  return result;
+}
+
 LifecycleVu::~LifecycleVu() {
   vu_.reset();
   worker_->resolver().forget(host_->io());

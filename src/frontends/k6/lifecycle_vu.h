@@ -21,7 +21,8 @@ class LifecycleVu {
 
   bool init(std::string& error) { return vu_->init(error); }
   std::string options_json(std::vector<std::string>& functions) { return vu_->options_json(functions); }
-  JsVu::CallResult call(const std::string& function, const std::string& arg_json) { return vu_->call(function, arg_json); }
+  // The call's samples are in the store when it returns.
+  JsVu::CallResult call(const std::string& function, const std::string& arg_json);
 
  private:
   std::unique_ptr<vu::Worker> worker_;

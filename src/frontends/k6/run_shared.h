@@ -36,6 +36,8 @@ struct RunShared {
   std::function<void(const std::string& reason)> abort_test;
   std::atomic<bool> aborted_by_script{false};
   std::atomic<bool> marked_failed{false};  // k6/execution test.fail()
+  // k6/execution's instance counters.
+  std::atomic<int64_t> vus_initialized{0}, vus_active{0}, iterations_completed{0}, iterations_interrupted{0};
 
   // The next iteration number of a scenario in this instance (0, 1, ...). Thread-safe.
   int64_t next_scenario_iteration(const std::string& scenario);

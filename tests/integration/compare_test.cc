@@ -59,6 +59,11 @@ TEST_F(BaselineGate, FlagsFiftyPercentMoreLatencyAndNamesIt) {
 }
 
 TEST_F(BaselineGate, IdenticalRunsNeverFailInFiveRepeats) {
+#ifdef SQUALL_SANITIZED
+  // Under the sanitizers, beside other tests on two cores, two "identical" runs differ by more than
+  // the default rules allow (seen: p95 23.6 -> 32.4 ms): this test needs an unsanitized build.
+  GTEST_SKIP() << "timing-sensitive: runs in the optimised build";
+#endif
   const std::string baseline = record("base", "20ms");
   for (int i = 0; i < 5; ++i) {
     const std::string again = record("again" + std::to_string(i), "20ms");

@@ -34,20 +34,6 @@ const EVP_MD* digest_named(const std::string& name) {
   return nullptr;
 }
 
-std::string bytes_arg(v8::Isolate* isolate, Local<Value> value) {
-  if (value->IsArrayBuffer()) {
-    auto store = value.As<v8::ArrayBuffer>()->GetBackingStore();
-    return std::string(static_cast<const char*>(store->Data()), store->ByteLength());
-  }
-  if (value->IsArrayBufferView()) {
-    auto view = value.As<v8::ArrayBufferView>();
-    std::string out(view->ByteLength(), '\0');
-    view->CopyContents(out.data(), out.size());
-    return out;
-  }
-  return to_std_string(isolate, value);
-}
-
 // `raw` in the requested encoding; an exception for an unknown one.
 Local<Value> encode(v8::Isolate* isolate, const std::string& raw, const std::string& encoding) {
   if (encoding == "hex" || encoding.empty()) {
@@ -98,7 +84,7 @@ void hash_fn(const FunctionCallbackInfo<Value>& info) {
   const EVP_MD* md = digest_named(kName);
   if (!md) return throw_error(isolate, std::string(kName) + " is not available in this OpenSSL");
   if (info.Length() < 1) return throw_type_error(isolate, std::string(kName) + "(input, outputEncoding)");
-  auto out = encode(isolate, digest(md, bytes_arg(isolate, info[0])), info.Length() > 1 ? to_std_string(isolate, info[1]) : "hex");
+  auto out = encode(isolate, digest(md, bytes_of(isolate, info[0])), info.Length() > 1 ? to_std_string(isolate, info[1]) : "hex");
   if (!out.IsEmpty()) info.GetReturnValue().Set(out);
 }
 
@@ -117,7 +103,7 @@ void hmac_fn(const FunctionCallbackInfo<Value>& info) {
   if (info.Length() < 3) return throw_type_error(isolate, "hmac(algorithm, secret, data, outputEncoding)");
   const EVP_MD* md = algorithm_arg(isolate, info[0]);
   if (!md) return;
-  auto out = encode(isolate, hmac(md, bytes_arg(isolate, info[1]), bytes_arg(isolate, info[2])),
+  auto out = encode(isolate, hmac(md, bytes_of(isolate, info[1]), bytes_of(isolate, info[2])),
                     info.Length() > 3 ? to_std_string(isolate, info[3]) : "hex");
   if (!out.IsEmpty()) info.GetReturnValue().Set(out);
 }
@@ -141,7 +127,7 @@ void hasher_update(const FunctionCallbackInfo<Value>& info) {
   Local<Value> so_far;
   std::string data;
   if (info.This()->GetPrivate(context, key).ToLocal(&so_far) && so_far->IsString()) data = to_std_string(isolate, so_far);
-  if (info.Length() > 0) data += bytes_arg(isolate, info[0]);
+  if (info.Length() > 0) data += bytes_of(isolate, info[0]);
   auto stored = v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(data.data()), v8::NewStringType::kNormal,
                                            static_cast<int>(data.size())).ToLocalChecked();
   info.This()->SetPrivate(context, key, stored).Check();
@@ -183,7 +169,7 @@ void make_hasher(const FunctionCallbackInfo<Value>& info, bool is_hmac) {
   put("k6.crypto.algorithm", to_std_string(isolate, info[0]));
   put("k6.crypto.data", "");
   if (is_hmac) {
-    put("k6.crypto.secret", bytes_arg(isolate, info[1]));
+    put("k6.crypto.secret", bytes_of(isolate, info[1]));
     put("k6.crypto.hmac", "1");
   }
   set_function(context, hasher, "update", hasher_update);

@@ -14,21 +14,6 @@ namespace {
 using v8::FunctionCallbackInfo;
 using v8::Value;
 
-// Input bytes: a string (UTF-8) or an ArrayBuffer / typed array.
-std::string input_bytes(v8::Isolate* isolate, v8::Local<Value> value) {
-  if (value->IsArrayBuffer()) {
-    auto store = value.As<v8::ArrayBuffer>()->GetBackingStore();
-    return std::string(static_cast<const char*>(store->Data()), store->ByteLength());
-  }
-  if (value->IsArrayBufferView()) {
-    auto view = value.As<v8::ArrayBufferView>();
-    std::string out(view->ByteLength(), '\0');
-    view->CopyContents(out.data(), out.size());
-    return out;
-  }
-  return to_std_string(isolate, value);
-}
-
 bool variant_arg(const FunctionCallbackInfo<Value>& info, int at, Base64Variant& out) {
   if (info.Length() <= at || info[at]->IsUndefined() || to_std_string(info.GetIsolate(), info[at]).empty()) {
     out = Base64Variant::kStd;
@@ -48,7 +33,7 @@ void b64encode(const FunctionCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   Base64Variant variant;
   if (info.Length() < 1 || !variant_arg(info, 1, variant)) return;
-  info.GetReturnValue().Set(js_string(isolate, base64_encode(input_bytes(isolate, info[0]), variant)));
+  info.GetReturnValue().Set(js_string(isolate, base64_encode(bytes_of(isolate, info[0]), variant)));
 }
 
 void b64decode(const FunctionCallbackInfo<Value>& info) {

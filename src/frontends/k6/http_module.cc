@@ -43,26 +43,6 @@ Local<Value> private_value(v8::Isolate* isolate, Local<Value> value, const char*
   return out;
 }
 
-// The bytes of a string, ArrayBuffer or typed array.
-bool bytes_of(v8::Isolate* isolate, Local<Value> value, std::string& out) {
-  if (value->IsArrayBuffer()) {
-    auto store = value.As<v8::ArrayBuffer>()->GetBackingStore();
-    out.assign(static_cast<const char*>(store->Data()), store->ByteLength());
-    return true;
-  }
-  if (value->IsArrayBufferView()) {
-    auto view = value.As<v8::ArrayBufferView>();
-    out.resize(view->ByteLength());
-    view->CopyContents(out.data(), out.size());
-    return true;
-  }
-  if (value->IsString()) {
-    out = to_std_string(isolate, value);
-    return true;
-  }
-  return false;
-}
-
 std::string form_encode(std::string_view text) {
   static const char* kHex = "0123456789ABCDEF";
   std::string out;
@@ -141,8 +121,7 @@ bool object_body(v8::Isolate* isolate, Local<v8::Object> object, PreparedRequest
     body += "--" + boundary + "\r\n";
     if (auto file = private_value(isolate, value, "k6.file"); !file.IsEmpty()) {
       auto f = value.As<v8::Object>();
-      std::string data;
-      bytes_of(isolate, get_value(context, f, "data"), data);
+      const std::string data = bytes_of(isolate, get_value(context, f, "data"));
       const std::string filename = to_std_string(isolate, get_value(context, f, "filename"));
       const std::string type = to_std_string(isolate, get_value(context, f, "content_type"));
       body += "Content-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename + "\"\r\nContent-Type: " +
@@ -191,7 +170,7 @@ bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_a
     request.headers.push_back({"Authorization", "Basic " + base64_encode(percent_decode(request.url.userinfo))});
   }
   if (!body.IsEmpty() && !body->IsNullOrUndefined()) {
-    if (!bytes_of(isolate, body, request.body)) {
+    if (!binary_or_string_bytes(isolate, body, request.body)) {
       if (body->IsObject()) {
         object_body(isolate, body.As<v8::Object>(), prepared);
       } else {

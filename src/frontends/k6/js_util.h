@@ -20,6 +20,34 @@ inline std::string to_std_string(v8::Isolate* isolate, v8::Local<v8::Value> valu
   return *utf8 ? std::string(*utf8, static_cast<size_t>(utf8.length())) : std::string();
 }
 
+// The bytes of an ArrayBuffer or typed array (true), or of a string as UTF-8 (true); false for
+// anything else, `out` untouched.
+inline bool binary_or_string_bytes(v8::Isolate* isolate, v8::Local<v8::Value> value, std::string& out) {
+  if (value->IsArrayBuffer()) {
+    auto store = value.As<v8::ArrayBuffer>()->GetBackingStore();
+    out.assign(static_cast<const char*>(store->Data()), store->ByteLength());
+    return true;
+  }
+  if (value->IsArrayBufferView()) {
+    auto view = value.As<v8::ArrayBufferView>();
+    out.resize(view->ByteLength());
+    view->CopyContents(out.data(), out.size());
+    return true;
+  }
+  if (value->IsString()) {
+    out = to_std_string(isolate, value);
+    return true;
+  }
+  return false;
+}
+
+// As above, anything else converted as String() would.
+inline std::string bytes_of(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  std::string out;
+  if (!binary_or_string_bytes(isolate, value, out)) out = to_std_string(isolate, value);
+  return out;
+}
+
 inline void throw_error(v8::Isolate* isolate, std::string_view message) {
   isolate->ThrowException(v8::Exception::Error(js_string(isolate, message)));
 }

@@ -14,16 +14,7 @@ using squall::testing::write_file;
 
 class K6Script : public ::testing::Test {
  protected:
-  void SetUp() override {
-    signal(SIGPIPE, SIG_IGN);  // the in-process server writes TLS through write(2)
-    target::ServeConfig config;
-    config.listen = "127.0.0.1:0";
-    config.tls_listen = "127.0.0.1:0";
-    config.threads = 1;
-    server_ = std::make_unique<target::DemoServer>(config);
-    std::string error;
-    ASSERT_TRUE(server_->start(error)) << error;
-  }
+  void SetUp() override { server_ = squall::testing::start_demo_server({}, true); }
   std::string base() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
   // A script in a temporary file.
   std::string script(const std::string& name, const std::string& text) {

@@ -19,11 +19,12 @@
 
 namespace squall::testing {
 
-// The demo target on 127.0.0.1 with a free port and one thread, started.
-inline std::unique_ptr<target::DemoServer> start_demo_server(target::FaultConfig faults = {}) {
+// The demo target on 127.0.0.1 with a free port and one thread, started; `tls` adds an HTTPS port.
+inline std::unique_ptr<target::DemoServer> start_demo_server(target::FaultConfig faults = {}, bool tls = false) {
   signal(SIGPIPE, SIG_IGN);  // the in-process server writes TLS through write(2)
   target::ServeConfig config;
   config.listen = "127.0.0.1:0";
+  if (tls) config.tls_listen = "127.0.0.1:0";
   config.threads = 1;
   config.faults = faults;
   auto server = std::make_unique<target::DemoServer>(config);

@@ -9,7 +9,6 @@
 namespace squall::k6 {
 
 IsolateHost::IsolateHost(RunShared& run) : run_(run) {
-  fair_lock_.on_contention([this] { wake_poller(); });
   ensure_v8_initialized();
   allocator_.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   v8::Isolate::CreateParams params;
@@ -99,25 +98,5 @@ v8::Local<v8::Private> IsolateHost::private_key(const char* literal) {
   private_keys_.emplace(literal, v8::Eternal<v8::Private>(isolate_, p));
   return p;
 }
-
-void IsolateHost::poll(const std::function<bool()>& ready) {
-  polling_.store(true, std::memory_order_release);
-  // Someone may have queued for the baton just before `polling_` was set: do not sleep then.
-  if (fair_lock_.has_waiters() || ready()) {
-    polling_.store(false, std::memory_order_release);
-    return;
-  }
-  io_.run_once();
-  polling_.store(false, std::memory_order_release);
-}
-
-JsLock::JsLock(IsolateHost& host, FairLock::Waiter& waiter)
-    : turn_(host.fair_lock(), waiter),
-      locker_(host.isolate()),
-      isolate_scope_(host.isolate()),
-      handles_(host.isolate()),
-      context_scope_(host.context()) {}
-
-JsLock::~JsLock() = default;
 
 }  // namespace squall::k6

@@ -1,11 +1,10 @@
 // One V8 isolate with one shared context, used by the VU threads of one
-// worker and scenario. VUs take turns through JsLock (the FairLock baton +
-// v8::Locker); each VU holds its own instance of the user's modules inside
+// worker and scenario. VUs take turns through the baton of the isolate's
+// BatonLoop (then v8::Locker); each VU holds its own instance of the user's modules inside
 // the shared context (see docs/javascript.md for why and what it costs),
 // while k6's built-in modules (k6, k6/http, ...) exist once per isolate and
 // read the calling VU from a thread_local. The VUs' HTTP connections and
-// sleep timers live on one event loop of the isolate's, run by whichever VU
-// thread holds the baton and has to wait.
+// sleep timers live on the BatonLoop's event loop.
 #pragma once
 
 #include <v8.h>
@@ -17,9 +16,9 @@
 #include <string>
 #include <unordered_map>
 
-#include "frontends/k6/fair_lock.h"
 #include "frontends/k6/run_shared.h"
 #include "net/event_loop.h"
+#include "vu/baton_loop.h"
 
 namespace squall::k6 {
 
@@ -33,17 +32,8 @@ class IsolateHost {
   v8::Isolate* isolate() const { return isolate_; }
   // Under the lock only.
   v8::Local<v8::Context> context() const { return context_.Get(isolate_); }
-  FairLock& fair_lock() { return fair_lock_; }
-  // The VUs' I/O loop: touched only by the baton holder (post() and wake() excepted).
-  net::EventLoop& io() { return io_; }
-  // Baton holder: waits once on the I/O loop (an event, a timer, or another thread wanting the
-  // baton), unless `ready()` already holds once the poll is announced (so that a thread that makes it
-  // hold and then calls wake_poller() cannot be missed).
-  void poll(const std::function<bool()>& ready);
-  // Any thread: cuts a poll() short (the baton holder then sees new work).
-  void wake_poller() {
-    if (polling_.load(std::memory_order_acquire)) io_.wake();
-  }
+  vu::BatonLoop& loop() { return loop_; }
+  net::EventLoop& io() { return loop_.io(); }
   RunShared& run() const { return run_; }
 
   // Under the lock: the built-in module `specifier` (created on first use), or empty if unknown.
@@ -65,11 +55,9 @@ class IsolateHost {
   static v8::MaybeLocal<v8::Value> evaluate_builtin(v8::Local<v8::Context> context, v8::Local<v8::Module> module);
 
   RunShared& run_;
-  net::EventLoop io_{64};
-  std::atomic<bool> polling_{false};
+  vu::BatonLoop loop_;
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
   v8::Isolate* isolate_ = nullptr;
-  FairLock fair_lock_;
   v8::Global<v8::Context> context_;
   struct Builtin {
     v8::Global<v8::Module> module;
@@ -80,25 +68,6 @@ class IsolateHost {
   std::map<std::string, std::unique_ptr<v8::ScriptCompiler::CachedData>> code_caches_;
   std::unordered_map<const char*, v8::Eternal<v8::String>> names_;
   std::unordered_map<const char*, v8::Eternal<v8::Private>> private_keys_;
-};
-
-// Holds the isolate for the calling thread: FIFO turn, Locker, isolate, handle and context scopes.
-class JsLock {
- public:
-  JsLock(IsolateHost& host, FairLock::Waiter& waiter);
-  ~JsLock();
-
- private:
-  struct FairTurn {
-    FairTurn(FairLock& l, FairLock::Waiter& w) : lock(l) { lock.lock(w); }
-    ~FairTurn() { lock.unlock(); }
-    FairLock& lock;
-  };
-  FairTurn turn_;
-  v8::Locker locker_;
-  v8::Isolate::Scope isolate_scope_;
-  v8::HandleScope handles_;
-  v8::Context::Scope context_scope_;
 };
 
 }  // namespace squall::k6

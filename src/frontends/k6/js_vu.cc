@@ -1,5 +1,7 @@
 #include "frontends/k6/js_vu.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -20,46 +22,46 @@ thread_local JsVu* t_current = nullptr;
 }  // namespace
 
 JsVu::JsVu(IsolateHost& host, vu::Worker& worker, vu::VuState& state, const plan::ScenarioConfig* scenario)
-    : host_(host),
-      worker_(worker),
-      state_(state),
-      client_context_{host.io(), worker.resolver(), worker.client_context().tls, worker.client_context().config},
-      client_(client_context_),
-      scenario_(scenario) {
+    : ThreadedVu(host.loop(), worker, state), host_(host), scenario_(scenario) {
   metrics::Tags tags = {{"group", ""}};
   if (scenario_) {
     tags.emplace_back("scenario", scenario_->name);
     tags.insert(tags.end(), scenario_->tags.begin(), scenario_->tags.end());
   }
   scenario_tags_ = metrics::TagSetRegistry::global().intern(tags);
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, kVuStackBytes);
-  thread_started_ = pthread_create(&thread_, &attr, &JsVu::thread_main, this) == 0;
-  pthread_attr_destroy(&attr);
+  start_thread(kVuStackBytes);
 }
 
-JsVu::~JsVu() {
-  request_stop();
-  if (thread_started_) pthread_join(thread_, nullptr);
-}
+JsVu::~JsVu() { join_thread(); }
 
-void JsVu::request_stop() {
-  {
-    std::lock_guard<std::mutex> guard(mutex_);
-    stopping_ = true;
-    wake_.notify_all();
+JsVu& JsVu::current() { return *t_current; }
+
+void JsVu::enter_runtime() {
+  t_current = this;
+  scopes_.emplace(host_);
+  if (!stack_limit_set_) {
+    // V8 assumes a large stack below the point where a thread first enters; ours is small.
+    pthread_attr_t attr;
+    void* low = nullptr;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      pthread_attr_getstack(&attr, &low, &size);
+      pthread_attr_destroy(&attr);
+      if (size <= 8 * kVuStackBytes) host_.isolate()->SetStackLimit(reinterpret_cast<uintptr_t>(low) + kNativeGuardBytes);
+    }
+    stack_limit_set_ = true;
   }
-  host_.fair_lock().resume(waiter_);
-  host_.wake_poller();
 }
 
-// V8 handles are released by their own thread, under the isolate's lock; so are the VU's
-// connections, which live on the isolate's shared loop.
-void JsVu::release_handles() {
-  JsLock lock(host_, waiter_);
-  client_.abort();
-  client_.close_idle();
+void JsVu::leave_runtime() { scopes_.reset(); }
+
+void JsVu::around_park(const std::function<void()>& park) {
+  v8::Unlocker unlocker(host_.isolate());
+  park();
+}
+
+// V8 handles are released by their own thread, under the isolate's lock.
+void JsVu::release_runtime() {
   entry_.Reset();
   modules_.clear();
   exports_cache_.clear();
@@ -67,201 +69,60 @@ void JsVu::release_handles() {
   timers_.clear();
 }
 
-JsVu& JsVu::current() { return *t_current; }
-
-void* JsVu::thread_main(void* self) {
-  t_current = static_cast<JsVu*>(self);
-  t_current->serve();
-  return nullptr;
-}
-
-void JsVu::submit(Command command) {
-  {
-    std::lock_guard<std::mutex> guard(mutex_);
-    command_ = std::move(command);
-    command_finished_ = false;
-  }
-  wake_.notify_all();
-  host_.wake_poller();  // this VU may be the one polling for others
-}
-
-bool JsVu::take_command(Command& command) {
-  std::lock_guard<std::mutex> guard(mutex_);
-  if (!command_) return false;
-  command = std::move(*command_);
-  command_.reset();
-  return true;
-}
-
-bool JsVu::has_command() {
-  std::lock_guard<std::mutex> guard(mutex_);
-  return command_.has_value();
-}
-
-void JsVu::start_iteration(std::function<void()> done) {
-  Command command;
-  command.kind = Command::kIterate;
-  command.generation = generation_.load();
-  command.done = std::move(done);
-  submit(std::move(command));
-}
-
-void JsVu::cancel() {
-  generation_.fetch_add(1, std::memory_order_acq_rel);
-  host_.fair_lock().resume(waiter_);
-  host_.wake_poller();
-}
-
 bool JsVu::init(std::string& error) {
-  Command command;
-  command.kind = Command::kInit;
-  submit(std::move(command));
-  std::unique_lock<std::mutex> lock(mutex_);
-  command_done_.wait(lock, [&] { return command_finished_; });
-  error = call_result_.error;
-  return call_result_.ok;
+  bool ok = false;
+  run_on_thread([&] { ok = ensure_initialized(error); });
+  return ok;
 }
 
 JsVu::CallResult JsVu::call(const std::string& function, const std::string& arg_json) {
-  Command command;
-  command.kind = Command::kCall;
-  command.generation = generation_.load();
-  command.function = function;
-  command.argument = arg_json;
-  submit(std::move(command));
-  std::unique_lock<std::mutex> lock(mutex_);
-  command_done_.wait(lock, [&] { return command_finished_; });
-  return call_result_;
+  CallResult result;
+  run_on_thread([&] {
+    // k6 runs setup() and teardown() in groups of those names ("::setup" in the group tag).
+    group_ = function == "setup" || function == "teardown" ? "::" + function : "";
+    result = call_export(function, arg_json, false);
+    group_.clear();
+  });
+  return result;
 }
 
 std::string JsVu::options_json(std::vector<std::string>& functions) {
-  Command command;
-  command.kind = Command::kOptions;
-  submit(std::move(command));
-  std::unique_lock<std::mutex> lock(mutex_);
-  command_done_.wait(lock, [&] { return command_finished_; });
-  functions = functions_result_;
-  return options_result_;
-}
-
-void JsVu::serve() {
-  FairLock& baton = host_.fair_lock();
-  for (;;) {
-    Command command;
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return command_.has_value() || stopping_; });
-      if (stopping_) break;
-      command = std::move(*command_);
-      command_.reset();
-    }
-    JsLock lock(host_, waiter_);
-    for (;;) {
-      execute(command);
-      // Keep the baton for our own next iteration while nobody waits for it; while nobody runs,
-      // poll for the parked VUs before giving it up (else no one would).
-      bool next = false;
-      while (!stopping_ && !baton.has_waiters()) {
-        if (take_command(command)) {
-          next = true;
-          break;
-        }
-        if (!baton.has_parked()) break;
-        host_.poll([this] { return has_command() || stopping_; });
-      }
-      if (!next) break;
-    }
-  }
-  release_handles();
-}
-
-void JsVu::execute(Command& command) {
-  bool iteration_ended = false;
-  CallResult result;
   std::string options;
-  std::vector<std::string> functions;
-  {
-    if (!stack_limit_set_) {
-      // V8 assumes a large stack below the point where a thread first enters; ours is small.
-      pthread_attr_t attr;
-      void* low = nullptr;
-      size_t size = 0;
-      if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-        pthread_attr_getstack(&attr, &low, &size);
-        pthread_attr_destroy(&attr);
-        if (size <= 8 * kVuStackBytes) host_.isolate()->SetStackLimit(reinterpret_cast<uintptr_t>(low) + kNativeGuardBytes);
-      }
-      stack_limit_set_ = true;
+  run_on_thread([&] {
+    std::string error;
+    if (!ensure_initialized(error)) return;
+    auto isolate = host_.isolate();
+    auto context = host_.context();
+    auto ns = entry_.Get(isolate)->GetModuleNamespace().As<v8::Object>();
+    auto keys = ns->GetOwnPropertyNames(context).ToLocalChecked();
+    for (uint32_t i = 0; i < keys->Length(); ++i) {
+      auto key = keys->Get(context, i).ToLocalChecked();
+      v8::Local<v8::Value> value;
+      if (ns->Get(context, key).ToLocal(&value) && value->IsFunction()) functions.push_back(to_std_string(isolate, key));
     }
-    running_generation_ = command.generation;
-    switch (command.kind) {
-      case Command::kInit:
-        result.ok = ensure_initialized(result.error);
-        break;
-      case Command::kOptions: {
-        std::string error;
-        if (!ensure_initialized(error)) break;
-        auto isolate = host_.isolate();
-        auto context = host_.context();
-        auto ns = entry_.Get(isolate)->GetModuleNamespace().As<v8::Object>();
-        auto keys = ns->GetOwnPropertyNames(context).ToLocalChecked();
-        for (uint32_t i = 0; i < keys->Length(); ++i) {
-          auto key = keys->Get(context, i).ToLocalChecked();
-          v8::Local<v8::Value> value;
-          if (ns->Get(context, key).ToLocal(&value) && value->IsFunction()) functions.push_back(to_std_string(isolate, key));
-        }
-        v8::TryCatch try_catch(isolate);
-        auto value = get_value(context, ns, "options");
-        v8::Local<v8::String> json;
-        if (!value.IsEmpty() && json_stringify(context, value).ToLocal(&json)) options = to_std_string(isolate, json);
-        break;
-      }
-      case Command::kCall:
-        // k6 runs setup() and teardown() in groups of those names ("::setup" in the group tag).
-        group_ = command.function == "setup" || command.function == "teardown" ? "::" + command.function : "";
-        result = call_export(command.function, command.argument, false);
-        group_.clear();
-        break;
-      case Command::kIterate: {
-        if (interrupted()) break;  // cancelled before it began
-        ++iterations_started_;
-        first_request_ = true;
-        scenario_iteration_ = run().next_scenario_iteration(scenario_ ? scenario_->name : "");
-        iteration_started_ = mono_now();
-        group_.clear();  // (the VU's own tags, exec.vu.tags, last for its life, as in k6)
-        ++run().vus_active;
-        const std::string exec = scenario_ ? scenario_->exec : "default";
-        CallResult r = call_export(exec, "", true);
-        --run().vus_active;
-        ++(interrupted() ? run().iterations_interrupted : run().iterations_completed);
-        if (!r.ok && !interrupted()) {
-          log_line(run(), "ERRO", r.error,
-                   scenario_ ? "executor=" + std::string(plan::executor_name(scenario_->executor)) +
-                                   " scenario=" + scenario_->name + " source=stacktrace"
-                             : "source=stacktrace");
-        }
-        iteration_ended = true;
-        break;
-      }
-      case Command::kStop:
-        break;
-    }
-  }
-  // The iteration ends on the worker's state, under its guard: the scheduler may start this VU's
-  // next iteration right here, without waking any thread.
-  if (iteration_ended || !samples_.empty()) {
-    connections_opened_.store(client_.connections_opened(), std::memory_order_relaxed);
-    std::lock_guard<std::mutex> hold(worker_.guard());
-    samples_.drain_into(worker_.sink());
-    if (iteration_ended && command.generation == generation_.load()) command.done();
-  }
-  if (command.kind != Command::kIterate) {
-    std::lock_guard<std::mutex> guard(mutex_);
-    call_result_ = std::move(result);
-    options_result_ = std::move(options);
-    functions_result_ = std::move(functions);
-    command_finished_ = true;
-    command_done_.notify_all();
+    v8::TryCatch try_catch(isolate);
+    auto value = get_value(context, ns, "options");
+    v8::Local<v8::String> json;
+    if (!value.IsEmpty() && json_stringify(context, value).ToLocal(&json)) options = to_std_string(isolate, json);
+  });
+  return options;
+}
+
+void JsVu::run_iteration() {
+  ++iterations_started_;
+  scenario_iteration_ = run().next_scenario_iteration(scenario_ ? scenario_->name : "");
+  iteration_started_ = mono_now();
+  group_.clear();  // (the VU's own tags, exec.vu.tags, last for its life, as in k6)
+  ++run().vus_active;
+  const std::string exec = scenario_ ? scenario_->exec : "default";
+  CallResult r = call_export(exec, "", true);
+  --run().vus_active;
+  ++(interrupted() ? run().iterations_interrupted : run().iterations_completed);
+  if (!r.ok && !interrupted()) {
+    log_line(run(), "ERRO", r.error,
+             scenario_ ? "executor=" + std::string(plan::executor_name(scenario_->executor)) +
+                             " scenario=" + scenario_->name + " source=stacktrace"
+                       : "source=stacktrace");
   }
 }
 
@@ -513,49 +374,6 @@ metrics::TagSetId JsVu::intern_cached(const std::string& key, const std::functio
   if (it != tag_cache_.end()) return it->second;
   if (tag_cache_.size() >= 512) tag_cache_.clear();  // URLs with ids in them would grow it without end
   return tag_cache_[key] = make();
-}
-
-bool JsVu::wait_for(const std::function<bool()>& ready) {
-  FairLock& baton = host_.fair_lock();
-  while (!ready()) {
-    if (interrupted()) return false;
-    if (baton.has_waiters()) {
-      v8::Unlocker unlocker(host_.isolate());
-      baton.park(waiter_);
-    } else {
-      host_.poll([&] { return ready() || interrupted(); });
-    }
-  }
-  return true;
-}
-
-bool JsVu::http(const net::HttpRequest& request, const net::RequestOptions& options, metrics::TagSetId request_tags,
-                std::function<bool(int)> expected, net::HttpResponse& response) {
-  const Nanos intended = first_request_ ? state_.intended_start : 0;
-  first_request_ = false;
-  bool finished = false;
-  // The completion may run on whichever VU thread polls; it wakes this one if parked.
-  client_.send(request, options, [&](const net::HttpResponse& r) {
-    recorder_.record(request_tags, r, expected(r.status), intended);
-    response = r;
-    finished = true;
-    host_.fair_lock().resume(waiter_);
-  });
-  if (wait_for([&] { return finished; })) return true;
-  client_.abort();
-  return false;
-}
-
-bool JsVu::sleep(Nanos duration) {
-  bool due = false;
-  net::Timer timer([&] {
-    due = true;
-    host_.fair_lock().resume(waiter_);
-  });
-  host_.io().arm(timer, mono_now() + duration);
-  const bool slept = wait_for([&] { return due; });
-  host_.io().cancel(timer);
-  return slept;
 }
 
 }  // namespace squall::k6

@@ -1,31 +1,15 @@
-// One k6 virtual user: a thread of its own (a small stack) running its
-// instance of the script's modules in its isolate's shared context. The
-// thread runs while it holds its isolate's baton (JsLock). When it must wait
-// (a response, a sleep) it polls the isolate's I/O loop itself if no other VU
-// can run, else it parks and the baton goes on; whoever polls completes its
-// request and queues it again. A request thus costs at most one wake-up.
-// Samples are buffered and reach the worker's sink with the iteration's end,
-// which the VU's thread reports itself under the worker's guard; if its next
-// iteration is due at once and nobody waits for the baton, it keeps going.
-//
-// Contract: start_iteration() and cancel() are called with the worker's loop
-// state held (its thread, or a thread holding Worker::guard()); `done` is
-// called by the VU's thread holding that guard, unless the iteration was
-// cancelled. call() is for setup(), teardown() and
-// handleSummary() from a thread that is not the loop's. Everything under
-// "VU thread" runs on this VU's thread with the isolate locked (the native
-// functions of the k6 modules reach the VU through JsVu::current()).
+// One k6 virtual user: a ThreadedVu running its instance of the script's
+// modules in its isolate's shared context. The native functions of the k6
+// modules reach the VU through JsVu::current() (VU thread, isolate locked).
+// init(), call() and options_json() are for the lifecycle (the first init,
+// setup(), teardown(), handleSummary()) from a thread that is not the loop's.
 #pragma once
 
-#include <pthread.h>
 #include <v8.h>
 
-#include <atomic>
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
@@ -33,18 +17,13 @@
 #include <vector>
 
 #include "frontends/k6/isolate_host.h"
-#include "metrics/sink.h"
-#include "net/event_loop.h"
-#include "net/http_client.h"
 #include "net/http_types.h"
-#include "vu/http_sample_recorder.h"
 #include "plan/scenario.h"
-#include "vu/iteration_program.h"
-#include "vu/worker.h"
+#include "vu/threaded_vu.h"
 
 namespace squall::k6 {
 
-class JsVu {
+class JsVu final : public vu::ThreadedVu {
  public:
   struct CallResult {
     bool ok = false;
@@ -55,16 +34,8 @@ class JsVu {
 
   // `scenario` is null for the VU that runs init for options, setup, teardown and handleSummary.
   JsVu(IsolateHost& host, vu::Worker& worker, vu::VuState& state, const plan::ScenarioConfig* scenario);
-  ~JsVu();
-  JsVu(const JsVu&) = delete;
-  JsVu& operator=(const JsVu&) = delete;
+  ~JsVu() override;
 
-  // Asks the thread to end once it is idle or its waits are cut short (destruction joins it).
-  void request_stop();
-
-  // Loop thread.
-  void start_iteration(std::function<void()> done);
-  void cancel();
   // Another thread: evaluates the modules if not done yet (k6's init context); false with the error.
   bool init(std::string& error);
   // Another thread: calls the entry module's export `function` with `arg_json` (empty: no argument).
@@ -76,29 +47,17 @@ class JsVu {
   static JsVu& current();
   IsolateHost& host() { return host_; }
   RunShared& run() { return host_.run(); }
-  int64_t id() const { return state_.id; }
-  int64_t iteration() const { return state_.iteration; }
+  int64_t iteration() const { return state().iteration; }
   int64_t iteration_in_instance() const { return iterations_started_ - 1; }
   bool in_init() const { return in_init_; }
   const plan::ScenarioConfig* scenario() const { return scenario_; }
   Nanos iteration_started() const { return iteration_started_; }
-  vu::VuState& state() { return state_; }
   std::string& group() { return group_; }
   metrics::Tags& vu_tags() { return vu_tags_; }
   // The tags every sample of this VU carries now: scenario, group and the VU's own tags.
   metrics::TagSetId current_tags();
-  // Where this VU's samples go (to the worker's sink at the iteration's end).
-  metrics::SampleBuffer& samples() { return samples_; }
-  // Sends the request and waits for the final response. False (response untouched)
-  // when the iteration is interrupted meanwhile. `expected` decides expected_response / http_req_failed.
-  bool http(const net::HttpRequest& request, const net::RequestOptions& options, metrics::TagSetId request_tags,
-            std::function<bool(int)> expected, net::HttpResponse& response);
-  net::HttpClient& client() { return client_; }
-  uint64_t connections_opened() const { return connections_opened_.load(std::memory_order_relaxed); }
   // This VU's iteration number within its scenario across all workers of this instance (k6/execution).
   int64_t scenario_iteration() const { return scenario_iteration_; }
-  // False when interrupted before `duration` passed.
-  bool sleep(Nanos duration);
   // setTimeout & co: run when the iteration's function has returned, in due order.
   int64_t add_timer(Nanos delay, v8::Local<v8::Function> callback, std::vector<v8::Local<v8::Value>> args, bool repeat);
   void clear_timer(int64_t id);
@@ -111,15 +70,8 @@ class JsVu {
   // Math.random: a seeded stream after k6's randomSeed(), else a random one.
   void seed_random(uint64_t seed) { rng_.seed(seed); }
   double random() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); }
-  bool interrupted() const { return running_generation_ != generation_.load(std::memory_order_acquire) || stopping_; }
 
  private:
-  struct Command {
-    enum Kind { kIterate, kInit, kCall, kOptions, kStop } kind = kIterate;
-    uint64_t generation = 0;
-    std::function<void()> done;  // kIterate
-    std::string function, argument;
-  };
   struct Timer {
     int64_t id;
     Nanos due;
@@ -128,9 +80,11 @@ class JsVu {
     std::vector<v8::Global<v8::Value>> args;
   };
 
-  static void* thread_main(void* self);
-  void serve();
-  void execute(Command& command);  // holding the baton
+  void enter_runtime() override;
+  void leave_runtime() override;
+  void run_iteration() override;
+  void release_runtime() override;
+  void around_park(const std::function<void()>& park) override;
   bool ensure_initialized(std::string& error);
   v8::MaybeLocal<v8::Module> load_module(const std::string& path, std::string& error);
   static v8::MaybeLocal<v8::Module> resolve(v8::Local<v8::Context> context, v8::Local<v8::String> specifier,
@@ -138,41 +92,19 @@ class JsVu {
   CallResult call_export(const std::string& function, const std::string& argument, bool iteration);
   bool run_timers();
   bool settle(v8::Local<v8::Value> value, v8::Local<v8::Value>& result, std::string& error);
-  void submit(Command command);
-  bool take_command(Command& command);
-  bool has_command();
-  // Baton holder: until `ready()`; false if the iteration was interrupted first.
-  bool wait_for(const std::function<bool()>& ready);
-  void release_handles();
 
   IsolateHost& host_;
-  vu::Worker& worker_;
-  vu::VuState& state_;
-  net::ClientContext client_context_;
-  net::HttpClient client_;
-  metrics::SampleBuffer samples_;
-  vu::BufferedHttpSampleRecorder recorder_{samples_};
-  std::atomic<uint64_t> connections_opened_{0};
-  FairLock::Waiter waiter_;  // this thread's place in the baton's queue
-  bool first_request_ = true;  // of the iteration: the one measured from the intended start
   const plan::ScenarioConfig* scenario_;
   metrics::TagSetId scenario_tags_ = 0;
-  pthread_t thread_{};
-  bool thread_started_ = false;
-
-  // Commands and waits: guarded by mutex_.
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::optional<Command> command_;
-  std::condition_variable command_done_;
-  bool command_finished_ = false;
-  CallResult call_result_;
-  std::string options_result_;
-  std::vector<std::string> functions_result_;
-  std::atomic<bool> stopping_{false};
-
-  std::atomic<uint64_t> generation_{0};  // bumped by cancel(): the running iteration is interrupted
-  uint64_t running_generation_ = 0;
+  struct Scopes {  // the isolate, held by this thread (VU thread)
+    explicit Scopes(IsolateHost& host)
+        : locker(host.isolate()), isolate(host.isolate()), handles(host.isolate()), context(host.context()) {}
+    v8::Locker locker;
+    v8::Isolate::Scope isolate;
+    v8::HandleScope handles;
+    v8::Context::Scope context;
+  };
+  std::optional<Scopes> scopes_;
 
   // VU thread only.
   bool initialized_ = false;

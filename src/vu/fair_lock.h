@@ -1,6 +1,7 @@
-// The baton of the VU threads sharing one isolate: whoever holds it may run
-// JavaScript and the isolate's I/O loop. v8::Locker alone is unfair (a thread
-// that releases and re-acquires it at once starves the others); this lock
+// The baton of the VU threads sharing one script runtime (a V8 isolate, a
+// Python interpreter): whoever holds it may run the script and the runtime's
+// I/O loop. The runtimes' own locks are unfair (v8::Locker and the GIL let a
+// thread that releases and re-acquires at once starve the others); this lock
 // hands over in arrival order and wakes exactly one waiter per release, with
 // a futex and no spinning (with more VU threads than cores, spinning only
 // steals the CPU from the holder).
@@ -17,7 +18,7 @@
 #include <functional>
 #include <mutex>
 
-namespace squall::k6 {
+namespace squall::vu {
 
 class FairLock {
  public:
@@ -54,4 +55,4 @@ class FairLock {
   std::function<void()> on_contention_;
 };
 
-}  // namespace squall::k6
+}  // namespace squall::vu

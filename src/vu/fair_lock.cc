@@ -1,10 +1,10 @@
-#include "frontends/k6/fair_lock.h"
+#include "vu/fair_lock.h"
 
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-namespace squall::k6 {
+namespace squall::vu {
 
 namespace {
 
@@ -109,4 +109,4 @@ bool FairLock::has_parked() {
   return parked_ > 0;
 }
 
-}  // namespace squall::k6
+}  // namespace squall::vu

@@ -143,18 +143,20 @@ int artillery_command(int argc, char** argv) {
 }
 
 int run_command(int argc, char** argv) {
-  if (argc < 3) return invalid("usage: squall run FILE (.js: k6 JavaScript, .yml/.yaml: Artillery)");
+  if (argc < 3) return invalid("usage: squall run FILE (.js: k6 JavaScript, .yml/.yaml: Artillery, .py: Locust)");
   // The script may come after the flags, as in `k6 run -i 3 script.js`: the front-end is chosen by
   // the first argument with a script's extension.
   std::string file = argv[2];
   for (int i = 2; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg.ends_with(".js") || arg.ends_with(".mjs") || arg.ends_with(".yml") || arg.ends_with(".yaml")) {
+    if (arg.ends_with(".js") || arg.ends_with(".mjs") || arg.ends_with(".yml") || arg.ends_with(".yaml") ||
+        arg.ends_with(".py")) {
       file = arg;
       break;
     }
   }
   if (file.ends_with(".js") || file.ends_with(".mjs")) return run_k6_script(argc, argv);
+  if (file.ends_with(".py")) return locust_command(argc, argv);
   if (file.ends_with(".yml") || file.ends_with(".yaml")) {
     std::string error;
     auto args = Args::parse(argc, argv, 2, kArtilleryFlags, error);
@@ -162,8 +164,8 @@ int run_command(int argc, char** argv) {
     if (args->positionals().size() != 1) return invalid(std::string("expected one script file\n\n") + kArtilleryHelp);
     return run_artillery_file(*args, args->positionals().front());
   }
-  return invalid("'" + file + "': squall run takes k6 JavaScript (.js) or Artillery YAML (.yml, .yaml); the Locust "
-                 "Python front-end is not built yet");
+  return invalid("'" + file + "': squall run takes k6 JavaScript (.js), Artillery YAML (.yml, .yaml) or a Locust "
+                 "locustfile (.py)");
 }
 
 }  // namespace squall::cli

@@ -23,6 +23,7 @@ int demo_command(int argc, char** argv);   // squall demo: serve + http in one p
 int artillery_command(int argc, char** argv);  // squall artillery run FILE.yml ...
 int run_command(int argc, char** argv);        // squall run FILE (by extension)
 int run_k6_script(int argc, char** argv);      // squall run FILE.js: k6 JavaScript
+int locust_command(int argc, char** argv);     // squall locust -f FILE.py (also squall run FILE.py)
 int compare_command(int argc, char** argv);    // squall compare BASELINE CURRENT
 int report_command(int argc, char** argv);     // squall report RESULTS -o report.html
 

@@ -16,6 +16,7 @@ constexpr char kUsage[] =
     "  squall demo [flags]        start the demo target and load-test it (10 s)\n"
     "  squall run SCRIPT.js       run a k6 JavaScript test (k6 flags; --help)\n"
     "  squall run FILE.yml        run an Artillery script (also: squall artillery run FILE.yml)\n"
+    "  squall run FILE.py         run a Locust locustfile (also: squall locust -f FILE.py)\n"
     "  squall compare BASE CUR    compare two runs (results bundles or summary exports) as a CI gate\n"
     "  squall report RESULTS -o report.html   the HTML report of a results bundle\n"
     "  squall version\n";
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   if (command == "serve") return squall::cli::serve_command(argc, argv);
   if (command == "demo") return squall::cli::demo_command(argc, argv);
   if (command == "artillery") return squall::cli::artillery_command(argc, argv);
+  if (command == "locust") return squall::cli::locust_command(argc, argv);
   if (command == "run") return squall::cli::run_command(argc, argv);
   if (command == "compare") return squall::cli::compare_command(argc, argv);
   if (command == "report") return squall::cli::report_command(argc, argv);

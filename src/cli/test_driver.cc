@@ -161,7 +161,10 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
       outcome.exit_code = kExitInvalidConfig;
       return outcome;
     }
-    std::fprintf(stderr, "  control API on http://%s/v1/status\n", address.c_str());
+    if (!spec.quiet) {
+      std::fprintf(stderr, "  control API on http://%s:%u/v1/status\n", address.substr(0, address.rfind(':')).c_str(),
+                   control->port());
+    }
   }
   bool threshold_abort = false;
   Nanos last_evaluation = 0;

@@ -32,7 +32,7 @@ void TestRun::sample_gauges(metrics::Sink& sink, Nanos now) {
 }
 
 TestRunResult TestRun::run(const std::function<void(Nanos)>& tick) {
-  const int worker_count = vu::usable_cpu_count();
+  const int worker_count = settings_.worker_count > 0 ? settings_.worker_count : vu::usable_cpu_count();
   settings_.test_start = mono_now();
   int64_t next_vu_id = 1;
   for (const auto& config : scenarios_) {

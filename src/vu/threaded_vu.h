@@ -59,6 +59,10 @@ class ThreadedVu {
   // Where this VU's samples go (to the worker's sink at the iteration's end).
   metrics::SampleBuffer& samples() { return samples_; }
   bool interrupted() const { return running_generation_ != generation_.load(std::memory_order_acquire) || stopping_; }
+  // The runtime goes on after an interruption (to clean up, as Locust's on_stop): waits and
+  // requests work again, and the interrupted iteration's `done` stays uncalled. Not after
+  // request_stop().
+  void resume_after_interrupt() { running_generation_ = generation_.load(std::memory_order_acquire); }
   // Sends the request and waits for the final response, recording its sample unless `record` is
   // false. False (response untouched) when the iteration is interrupted meanwhile. `expected`
   // decides expected_response / http_req_failed.

@@ -1,0 +1,32 @@
+// The Locust front-end's IterationProgram: one BatonLoop for the worker (the
+// GIL makes one interpreter one runtime) and a PyUser per VU slot, created on
+// the slot's first iteration.
+#pragma once
+
+#include <memory>
+#include <unordered_map>
+
+#include "frontends/locust/py_user.h"
+#include "plan/scenario.h"
+#include "vu/baton_loop.h"
+#include "vu/iteration_program.h"
+#include "vu/worker.h"
+
+namespace squall::locust {
+
+class LocustProgram final : public vu::IterationProgram {
+ public:
+  LocustProgram(vu::Worker& worker, const plan::ScenarioConfig& scenario);
+  ~LocustProgram() override;
+  void run(vu::VuState& vu, std::function<void()> done) override;
+  void cancel(vu::VuState& vu) override;
+  uint64_t connections_opened() const override;
+
+ private:
+  vu::Worker& worker_;
+  metrics::TagSetId scenario_tags_;
+  std::unique_ptr<vu::BatonLoop> loop_;
+  std::unordered_map<vu::VuState*, std::unique_ptr<PyUser>> users_;
+};
+
+}  // namespace squall::locust

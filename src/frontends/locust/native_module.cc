@@ -1,0 +1,243 @@
+// _squall_native: what squall's `locust` package gets from the engine.
+//   request(method, url, name, headers, body, timeout, allow_redirects, record) -> Exchange
+//   Exchange: status, reason, headers, body, url, elapsed (s), error, timed_out; record(ok)
+//   sleep(s), monotonic(), in_user(), adopt_interrupt(), Interrupted (a BaseException:
+//   the VU is being stopped; user code's `except Exception` does not catch it)
+//   active_users(), stop_test(), elapsed(), stats(window_seconds) -> [StatsRow], sources()
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <thread>
+#include <tuple>
+
+#include "frontends/locust/embedded_sources.h"
+#include "frontends/locust/locust_run.h"
+#include "frontends/locust/py_user.h"
+#include "net/url.h"
+
+namespace py = pybind11;
+
+namespace squall::locust {
+
+namespace {
+
+PyObject* g_interrupted = nullptr;
+
+[[noreturn]] void raise_interrupted() {
+  PyErr_SetString(g_interrupted, "the user is being stopped");
+  throw py::error_already_set();
+}
+
+PyUser& current_user(const char* what) {
+  PyUser* user = PyUser::current();
+  if (!user) throw std::runtime_error(std::string(what) + " works only in a User's tasks and hooks");
+  return *user;
+}
+
+// One request's answer, read lazily by locust.clients.Response.
+struct Exchange {
+  net::HttpResponse response;
+  double elapsed = 0;  // seconds, connection set-up included (Locust's response_time)
+  PyUser* user = nullptr;
+  metrics::TagSetId tags = 0;
+  bool recorded = false;
+
+  void record(bool ok) {
+    if (recorded) return;
+    if (PyUser::current() != user) throw std::runtime_error("a response is reported by the user that made it");
+    recorded = true;
+    user->record(tags, response, ok);
+    user->samples().add(LocustRun::instance().content_size, tags, static_cast<double>(response.body.size()));
+  }
+};
+
+std::unique_ptr<Exchange> request(const std::string& method, const std::string& url, const std::string& name,
+                                  const std::vector<std::pair<std::string, std::string>>& headers,
+                                  const py::object& body, double timeout, bool allow_redirects, bool record) {
+  PyUser& user = current_user("the HTTP client");
+  auto exchange = std::make_unique<Exchange>();
+  exchange->user = &user;
+  exchange->tags = user.request_tags(method, name);
+  auto parsed = net::parse_url(url);
+  if (!parsed.url) {
+    exchange->response.error = "Invalid URL '" + url + "': " + parsed.error;
+    exchange->response.error_code = net::ErrorCode::kInvalidUrl;
+    exchange->response.url = url;
+    if (record) exchange->record(false);
+    return exchange;
+  }
+  net::HttpRequest http;
+  http.method = method;
+  http.url = std::move(*parsed.url);
+  http.headers.reserve(headers.size());
+  for (const auto& [k, v] : headers) http.headers.push_back({k, v});
+  if (!body.is_none()) http.body = body.cast<std::string>();
+  net::RequestOptions options;
+  if (timeout > 0) options.timeout = static_cast<Nanos>(timeout * 1e9);
+  if (!allow_redirects) options.max_redirects = 0;
+  const auto success = [](int status) { return status > 0 && status < 400; };
+  if (!user.http(http, options, exchange->tags, success, exchange->response, false)) raise_interrupted();
+  const auto& t = exchange->response.timings;
+  exchange->elapsed = static_cast<double>(t.blocked + t.looking_up + t.connecting + t.tls_handshaking + t.duration()) / 1e9;
+  if (record) exchange->record(!exchange->response.failed() && success(exchange->response.status));
+  return exchange;
+}
+
+void sleep(double seconds) {
+  if (seconds <= 0) return;
+  PyUser* user = PyUser::current();
+  if (!user) {
+    py::gil_scoped_release release;
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    return;
+  }
+  if (!user->sleep(static_cast<Nanos>(seconds * 1e9))) raise_interrupted();
+}
+
+// One row of Locust's statistics: a (method, name) pair or the Aggregated total.
+struct StatsRow {
+  std::string method, name;
+  uint64_t num_requests = 0, num_failures = 0;
+  double total_response_time = 0, min_response_time = 0, max_response_time = 0;  // ms
+  double total_content_length = 0;
+  metrics::Histogram durations;  // ns
+
+  double percentile(double fraction) const {
+    if (durations.count() == 0) return 0;
+    const double ns = std::min(durations.percentile(fraction * 100.0), static_cast<double>(durations.max()));
+    return ns / 1e6;
+  }
+};
+
+std::vector<StatsRow> stats(int window_seconds) {
+  const LocustRun& run = LocustRun::instance();
+  if (!run.store) return {};
+  std::unordered_map<uint64_t, metrics::Aggregate> series;
+  {
+    py::gil_scoped_release release;
+    if (window_seconds <= 0) {
+      series = run.store->totals();
+    } else {
+      const int64_t last = run.store->last_second();
+      series = run.store->window(last - window_seconds + 1, last + 1);
+    }
+  }
+  std::map<std::pair<std::string, std::string>, StatsRow> rows;  // (name, method): Locust sorts by both
+  std::unordered_map<metrics::TagSetId, std::pair<std::string, std::string>> names;
+  auto key_of = [&](metrics::TagSetId tags) -> const std::pair<std::string, std::string>& {
+    auto it = names.find(tags);
+    if (it != names.end()) return it->second;
+    std::string method, name;
+    for (const auto& [k, v] : metrics::TagSetRegistry::global().get(tags)) {
+      if (k == "method") method = v;
+      if (k == "name") name = v;
+    }
+    return names[tags] = {name, method};
+  };
+  for (const auto& [packed, aggregate] : series) {
+    const auto metric = static_cast<metrics::MetricId>(packed >> 32);
+    const auto tags = static_cast<metrics::TagSetId>(packed & 0xffffffffu);
+    if (metric != metrics::builtin::kHttpReqDuration && metric != metrics::builtin::kHttpReqFailed &&
+        metric != run.content_size) {
+      continue;
+    }
+    const auto& key = key_of(tags);
+    if (key.first.empty()) continue;
+    StatsRow& row = rows[key];
+    if (metric == metrics::builtin::kHttpReqDuration) {
+      row.durations.merge(aggregate.histogram);
+    } else if (metric == metrics::builtin::kHttpReqFailed) {
+      row.num_failures += aggregate.nonzero;
+    } else {
+      row.total_content_length += aggregate.sum;
+    }
+  }
+  std::vector<StatsRow> out;
+  StatsRow total;
+  total.name = "Aggregated";
+  for (auto& [key, row] : rows) {
+    row.name = key.first;
+    row.method = key.second;
+    row.num_requests = row.durations.count();
+    row.total_response_time = row.durations.sum() / 1e6;
+    row.min_response_time = static_cast<double>(row.durations.min()) / 1e6;
+    row.max_response_time = static_cast<double>(row.durations.max()) / 1e6;
+    total.durations.merge(row.durations);
+    total.num_failures += row.num_failures;
+    total.total_content_length += row.total_content_length;
+    out.push_back(std::move(row));
+  }
+  total.num_requests = total.durations.count();
+  total.total_response_time = total.durations.sum() / 1e6;
+  total.min_response_time = static_cast<double>(total.durations.min()) / 1e6;
+  total.max_response_time = static_cast<double>(total.durations.max()) / 1e6;
+  out.push_back(std::move(total));
+  return out;
+}
+
+}  // namespace
+
+}  // namespace squall::locust
+
+PYBIND11_MODULE(_squall_native, m) {
+  using namespace squall::locust;
+  using squall::Nanos;
+  g_interrupted = PyErr_NewException("_squall_native.Interrupted", PyExc_BaseException, nullptr);
+  m.add_object("Interrupted", py::handle(g_interrupted));
+
+  py::class_<Exchange>(m, "Exchange")
+      .def_property_readonly("status", [](const Exchange& e) { return e.response.status; })
+      .def_property_readonly("reason", [](const Exchange& e) { return e.response.status_text; })
+      .def_property_readonly("headers",
+                             [](const Exchange& e) {
+                               py::list out;
+                               for (const auto& h : e.response.headers) out.append(py::make_tuple(h.name, h.value));
+                               return out;
+                             })
+      .def_property_readonly("body", [](const Exchange& e) { return py::bytes(e.response.body); })
+      .def_property_readonly("url", [](const Exchange& e) { return e.response.url; })
+      .def_readonly("elapsed", &Exchange::elapsed)
+      .def_property_readonly("error",
+                             [](const Exchange& e) -> py::object {
+                               if (!e.response.failed()) return py::none();
+                               return py::str(e.response.error.empty() ? "request failed" : e.response.error);
+                             })
+      .def_property_readonly("timed_out",
+                             [](const Exchange& e) { return e.response.error_code == squall::net::ErrorCode::kRequestTimeout; })
+      .def("record", &Exchange::record);
+
+  py::class_<StatsRow>(m, "StatsRow")
+      .def_readonly("method", &StatsRow::method)
+      .def_readonly("name", &StatsRow::name)
+      .def_readonly("num_requests", &StatsRow::num_requests)
+      .def_readonly("num_failures", &StatsRow::num_failures)
+      .def_readonly("total_response_time", &StatsRow::total_response_time)
+      .def_readonly("min_response_time", &StatsRow::min_response_time)
+      .def_readonly("max_response_time", &StatsRow::max_response_time)
+      .def_readonly("total_content_length", &StatsRow::total_content_length)
+      .def("percentile", &StatsRow::percentile);
+
+  m.def("request", &request);
+  m.def("sleep", &squall::locust::sleep);
+  m.def("stats", &stats);
+  m.def("in_user", [] { return PyUser::current() != nullptr; });
+  m.def("adopt_interrupt", [] {
+    if (PyUser* user = PyUser::current()) user->resume_after_interrupt();
+  });
+  m.def("monotonic", [] { return static_cast<double>(squall::mono_now()) / 1e9; });
+  m.def("active_users", [] { return LocustRun::instance().active_users.load(); });
+  m.def("stop_test", [] { LocustRun::instance().stop_requested = true; });
+  m.def("elapsed", [] {
+    const LocustRun& run = LocustRun::instance();
+    const Nanos start = run.started_at.load(), end = run.ended_at.load();
+    return start ? static_cast<double>((end ? end : squall::mono_now()) - start) / 1e9 : 0.0;
+  });
+  m.def("sources", [] {
+    py::dict out;
+    for (const auto& s : embedded_python_sources()) out[py::str(s.module)] = py::make_tuple(s.path, s.text, s.package);
+    return out;
+  });
+}

@@ -9,9 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 APT_PACKAGES=(cmake ninja-build g++ clang libclang-rt-14-dev libssl-dev zlib1g-dev nlohmann-json3-dev libyaml-cpp-dev
-              libgtest-dev libgmock-dev libbenchmark-dev
+              libgtest-dev libgmock-dev libbenchmark-dev python3.11-dev pybind11-dev
               libuv1 libc-ares2 libicu72 libnghttp2-14 libbrotli1 libssl3 zlib1g)  # the last line: libnode108's runtime
-BENCH_PACKAGES=(wrk nginx-light time util-linux python3)
+BENCH_PACKAGES=(wrk nginx-light time util-linux python3 python3-locust)
 # V8 comes from Debian's libnode108/libnode-dev, unpacked into a project-local prefix: installing
 # libnode-dev conflicts with Node.js packages from other vendors, and the image's /usr/include/node
 # may belong to another V8 (see docs/javascript.md).

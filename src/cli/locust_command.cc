@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -261,13 +262,14 @@ int run_locustfile(const Args& args, const std::string& path) {
     spec.control_address = "127.0.0.1:0";
     schedule::ExternalControl::vus().store(0);
   } else {
-    // Locust's ramp: from 0 to -u users at -r per second, then steady until -t.
+    // Locust's ramp: the first user at once, then one every 1/-r s up to -u, then steady until -t.
     scenario.executor = plan::ExecutorKind::kRampingVus;
-    scenario.start_vus = 0;
+    scenario.start_vus = std::min<int64_t>(users, 1);
     const Nanos total = run_time.value_or(forever);
-    const Nanos ramp = static_cast<Nanos>(static_cast<double>(users) / rate * 1e9);
+    const Nanos ramp = static_cast<Nanos>(static_cast<double>(std::max<int64_t>(users - 1, 0)) / rate * 1e9);
     if (ramp >= total) {
-      scenario.stages.push_back({total, static_cast<int64_t>(std::floor(rate * static_cast<double>(total) / 1e9))});
+      const double reached = 1 + rate * static_cast<double>(total) / 1e9;
+      scenario.stages.push_back({total, static_cast<int64_t>(std::floor(reached))});
     } else {
       if (ramp > 0) scenario.stages.push_back({ramp, users});
       scenario.stages.push_back({total - ramp, users});
@@ -312,6 +314,8 @@ int run_locustfile(const Args& args, const std::string& path) {
   int64_t seconds = 0;
   Ticker reporter(kSecond, [&] {
     ++seconds;
+    // Not while the users are being stopped at the end: the count would fall in the history.
+    if (run.stop_requested || (run_time && seconds * kSecond >= *run_time)) return;
     py::gil_scoped_acquire gil;
     try {
       auto glue = py::module_::import("locust._squall");

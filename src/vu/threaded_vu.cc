@@ -188,6 +188,12 @@ void ThreadedVu::record(metrics::TagSetId request_tags, const net::HttpResponse&
 }
 
 bool ThreadedVu::sleep(Nanos duration) {
+  if (!samples_.empty()) {
+    // What was measured reaches the worker before a think time, not only when the iteration ends
+    // (an iteration may span many requests and sleeps, or be cut short at the end of the test).
+    std::lock_guard<std::mutex> hold(worker_.guard());
+    samples_.drain_into(worker_.sink());
+  }
   bool due = false;
   net::Timer timer([&] {
     due = true;

@@ -201,8 +201,7 @@ class ResponseContextManager:
         if issubclass(exc_type, ResponseError):
             self._report(value)
             return True
-        self._report(self._response.failure_reason())  # any other exception still reports the request
-        return False
+        return False  # any other exception goes on up, and the request is not reported (as in Locust)
 
     def _report(self, exception):
         self._session._report(self._response, self._meta, exception)
@@ -214,10 +213,6 @@ class ResponseContextManager:
         if not isinstance(exc, Exception):
             exc = CatchResponseError(exc)
         self._manual_result = exc
-
-    @property
-    def js(self):
-        return getattr(self._response, "js", None)
 
 
 class HttpSession:

@@ -41,7 +41,7 @@ class StatsEntry:
 
     @property
     def median_response_time(self):
-        return self.get_response_time_percentile(0.5) if self.num_requests else 0
+        return int(round(self.get_response_time_percentile(0.5))) if self.num_requests else 0
 
     @property
     def avg_content_length(self):
@@ -92,10 +92,7 @@ class StatsError:
         self.method, self.name, self.error, self.occurrences = method, name, error, occurrences
 
     def to_name(self):
-        text = self.error
-        if text.startswith("CatchResponseError(") and text.endswith(")"):
-            text = text[len("CatchResponseError("):-1]
-        return f"{self.method} {self.name}: {text}"
+        return f"{self.method} {self.name}: {self.error}"  # the error's repr, as a standalone Locust shows it
 
 
 class RequestStats:

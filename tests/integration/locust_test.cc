@@ -1,0 +1,198 @@
+// Locust locustfiles end to end: the squall binary runs them on embedded CPython against the demo
+// server, and the tests read Locust's outputs (tables, --csv files, exit codes).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "run_squall.h"
+#include "target/demo_server.h"
+
+namespace squall {
+namespace {
+
+using squall::testing::run_squall;
+using squall::testing::temp_path;
+using squall::testing::write_file;
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::vector<std::string> split(const std::string& line, char sep) {
+  std::vector<std::string> out;
+  std::stringstream in(line);
+  std::string field;
+  while (std::getline(in, field, sep)) out.push_back(field);
+  return out;
+}
+
+// Request Count of the _stats.csv row (method, name); -1 if absent.
+long long csv_requests(const std::string& stats_csv, const std::string& method, const std::string& name) {
+  std::stringstream in(read_text(stats_csv));
+  std::string line;
+  while (std::getline(in, line)) {
+    auto fields = split(line, ',');
+    if (fields.size() > 3 && fields[0] == method && fields[1] == name) return std::stoll(fields[2]);
+  }
+  return -1;
+}
+
+// The header row of a CSV file (Python's csv module ends rows with \r\n, as Locust's files do).
+std::string header_of(const std::string& text) {
+  std::string line = text.substr(0, text.find('\n'));
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+class Locustfile : public ::testing::Test {
+ protected:
+  void SetUp() override { server_ = squall::testing::start_demo_server({}, false); }
+  std::string host() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  std::string file(const std::string& name, const std::string& text) {
+    const std::string path = temp_path(name);
+    write_file(path, text);
+    return path;
+  }
+  std::unique_ptr<target::DemoServer> server_;
+};
+
+constexpr char kStatsHeader[] =
+    "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,"
+    "Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%";
+
+// Every API of the conformance locustfile, checked from inside, and Locust's four CSV files.
+TEST_F(Locustfile, ConformanceLocustfilePassesEveryCheck) {
+  const std::string csv = temp_path("conformance");
+  auto r = run_squall({"locust", "-f", SQUALL_SOURCE_DIR "/tests/locust/conformance.py", "-H", host(), "-u", "4", "-r",
+                       "100", "-t", "3s", "--headless", "--only-summary", "-E", "never", "--csv", csv});
+  ASSERT_EQ(r.exit_code, 0) << r.output;  // the locustfile sets process_exit_code 0 only if all checks passed
+  EXPECT_NE(r.output.find("conformance: "), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("conformance failed"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Response time percentiles (approximated)"), std::string::npos);
+  EXPECT_NE(r.output.find("Error report"), std::string::npos);
+  EXPECT_NE(r.output.find("ValueError: a task's own bug"), std::string::npos) << "tracebacks are logged";
+  const std::string stats = read_text(csv + "_stats.csv");
+  EXPECT_EQ(header_of(stats), kStatsHeader);
+  EXPECT_GT(csv_requests(csv + "_stats.csv", "GET", "caught 404"), 0);
+  EXPECT_GT(csv_requests(csv + "_stats.csv", "", "Aggregated"), 0);
+  const std::string history = read_text(csv + "_stats_history.csv");
+  EXPECT_EQ(header_of(history),
+            "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%,"
+            "Total Request Count,Total Failure Count,Total Median Response Time,Total Average Response Time,"
+            "Total Min Response Time,Total Max Response Time,Total Average Content Size");
+  const std::string failures = read_text(csv + "_failures.csv");
+  EXPECT_EQ(header_of(failures), "Method,Name,Error,Occurrences");
+  EXPECT_NE(failures.find("POST,/echo,CatchResponseError('marked failed'),"), std::string::npos) << failures;
+  EXPECT_NE(failures.find("GET,plain 404,HTTPError('404 Client Error: Not Found for url: "), std::string::npos);
+  const std::string exceptions = read_text(csv + "_exceptions.csv");
+  EXPECT_EQ(header_of(exceptions), "Count,Message,Traceback,Nodes");
+  EXPECT_NE(exceptions.find("ValueError(\"\"a task's own bug\"\")"), std::string::npos) << exceptions;
+}
+
+// The first locustfile of the seeds, unmodified: on_start logs in once per user; 3:1 tasks.
+TEST_F(Locustfile, SeedBasicRunsAsWritten) {
+  const std::string csv = temp_path("seed-basic");
+  auto r = run_squall({"run", SQUALL_SOURCE_DIR "/examples/locust/seed-basic.py", "--host", host(), "-u", "6", "-r",
+                       "20", "-t", "3s", "--headless", "--only-summary", "--csv", csv});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(csv_requests(csv + "_stats.csv", "POST", "/auth/token"), 6) << read_text(csv + "_stats.csv");
+  EXPECT_GT(csv_requests(csv + "_stats.csv", "GET", "/api/users"), 0);
+  EXPECT_NE(r.output.find(" 0(0.00%)"), std::string::npos);
+}
+
+// The second seed with its LoadTestShape (MarketOpenSpike: 200 users at 50/s first): the user count
+// follows the shape, and the 8:1 task weights hold.
+TEST_F(Locustfile, SeedFeedFollowsItsShapeAndWeights) {
+  const std::string csv = temp_path("seed-feed");
+  setenv("LOAD_TEST_TOKEN", "synthetic-token", 1);
+  auto r = run_squall({"run", SQUALL_SOURCE_DIR "/examples/locust/seed-feed.py", "--host", host(), "-t", "4s",
+                       "--headless", "--only-summary", "--csv", csv});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // _stats_history.csv: one Aggregated row a second; column 2 is the user count.
+  std::stringstream in(read_text(csv + "_stats_history.csv"));
+  std::string line;
+  std::getline(in, line);
+  std::vector<long long> users;
+  while (std::getline(in, line)) users.push_back(std::stoll(split(line, ',')[1]));
+  ASSERT_GE(users.size(), 3u) << read_text(csv + "_stats_history.csv");
+  for (size_t i = 1; i < users.size(); ++i) EXPECT_GE(users[i], users[i - 1]);
+  // 50 users a second: about 50 after 1 s, 150 after 3 s (the shape is ticked once a second).
+  EXPECT_GE(users[2], 60);
+  EXPECT_LE(users.back(), 200);
+  const double feed = static_cast<double>(csv_requests(csv + "_stats.csv", "GET", "/communities/:id/posts"));
+  const double create = static_cast<double>(csv_requests(csv + "_stats.csv", "POST", "/communities/:id/posts:create"));
+  ASSERT_GT(create, 20) << read_text(csv + "_stats.csv");
+  EXPECT_NEAR(feed / create, 8.0, 2.0);
+}
+
+TEST_F(Locustfile, WeightsTagsAndTheShapeEnd) {
+  const std::string path = file("weights.py", R"(
+from locust import HttpUser, LoadTestShape, constant, tag, task
+class U(HttpUser):
+    wait_time = constant(0)
+    @task(3)
+    def three(self):
+        self.client.get("/small", name="three")
+    @tag("one")
+    @task(1)
+    def one(self):
+        self.client.get("/small", name="one")
+class TwoSeconds(LoadTestShape):
+    def tick(self):
+        return (4, 100) if self.get_run_time() < 2 else None
+)");
+  const std::string csv = temp_path("weights");
+  auto r = run_squall({"locust", "-f", path, "-H", host(), "--only-summary", "--csv", csv});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_LT(r.seconds, 6) << "tick() returning None ends the test";
+  const double three = static_cast<double>(csv_requests(csv + "_stats.csv", "GET", "three"));
+  const double one = static_cast<double>(csv_requests(csv + "_stats.csv", "GET", "one"));
+  ASSERT_GT(one, 100) << r.output;
+  EXPECT_NEAR(three / one, 3.0, 0.3);
+  r = run_squall({"locust", "-f", path, "-H", host(), "--only-summary", "--csv", csv, "-T", "one"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(csv_requests(csv + "_stats.csv", "GET", "three"), -1) << "-T runs only tagged tasks";
+  EXPECT_GT(csv_requests(csv + "_stats.csv", "GET", "one"), 0);
+}
+
+TEST_F(Locustfile, FailuresSetTheExitCode) {
+  const std::string path = file("failing.py", R"(
+from locust import HttpUser, constant, task
+class U(HttpUser):
+    wait_time = constant(0.05)
+    @task
+    def missing(self):
+        self.client.get("/missing")
+)");
+  auto r = run_squall({"locust", "-f", path, "-H", host(), "-u", "2", "-t", "1s", "--only-summary"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("HTTPError('404 Client Error"), std::string::npos) << r.output;
+  r = run_squall({"locust", "-f", path, "-H", host(), "-u", "2", "-t", "1s", "--only-summary", "--exit-code-on-error",
+                  "5"});
+  EXPECT_EQ(r.exit_code, 5) << r.output;
+}
+
+TEST_F(Locustfile, BadLocustfilesNameFileAndLine) {
+  const std::string syntax = file("syntax.py", "from locust import HttpUser\nclass U(HttpUser)\n    pass\n");
+  auto r = run_squall({"locust", "-f", syntax, "-H", host(), "-t", "1s"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("syntax.py:2: expected ':'"), std::string::npos) << r.output;
+  const std::string raises = file("raises.py", "from locust import HttpUser\nimport nonexistent_module\n");
+  r = run_squall({"locust", "-f", raises, "-H", host(), "-t", "1s"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("raises.py:2: ModuleNotFoundError"), std::string::npos) << r.output;
+  const std::string empty = file("empty.py", "x = 1\n");
+  r = run_squall({"locust", "-f", empty, "-H", host(), "-t", "1s"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("no User class found"), std::string::npos) << r.output;
+  r = run_squall({"locust", "-f", SQUALL_SOURCE_DIR "/examples/locust/seed-basic.py", "-t", "1s"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("has no host"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace squall

@@ -14,6 +14,10 @@ http {
   server {
     listen 127.0.0.1:$PORT;
     location /small { default_type text/plain; return 200 "Hello, world!"; }
+    # The seed locustfile's API, answered with fixed bodies (bench/compare_locust.sh).
+    location /auth/token { default_type application/json; return 200 '{"access_token": "bench-token"}'; }
+    location /api/users { default_type application/json; return 200 '{"users": [{"id": 1}, {"id": 2}]}'; }
+    location /api/orders { default_type application/json; return 201 '{"id": 1, "status": "created"}'; }
   }
 }
 CONF

@@ -72,9 +72,6 @@ const std::vector<FlagSpec> kLocustOwnFlags = {
 
 int invalid(const std::string& message) { return report_invalid("squall", message); }
 
-// Locust's time format: "300s", "20m", "3h", "1h30m", or a bare number of seconds.
-std::optional<Nanos> parse_run_time(const std::string& text) { return parse_duration(text, kSecond); }
-
 std::vector<std::string> split_tags(const std::vector<std::string>& values) {
   std::vector<std::string> out;
   for (const auto& value : values) {
@@ -191,7 +188,7 @@ int run_locustfile(const Args& args, const std::string& path) {
   if (!(rate > 0)) return invalid("-r/--spawn-rate must be more than 0");
   std::optional<Nanos> run_time;
   if (auto t = args.get("-t")) {
-    run_time = parse_run_time(*t);
+    run_time = parse_duration(*t, kSecond);  // Locust's "300s", "20m", "1h30m", or bare seconds
     if (!run_time || *run_time <= 0) return invalid("-t/--run-time: expected a time like 300s, 20m, 3h or 1h30m, got '" + *t + "'");
   }
   Nanos stop_timeout = 0;

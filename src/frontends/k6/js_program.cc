@@ -3,34 +3,22 @@
 namespace squall::k6 {
 
 JsProgram::JsProgram(RunShared& run, vu::Worker& worker, const plan::ScenarioConfig& scenario)
-    : worker_(worker), scenario_(scenario), host_(std::make_unique<IsolateHost>(run)) {}
+    : worker_(worker),
+      scenario_(scenario),
+      host_(std::make_unique<IsolateHost>(run)),
+      vus_([this](vu::VuState& state) { return std::make_unique<JsVu>(*host_, worker_, state, &scenario_); }) {}
 
 JsProgram::~JsProgram() {
-  for (auto& [state, vu] : vus_) {
-    vu->cancel();  // an iteration still running must not report to a scheduler that is going away
-    vu->request_stop();
-  }
-  host_->terminate();  // a VU stuck in a JavaScript loop would never see the stop request
-  vus_.clear();
+  // A VU stuck in a JavaScript loop would never see the stop request: terminate it.
+  vus_.stop_all([this] { host_->terminate(); });
   worker_.resolver().forget(host_->io());  // no DNS answer may be posted to the loop about to go
   host_.reset();
 }
 
-void JsProgram::run(vu::VuState& state, std::function<void()> done) {
-  auto& vu = vus_[&state];
-  if (!vu) vu = std::make_unique<JsVu>(*host_, worker_, state, &scenario_);
-  vu->start_iteration(std::move(done));
-}
+void JsProgram::run(vu::VuState& state, std::function<void()> done) { vus_.start_iteration(state, std::move(done)); }
 
-void JsProgram::cancel(vu::VuState& state) {
-  auto it = vus_.find(&state);
-  if (it != vus_.end()) it->second->cancel();
-}
+void JsProgram::cancel(vu::VuState& state) { vus_.cancel(state); }
 
-uint64_t JsProgram::connections_opened() const {
-  uint64_t n = 0;
-  for (const auto& [state, vu] : vus_) n += vu->connections_opened();
-  return n;
-}
+uint64_t JsProgram::connections_opened() const { return vus_.connections_opened(); }
 
 }  // namespace squall::k6

@@ -4,12 +4,12 @@
 #pragma once
 
 #include <memory>
-#include <unordered_map>
 
 #include "frontends/k6/isolate_host.h"
 #include "frontends/k6/js_vu.h"
 #include "plan/scenario.h"
 #include "vu/iteration_program.h"
+#include "vu/threaded_vu_set.h"
 #include "vu/worker.h"
 
 namespace squall::k6 {
@@ -26,7 +26,7 @@ class JsProgram final : public vu::IterationProgram {
   vu::Worker& worker_;
   plan::ScenarioConfig scenario_;
   std::unique_ptr<IsolateHost> host_;
-  std::unordered_map<vu::VuState*, std::unique_ptr<JsVu>> vus_;
+  vu::ThreadedVuSet vus_;
 };
 
 }  // namespace squall::k6

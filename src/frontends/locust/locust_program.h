@@ -4,12 +4,12 @@
 #pragma once
 
 #include <memory>
-#include <unordered_map>
 
 #include "frontends/locust/py_user.h"
 #include "plan/scenario.h"
 #include "vu/baton_loop.h"
 #include "vu/iteration_program.h"
+#include "vu/threaded_vu_set.h"
 #include "vu/worker.h"
 
 namespace squall::locust {
@@ -26,7 +26,7 @@ class LocustProgram final : public vu::IterationProgram {
   vu::Worker& worker_;
   metrics::TagSetId scenario_tags_;
   std::unique_ptr<vu::BatonLoop> loop_;
-  std::unordered_map<vu::VuState*, std::unique_ptr<PyUser>> users_;
+  vu::ThreadedVuSet users_;
 };
 
 }  // namespace squall::locust

@@ -161,10 +161,6 @@ def size_slots(total):
         _user_slots = _slots(environment.user_classes, total)
 
 
-def class_of_vu(vu_id):
-    return _user_slots[(vu_id - 1) % len(_user_slots)].__name__
-
-
 def start_user(vu_id):
     """A new User for VU `vu_id` and its life as a generator (one step per task)."""
     cls = _user_slots[(vu_id - 1) % len(_user_slots)]

@@ -9,8 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 APT_PACKAGES=(cmake ninja-build g++ clang libclang-rt-14-dev libssl-dev zlib1g-dev nlohmann-json3-dev libyaml-cpp-dev
-              libgtest-dev libgmock-dev libbenchmark-dev python3.11-dev pybind11-dev
+              libgtest-dev libgmock-dev libbenchmark-dev python3.11-dev pybind11-dev libsnappy-dev
               libuv1 libc-ares2 libicu72 libnghttp2-14 libbrotli1 libssl3 zlib1g)  # the last line: libnode108's runtime
+# Servers and the browser the tests run against (streaming outputs, the report and the dashboard).
+TEST_PACKAGES=(prometheus influxdb chromium chromium-driver)
 BENCH_PACKAGES=(wrk nginx-light time util-linux python3 python3-locust)
 # V8 comes from Debian's libnode108/libnode-dev, unpacked into a project-local prefix: installing
 # libnode-dev conflicts with Node.js packages from other vendors, and the image's /usr/include/node
@@ -62,7 +64,7 @@ case "$cmd" in
     exec ./build/src/squall demo "$@"
     ;;
   test)
-    install_deps
+    install_deps "${TEST_PACKAGES[@]}"
     build build
     (cd build && ctest --output-on-failure --timeout 300 -j2)
     echo "== unit and integration tests again under AddressSanitizer + UBSan"

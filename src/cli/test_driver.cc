@@ -1,6 +1,7 @@
 #include "cli/test_driver.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -9,7 +10,7 @@
 #include "cli/progress.h"
 #include "cli/signals.h"
 #include "report/summary_export.h"
-#include "outputs/sample_file_output.h"
+#include "outputs/output_set.h"
 #include "report/html_report.h"
 #include "report/junit.h"
 #include "report/summary_text.h"
@@ -103,6 +104,10 @@ nlohmann::json plan_json(const TestSpec& spec) {
   return {{"scenarios", scenarios}, {"thresholds", thresholds}};
 }
 
+int64_t unix_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 }  // namespace
 
 TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
@@ -116,24 +121,16 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
   }
   const auto& interrupt = install_stop_signals();
   spec.settings.store = &store;
-  std::vector<std::unique_ptr<outputs::SampleFileOutput>> sample_outputs;
-  for (const auto& out : spec.outputs) {
+  outputs::OutputSet outputs;
+  {
     std::string error;
-    auto output = outputs::SampleFileOutput::open(out, error);
-    if (!output) {
+    if (!outputs.open(spec.outputs, error)) {
       std::fprintf(stderr, "squall: --out: %s\n", error.c_str());
       outcome.exit_code = kExitInvalidConfig;
       return outcome;
     }
-    sample_outputs.push_back(std::move(output));
   }
-  if (!sample_outputs.empty()) {
-    spec.settings.keep_raw_samples = true;
-    store.set_raw_consumer([&sample_outputs](std::vector<metrics::RawSample>&& samples) {
-      for (size_t i = 0; i + 1 < sample_outputs.size(); ++i) sample_outputs[i]->consume(std::vector<metrics::RawSample>(samples));
-      sample_outputs.back()->consume(std::move(samples));
-    });
-  }
+  spec.settings.keep_raw_samples = outputs.needs_raw_samples();
   Nanos longest = 0;
   int64_t max_vus = 0;
   for (const auto& s : spec.scenarios) {
@@ -171,6 +168,7 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
   {
     std::unique_ptr<Progress> progress;
     if (!spec.quiet) progress = std::make_unique<Progress>(store, longest, [&run] { return run.active_vus(); });
+    outputs.attach(store, unix_now_ms());
     outcome.result = run.run([&](Nanos elapsed) {
       if (interrupt.load() || (spec.abort_flag && spec.abort_flag->load())) run.abort();
       // Thresholds are evaluated every 2 s during the run, as k6 does.
@@ -185,15 +183,7 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
   }
   if (control) control->set_finished();
   if (spec.after_run) spec.after_run();
-  for (auto& output : sample_outputs) {
-    output->close();
-    if (!spec.quiet || output->dropped()) {
-      std::fprintf(stderr, "  --out %s: %llu samples written%s\n", output->path().c_str(),
-                   static_cast<unsigned long long>(output->written()),
-                   output->dropped() ? (", " + std::to_string(output->dropped()) + " dropped: the writer could not keep up").c_str() : "");
-    }
-  }
-  store.set_raw_consumer(nullptr);
+  outputs.close(store, spec.quiet);
   const auto& result = outcome.result;
   spec.summary.elapsed = result.elapsed;
   for (const auto& mt : spec.thresholds) spec.summary.selectors.push_back(mt.selector);

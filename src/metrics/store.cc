@@ -1,5 +1,8 @@
 #include "metrics/store.h"
 
+#include <iterator>
+#include <limits>
+
 namespace squall::metrics {
 
 namespace {
@@ -48,9 +51,18 @@ void MetricsStore::absorb(SinkBatch batch) {
 void MetricsStore::compact_before(int64_t limit) {
   while (!open_seconds_.empty() && open_seconds_.begin()->first < limit) {
     auto node = open_seconds_.extract(open_seconds_.begin());
+    std::vector<SecondSeries> compacted;
+    compacted.reserve(node.mapped().size());
+    for (const auto& [packed, a] : node.mapped()) compacted.push_back(compact(packed, a));
+    if (second_consumer_) second_consumer_(node.key(), compacted);
     auto& second = timeline_[node.key()];
-    for (const auto& [packed, a] : node.mapped()) second.push_back(compact(packed, a));
+    second.insert(second.end(), std::make_move_iterator(compacted.begin()), std::make_move_iterator(compacted.end()));
   }
+}
+
+void MetricsStore::close_open_seconds() {
+  std::lock_guard lock(mutex_);
+  compact_before(std::numeric_limits<int64_t>::max());
 }
 
 std::unordered_map<uint64_t, Aggregate> MetricsStore::totals() const {

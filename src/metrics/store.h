@@ -32,6 +32,12 @@ class MetricsStore {
   void absorb(SinkBatch batch);
   // Receives every batch's raw samples (outputs). Set before the run; called from the absorbing thread.
   void set_raw_consumer(std::function<void(std::vector<RawSample>&&)> consumer) { raw_consumer_ = std::move(consumer); }
+  // Receives each second once it is final (no sink can still add to it), in order, with the store's
+  // lock held: it must only copy or queue (streaming outputs). Set before the run.
+  using SecondConsumer = std::function<void(int64_t second, const std::vector<SecondSeries>&)>;
+  void set_second_consumer(SecondConsumer consumer) { second_consumer_ = std::move(consumer); }
+  // Makes every second final (the run has ended), handing them to the second consumer.
+  void close_open_seconds();
 
   // A copy of the totals per series (thread-safe).
   std::unordered_map<uint64_t, Aggregate> totals() const;
@@ -50,6 +56,7 @@ class MetricsStore {
 
   mutable std::mutex mutex_;
   std::function<void(std::vector<RawSample>&&)> raw_consumer_;
+  SecondConsumer second_consumer_;
   std::unordered_map<uint64_t, Aggregate> totals_;
   std::map<int64_t, std::unordered_map<uint64_t, Aggregate>> open_seconds_;
   std::map<int64_t, std::vector<SecondSeries>> timeline_;

@@ -1,0 +1,135 @@
+#include "outputs/output_set.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "outputs/influxdb_output.h"
+#include "outputs/prometheus_remote_write.h"
+#include "report/summary.h"
+
+namespace squall::outputs {
+
+namespace {
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  size_t begin = 0;
+  while (begin <= text.size()) {
+    // Commas inside p(...) do not occur; a plain split is enough.
+    const size_t comma = text.find(',', begin);
+    const std::string item = text.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
+    if (!item.empty()) out.push_back(item);
+    if (comma == std::string::npos) break;
+    begin = comma + 1;
+  }
+  return out;
+}
+
+std::optional<net::Url> backend_url(const std::string& spec, const std::string& text, std::string& error) {
+  auto parsed = net::parse_url(text);
+  if (!parsed.url) error = "output '" + spec + "': invalid URL '" + text + "' (" + parsed.error + ")";
+  return parsed.url;
+}
+
+std::unique_ptr<StreamingOutput> open_prometheus(const std::string& spec, const std::string& url_text, std::string& error) {
+  auto url = backend_url(spec, url_text, error);
+  if (!url) return nullptr;
+  std::vector<std::string> stats = PrometheusRemoteWrite::default_trend_stats();
+  if (const char* env = std::getenv("K6_PROMETHEUS_RW_TREND_STATS")) stats = split_list(env);
+  for (const auto& stat : stats) {
+    double ignored;
+    const report::MetricLine probe{"", metrics::MetricType::kTrend, metrics::ValueType::kTime, {}};
+    if (stat != "sum" && !report::trend_stat(probe, stat, ignored)) {
+      error = "K6_PROMETHEUS_RW_TREND_STATS: invalid trend stat '" + stat + "' (expected avg, min, med, max, count, sum or p(N))";
+      return nullptr;
+    }
+  }
+  return std::make_unique<StreamingOutput>("prometheus-rw " + url->to_string(),
+                                           std::make_unique<PrometheusRemoteWrite>(*url, std::move(stats)));
+}
+
+std::unique_ptr<StreamingOutput> open_influxdb(const std::string& spec, const std::string& url_text, std::string& error) {
+  auto url = backend_url(spec, url_text, error);
+  if (!url) return nullptr;
+  std::string database = url->target.substr(1, url->target.find('?') - 1);
+  if (database.empty() || database.find('/') != std::string::npos) {
+    error = "output '" + spec + "': the URL must name the database, e.g. influxdb=http://127.0.0.1:8086/k6";
+    return nullptr;
+  }
+  net::Url server = *url;
+  server.target = "/";
+  return std::make_unique<StreamingOutput>("influxdb " + url->to_string(),
+                                           std::make_unique<InfluxDbOutput>(std::move(server), std::move(database)));
+}
+
+}  // namespace
+
+bool OutputSet::open(const std::vector<std::string>& specs, std::string& error) {
+  for (const auto& spec : specs) {
+    const size_t eq = spec.find('=');
+    const std::string kind = spec.substr(0, eq);
+    const std::string value = eq == std::string::npos ? "" : spec.substr(eq + 1);
+    std::unique_ptr<StreamingOutput> stream;
+    if (kind == "json" || kind == "csv") {
+      auto file = SampleFileOutput::open(spec, error);
+      if (!file) return false;
+      files_.push_back(std::move(file));
+      continue;
+    }
+    if (kind == "prometheus-rw" || kind == "experimental-prometheus-rw") {
+      const char* env = std::getenv("K6_PROMETHEUS_RW_SERVER_URL");
+      const std::string url = !value.empty() ? value : env ? env : "http://localhost:9090/api/v1/write";
+      stream = open_prometheus(spec, url, error);
+    } else if (kind == "influxdb") {
+      stream = open_influxdb(spec, value.empty() ? "http://localhost:8086/k6" : value, error);
+    } else {
+      error = "unknown output '" + spec + "' (expected json=FILE, csv=FILE, prometheus-rw=URL or influxdb=URL)";
+      return false;
+    }
+    if (!stream) return false;
+    streams_.push_back(std::move(stream));
+  }
+  return true;
+}
+
+void OutputSet::attach(metrics::MetricsStore& store, int64_t test_start_unix_ms) {
+  if (!files_.empty()) {
+    store.set_raw_consumer([this](std::vector<metrics::RawSample>&& samples) {
+      for (size_t i = 0; i + 1 < files_.size(); ++i) files_[i]->consume(std::vector<metrics::RawSample>(samples));
+      files_.back()->consume(std::move(samples));
+    });
+  }
+  if (!streams_.empty()) {
+    for (auto& stream : streams_) stream->start(test_start_unix_ms);
+    store.set_second_consumer([this](int64_t second, const std::vector<metrics::SecondSeries>& series) {
+      for (auto& stream : streams_) stream->consume(second, series);
+    });
+  }
+}
+
+void OutputSet::close(metrics::MetricsStore& store, bool quiet) {
+  store.close_open_seconds();
+  for (auto& file : files_) {
+    file->close();
+    if (!quiet || file->dropped()) {
+      std::fprintf(stderr, "  --out %s: %llu samples written%s\n", file->path().c_str(),
+                   static_cast<unsigned long long>(file->written()),
+                   file->dropped() ? (", " + std::to_string(file->dropped()) + " dropped: the writer could not keep up").c_str() : "");
+    }
+  }
+  for (auto& stream : streams_) {
+    stream->close();
+    if (!quiet || stream->series_dropped()) {
+      std::fprintf(stderr, "  --out %s: %llu series-seconds sent in %llu requests%s\n", stream->description().c_str(),
+                   static_cast<unsigned long long>(stream->series_sent()),
+                   static_cast<unsigned long long>(stream->requests_sent()),
+                   stream->series_dropped()
+                       ? (", " + std::to_string(stream->series_dropped()) + " dropped (" + stream->last_error() + ")").c_str()
+                       : "");
+    }
+  }
+  store.set_raw_consumer(nullptr);
+  store.set_second_consumer(nullptr);
+}
+
+}  // namespace squall::outputs

@@ -1,0 +1,149 @@
+#include "outputs/prometheus_remote_write.h"
+
+#include <snappy.h>
+
+#include <algorithm>
+#include <map>
+
+#include "metrics/tag_set.h"
+#include "outputs/protobuf_writer.h"
+#include "report/summary.h"
+
+namespace squall::outputs {
+
+namespace {
+
+struct Sample {
+  double value;
+  int64_t unix_ms;
+};
+
+// remote.proto: WriteRequest{1: repeated TimeSeries}, TimeSeries{1: repeated Label, 2: repeated Sample},
+// Label{1: name, 2: value}, Sample{1: double value, 2: int64 timestamp ms}.
+void write_series(ProtobufWriter& request, const std::vector<std::pair<std::string, std::string>>& labels,
+                  const std::vector<Sample>& samples) {
+  ProtobufWriter series;
+  for (const auto& [name, value] : labels) {
+    ProtobufWriter label;
+    label.string_field(1, name);
+    label.string_field(2, value);
+    series.message_field(1, label);
+  }
+  for (const auto& s : samples) {
+    ProtobufWriter sample;
+    sample.double_field(1, s.value);
+    sample.int64_field(2, s.unix_ms);
+    series.message_field(2, sample);
+  }
+  request.message_field(1, series);
+}
+
+}  // namespace
+
+std::string prometheus_name(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    out += ok ? c : '_';
+  }
+  if (out.empty() || (out[0] >= '0' && out[0] <= '9')) out.insert(out.begin(), '_');
+  return out;
+}
+
+std::string prometheus_stat_suffix(const std::string& stat) {
+  if (stat.starts_with("p(") && stat.back() == ')') {
+    std::string p = stat.substr(2, stat.size() - 3);
+    std::replace(p.begin(), p.end(), '.', '_');
+    return "p" + p;
+  }
+  return stat;
+}
+
+const std::vector<std::string>& PrometheusRemoteWrite::default_trend_stats() {
+  static const std::vector<std::string> stats = {"avg", "min", "med", "max", "p(90)", "p(95)", "p(99)", "count"};
+  return stats;
+}
+
+PrometheusRemoteWrite::PrometheusRemoteWrite(net::Url url, std::vector<std::string> trend_stats)
+    : url_(std::move(url)), trend_stats_(std::move(trend_stats)) {}
+
+bool PrometheusRemoteWrite::prepare(HttpPoster&, std::string&) { return true; }
+
+PrometheusRemoteWrite::Series& PrometheusRemoteWrite::series(const metrics::SeriesKey& key) {
+  auto [it, inserted] = series_.try_emplace(key.packed());
+  if (inserted) {
+    for (const auto& [k, v] : metrics::TagSetRegistry::global().get(key.tags)) {
+      if (!v.empty()) it->second.labels.emplace_back(prometheus_name(k), v);
+    }
+  }
+  return it->second;
+}
+
+net::HttpRequest PrometheusRemoteWrite::encode(const std::vector<SecondOfMetrics>& seconds) {
+  auto& registry = metrics::MetricRegistry::global();
+  // (series, derived name) -> samples in time order.
+  std::map<std::pair<uint64_t, std::string>, std::vector<Sample>> out;
+  for (const auto& second : seconds) {
+    const int64_t at = second.unix_ms + 1000;
+    for (const auto& s : second.series) {
+      Series& state = series(s.key);
+      metrics::Aggregate a;
+      a.count = s.count;
+      a.nonzero = s.nonzero;
+      a.sum = s.sum;
+      a.min = s.min;
+      a.max = s.max;
+      a.last = s.last;
+      if (!s.histogram.empty()) a.histogram.deserialize(s.histogram);
+      state.total.merge(a);
+      const metrics::MetricInfo info = registry.info(s.key.metric);
+      const std::string base = "squall_" + prometheus_name(info.name);
+      const uint64_t packed = s.key.packed();
+      switch (info.type) {
+        case metrics::MetricType::kCounter:
+          out[{packed, base + "_total"}].push_back({state.total.sum, at});
+          break;
+        case metrics::MetricType::kGauge:
+          out[{packed, base}].push_back({s.last, at});
+          break;
+        case metrics::MetricType::kRate:
+          out[{packed, base + "_rate"}].push_back(
+              {state.total.count ? static_cast<double>(state.total.nonzero) / static_cast<double>(state.total.count) : 0, at});
+          break;
+        case metrics::MetricType::kTrend: {
+          const report::MetricLine line{info.name, info.type, info.value_type, state.total};
+          const double scale = info.value_type == metrics::ValueType::kTime ? 1e-3 : 1;  // ms -> s
+          for (const auto& stat : trend_stats_) {
+            double value = 0;
+            if (stat == "sum") {
+              value = info.value_type == metrics::ValueType::kTime ? state.total.histogram.sum() / 1e9 : state.total.sum;
+            } else if (!report::trend_stat(line, stat, value)) {
+              continue;
+            } else if (stat != "count") {
+              value *= scale;
+            }
+            out[{packed, base + "_" + prometheus_stat_suffix(stat)}].push_back({value, at});
+          }
+          break;
+        }
+      }
+    }
+  }
+  ProtobufWriter request;
+  for (const auto& [key, samples] : out) {
+    auto labels = series_.at(key.first).labels;
+    labels.emplace_back("__name__", key.second);
+    std::sort(labels.begin(), labels.end());
+    write_series(request, labels, samples);
+  }
+  net::HttpRequest http;
+  http.method = "POST";
+  http.url = url_;
+  http.headers = {{"Content-Type", "application/x-protobuf"},
+                  {"Content-Encoding", "snappy"},
+                  {"X-Prometheus-Remote-Write-Version", "0.1.0"}};
+  snappy::Compress(request.bytes().data(), request.bytes().size(), &http.body);
+  return http;
+}
+
+}  // namespace squall::outputs

@@ -1,0 +1,158 @@
+// Streaming outputs against the real servers from Debian's packages, started on loopback: after a
+// run, Prometheus and InfluxDB are queried and must hold the figures of squall's own summary. And an
+// output pointed at a dead or stalled backend must not change the achieved request rate.
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "external_server.h"
+#include "run_squall.h"
+
+namespace squall::testing {
+namespace {
+
+constexpr const char* kPrometheus = "/usr/bin/prometheus";
+constexpr const char* kInfluxd = "/usr/bin/influxd";
+
+std::string url_encode(const std::string& text) {
+  std::string out;
+  char buf[4];
+  for (unsigned char c : text) {
+    if (std::isalnum(c)) {
+      out += static_cast<char>(c);
+    } else {
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+// A constant-arrival-rate run of the demo target; returns the summary export.
+nlohmann::json run_with_output(const std::string& out, Run& run) {
+  auto demo = start_demo_server();
+  const std::string summary = temp_path("outputs-summary.json");
+  run = run_squall({"http", "http://127.0.0.1:" + std::to_string(demo->port()) + "/api/items", "--rate", "300", "-c", "20", "-d",
+                    "3s", "--out", out, "--summary-export", summary});
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  return read_json(summary);
+}
+
+TEST(PrometheusRemoteWrite, HoldsTheSummaryFiguresAfterARun) {
+  ASSERT_TRUE(std::filesystem::exists(kPrometheus)) << "Debian's prometheus is needed (./dev.sh test installs it)";
+  const std::string dir = fresh_dir("prometheus");
+  write_file(dir + "/prometheus.yml", "global:\n  scrape_interval: 1h\n");
+  const std::string address = "127.0.0.1:" + std::to_string(free_port());
+  ExternalServer prometheus({kPrometheus, "--config.file=" + dir + "/prometheus.yml", "--storage.tsdb.path=" + dir + "/data",
+                             "--web.listen-address=" + address, "--web.enable-remote-write-receiver"},
+                            dir);
+  ASSERT_TRUE(prometheus.wait_ready("http://" + address + "/-/ready")) << prometheus.log();
+
+  testing::Run run;
+  const auto summary = run_with_output("prometheus-rw=http://" + address + "/api/v1/write", run);
+  EXPECT_NE(run.output.find("--out prometheus-rw"), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("dropped"), std::string::npos) << run.output;
+  auto query = [&](const std::string& promql) {
+    const auto response = http_call("http://" + address + "/api/v1/query?query=" + url_encode(promql));
+    const auto json = nlohmann::json::parse(response.body, nullptr, false);
+    EXPECT_EQ(json.value("status", ""), "success") << promql << ": " << response.body;
+    const auto& result = json["data"]["result"];
+    EXPECT_EQ(result.size(), 1u) << promql << ": " << response.body;
+    return result.empty() ? -1.0 : std::stod(result[0]["value"][1].get<std::string>());
+  };
+  const auto& m = summary["metrics"];
+  EXPECT_EQ(query("sum(squall_http_reqs_total)"), m["http_reqs"]["count"].get<double>());
+  EXPECT_EQ(query("sum(squall_iterations_total)"), m["iterations"]["count"].get<double>());
+  EXPECT_EQ(query("sum(squall_data_received_total)"), m["data_received"]["count"].get<double>());
+  EXPECT_EQ(query("squall_http_req_failed_rate"), m["http_req_failed"]["value"].get<double>());
+  // One endpoint, all 200: one series, whose run-long stats are the summary's (seconds vs ms).
+  for (const auto& [stat, name] : {std::pair{"p95", "p(95)"}, {"p99", "p(99)"}, {"max", "max"}, {"avg", "avg"}, {"med", "med"}}) {
+    const double expected = m["http_req_duration"][name].get<double>() / 1000;
+    EXPECT_NEAR(query(std::string("squall_http_req_duration_") + stat), expected, expected * 1e-9) << stat;
+  }
+  EXPECT_EQ(query("squall_http_req_duration_count"), m["http_reqs"]["count"].get<double>());
+}
+
+TEST(InfluxDbOutput, HoldsTheSummaryFiguresAfterARun) {
+  ASSERT_TRUE(std::filesystem::exists(kInfluxd)) << "Debian's influxdb is needed (./dev.sh test installs it)";
+  const std::string dir = fresh_dir("influxdb");
+  const uint16_t http_port = free_port();
+  write_file(dir + "/influxdb.conf", "reporting-disabled = true\nbind-address = \"127.0.0.1:" + std::to_string(free_port()) +
+                                         "\"\n[meta]\n  dir = \"" + dir + "/meta\"\n[data]\n  dir = \"" + dir +
+                                         "/data\"\n  wal-dir = \"" + dir + "/wal\"\n[http]\n  bind-address = \"127.0.0.1:" +
+                                         std::to_string(http_port) + "\"\n  log-enabled = false\n");
+  ExternalServer influxd({kInfluxd, "-config", dir + "/influxdb.conf"}, dir);
+  const std::string base = "http://127.0.0.1:" + std::to_string(http_port);
+  ASSERT_TRUE(influxd.wait_ready(base + "/ping")) << influxd.log();
+
+  testing::Run run;
+  const auto summary = run_with_output("influxdb=" + base + "/squalltest", run);
+  EXPECT_NE(run.output.find("--out influxdb"), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("dropped"), std::string::npos) << run.output;
+  auto query = [&](const std::string& influxql) {
+    const auto response = http_call(base + "/query?db=squalltest&q=" + url_encode(influxql));
+    const auto json = nlohmann::json::parse(response.body, nullptr, false);
+    const auto& values = json["results"][0]["series"][0]["values"];
+    EXPECT_TRUE(values.is_array()) << influxql << ": " << response.body;
+    return values.is_array() ? values[0][1].get<double>() : -1.0;
+  };
+  const auto& m = summary["metrics"];
+  const double requests = m["http_reqs"]["count"].get<double>();
+  EXPECT_EQ(query("SELECT sum(value) FROM http_reqs"), requests);
+  EXPECT_EQ(query("SELECT sum(count) FROM http_req_duration"), requests);
+  EXPECT_EQ(query("SELECT sum(passes) FROM http_req_failed"), m["http_req_failed"]["passes"].get<double>());
+  EXPECT_EQ(query("SELECT sum(value) FROM data_sent"), m["data_sent"]["count"].get<double>());
+  const double max_ms = m["http_req_duration"]["max"].get<double>();
+  EXPECT_NEAR(query("SELECT max(max) FROM http_req_duration"), max_ms, max_ms * 1e-9);
+  const double avg_ms = m["http_req_duration"]["avg"].get<double>();
+  EXPECT_NEAR(query("SELECT sum(sum) FROM http_req_duration") / requests, avg_ms, avg_ms * 1e-6);
+}
+
+// A listener that accepts connections into its backlog and never answers: a stalled backend.
+class StalledListener {
+ public:
+  StalledListener() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    listen(fd_, 64);
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~StalledListener() { close(fd_); }
+  uint16_t port() const { return port_; }
+
+ private:
+  int fd_;
+  uint16_t port_;
+};
+
+TEST(StreamingOutputs, ADeadOrStalledBackendDoesNotChangeTheRequestRate) {
+  StalledListener stalled;
+  const std::string dead = "http://127.0.0.1:" + std::to_string(free_port());
+  auto demo = start_demo_server();
+  const std::string url = "http://127.0.0.1:" + std::to_string(demo->port()) + "/";
+  const std::string summary = temp_path("stalled-summary.json");
+  // 3 s at 1000/s, with both outputs failing all along: every request still goes out on time.
+  const testing::Run run = run_squall({"http", url, "--rate", "1000", "-c", "50", "-d", "3s", "--summary-export", summary, "--out",
+                              "prometheus-rw=http://127.0.0.1:" + std::to_string(stalled.port()) + "/api/v1/write", "--out",
+                              "influxdb=" + dead + "/db"});
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  const auto m = read_json(summary)["metrics"];
+  EXPECT_NEAR(m["http_reqs"]["count"].get<double>(), 3000, 30) << run.output;
+  EXPECT_EQ(m.contains("dropped_iterations") ? m["dropped_iterations"]["count"].get<double>() : 0, 0) << run.output;
+  // Both say what they dropped, and the end of the run waits at most one request timeout past its grace.
+  EXPECT_NE(run.output.find("prometheus-rw"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("dropped (request timeout"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("dropped (creating database"), std::string::npos) << run.output;
+  EXPECT_LT(run.seconds, 3 + 5 + 5 + 3) << run.output;
+}
+
+}  // namespace
+}  // namespace squall::testing

@@ -29,7 +29,8 @@ constexpr char kArtilleryHelp[] =
     "      --scenario-name N   run only the scenario named N\n"
     "      --dotenv FILE       load KEY=VALUE lines into the environment first ($env.KEY)\n"
     "      --summary-export F  the core's summary in k6's JSON format\n"
-    "      --results, --tag, --run-name, --baseline, --fail-on, --junit, --report   as in squall http --help\n"
+    "      --results, --tag, --run-name, --baseline, --fail-on, --junit, --report,\n"
+    "      --out, --dashboard, --dashboard-address   as in squall http --help\n"
     "Exit codes: 0 passed, 1 an ensure check failed, 104 invalid script, 105 stopped by a signal.\n";
 
 const std::vector<FlagSpec> kArtilleryOwnFlags = {

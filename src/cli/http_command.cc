@@ -59,6 +59,10 @@ constexpr char kHttpHelp[] =
     "      --junit FILE        JUnit XML of thresholds and baseline rules\n"
     "      --report FILE       a self-contained HTML report (charts over time, endpoints, checks, ...)\n"
     "      --out json=FILE     every sample in k6's JSON lines; --out csv=FILE in k6's CSV columns\n"
+    "      --out prometheus-rw=URL  Prometheus remote write (e.g. http://127.0.0.1:9090/api/v1/write)\n"
+    "      --out influxdb=URL  InfluxDB 1.x, URL names the database (e.g. http://127.0.0.1:8086/k6)\n"
+    "      --dashboard         live charts and a stop button on http://127.0.0.1:5665/ while the test runs;\n"
+    "                          --dashboard-address HOST:PORT to move it (port 0: any free port)\n"
     "Exit codes: 0 passed, 99 thresholds failed or regression, 104 invalid config, 105 stopped by a signal.\n";
 
 const std::vector<FlagSpec> kHttpOwnFlags = {

@@ -47,7 +47,8 @@ constexpr char kK6Help[] =
     "      --address H:P           control API (GET/PATCH /v1/status)\n"
     "      --execution-segment A:B, --execution-segment-sequence LIST   run one share of the test\n"
     "  -q, --quiet                 no progress line\n"
-    "      --results, --run-name, --baseline, --fail-on, --junit, --report   as in squall http --help\n"
+    "      --results, --run-name, --baseline, --fail-on, --junit, --report,\n"
+    "      --out, --dashboard, --dashboard-address   as in squall http --help\n"
     "Exit codes: 0 ok, 99 thresholds failed, 104 invalid options, 105 interrupted, 107 script error,\n"
     "108 aborted by the script (test.abort), 110 marked as failed (test.fail).\n";
 

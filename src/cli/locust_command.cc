@@ -46,7 +46,8 @@ constexpr char kLocustHelp[] =
     "      --csv PREFIX         write PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv\n"
     "      --csv-full-history   one _stats_history.csv row per name each second, not only Aggregated\n"
     "      --html FILE          the HTML report (same as --report)\n"
-    "      --results, --tag, --run-name, --baseline, --fail-on, --junit, --report, --out   as in squall http --help\n"
+    "      --results, --tag, --run-name, --baseline, --fail-on, --junit, --report,\n"
+    "      --out, --dashboard, --dashboard-address   as in squall http --help\n"
     "Exit codes: 0 no failure, 1 (--exit-code-on-error) failures or exceptions, 1 a locustfile that cannot\n"
     "load, 99 a baseline regression, 104 invalid flags.\n";
 

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/signals.h"
+#include "dashboard/live_dashboard.h"
 #include "report/summary_export.h"
 #include "outputs/output_set.h"
 #include "report/html_report.h"
@@ -22,7 +23,7 @@ namespace squall::cli {
 const std::vector<FlagSpec>& ci_flags() {
   static const std::vector<FlagSpec> flags = {
       {{"--results"}}, {{"--tag"}, true, true}, {{"--run-name"}}, {{"--baseline"}}, {{"--fail-on"}, true, true}, {{"--junit"}},
-      {{"--report"}}, {{"--out"}, true, true},
+      {{"--report"}}, {{"--out"}, true, true}, {{"--dashboard"}, false}, {{"--dashboard-address"}},
   };
   return flags;
 }
@@ -33,6 +34,9 @@ bool read_ci_flags(const Args& args, TestSpec& spec, std::string& error) {
   spec.junit_path = args.get("--junit").value_or("");
   spec.report_path = args.get("--report").value_or("");
   spec.outputs = args.all("--out");
+  if (args.has("--dashboard") || args.has("--dashboard-address")) {
+    spec.dashboard_address = args.get("--dashboard-address").value_or(dashboard::LiveDashboard::kDefaultAddress);
+  }
   spec.meta.name = args.get("--run-name").value_or("");
   for (const auto& tag : args.all("--tag")) {
     const size_t eq = tag.find('=');
@@ -163,6 +167,18 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
                    control->port());
     }
   }
+  std::unique_ptr<dashboard::LiveDashboard> live;
+  if (spec.dashboard_address) {
+    live = std::make_unique<dashboard::LiveDashboard>(*spec.dashboard_address, store, run);
+    std::string error;
+    if (!live->start(error)) {
+      std::fprintf(stderr, "squall: %s\n", error.c_str());
+      outcome.exit_code = kExitInvalidConfig;
+      return outcome;
+    }
+    const std::string& address = *spec.dashboard_address;
+    std::fprintf(stderr, "  dashboard on http://%s:%u/\n", address.substr(0, address.rfind(':')).c_str(), live->port());
+  }
   bool threshold_abort = false;
   Nanos last_evaluation = 0;
   {
@@ -182,6 +198,7 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
     });
   }
   if (control) control->set_finished();
+  if (live) live->set_finished();
   if (spec.after_run) spec.after_run();
   outputs.close(store, spec.quiet);
   const auto& result = outcome.result;

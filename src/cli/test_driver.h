@@ -43,7 +43,8 @@ struct TestSpec {
   std::vector<report::CompareRule> compare_rules;
   std::string junit_path;
   std::string report_path;  // --report: the HTML report
-  std::vector<std::string> outputs;  // --out json=FILE / csv=FILE
+  std::vector<std::string> outputs;  // --out json=FILE / csv=FILE / prometheus-rw=URL / influxdb=URL
+  std::optional<std::string> dashboard_address;  // --dashboard: the live dashboard's HOST:PORT
   // Front-end hooks (k6 scripts): a flag that stops the test when set (test.abort()), what runs
   // between the end of the scenarios and the summary (teardown()), and a replacement for the text
   // summary (handleSummary(); returns false to print the default one).
@@ -57,7 +58,7 @@ bool read_summary_flags(const Args& args, const plan::TestOptions& options, repo
                         std::string& error);
 
 // The flags every run command takes: --results, --tag, --run-name, --baseline, --fail-on, --junit,
-// --report, --out.
+// --report, --out, --dashboard, --dashboard-address.
 // (A function, not a global: other files' globals are built from it.)
 const std::vector<FlagSpec>& ci_flags();
 // Reads them into `spec`; false with `error` on bad input.

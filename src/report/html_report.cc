@@ -7,60 +7,17 @@
 #include <map>
 
 #include "report/summary_text.h"
-#include "report/svg_chart.h"
+#include "report/timeline_charts.h"
 #include "report/xml_escape.h"
 
 namespace squall::report {
 
 namespace {
 
-constexpr double kGap = std::numeric_limits<double>::quiet_NaN();
-
-
 std::string fixed(double v, int digits = 2) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);
   return buf;
-}
-
-struct Timeline {
-  std::vector<double> x, rps, vus, p50, p95, p99, ok_pct, client_pct, server_pct, failed_pct;
-};
-
-Timeline timeline(const metrics::MetricsStore& store, double duration_seconds) {
-  Timeline t;
-  auto& tagsets = metrics::TagSetRegistry::global();
-  // Whole seconds only: a last, partial second would draw a false collapse.
-  int64_t last = store.last_second();
-  if (duration_seconds >= 1) last = std::min<int64_t>(last, static_cast<int64_t>(duration_seconds) - 1);
-  for (int64_t s = 0; s <= last; ++s) {
-    metrics::Histogram latency;
-    double requests = 0, vus = kGap, by_class[4] = {0, 0, 0, 0};  // 2xx/3xx, 4xx, 5xx, no response
-    for (const auto& [packed, a] : store.window(s, s + 1)) {
-      const auto id = static_cast<metrics::MetricId>(packed >> 32);
-      if (id == metrics::builtin::kHttpReqDuration) latency.merge(a.histogram);
-      if (id == metrics::builtin::kVus && a.count) vus = a.last;
-      if (id == metrics::builtin::kHttpReqs) {
-        requests += a.sum;
-        const std::string status = metrics::tag_value(tagsets.get(static_cast<metrics::TagSetId>(packed & 0xffffffffu)), "status");
-        const int code = std::atoi(status.c_str());
-        by_class[code == 0 ? 3 : code >= 500 ? 2 : code >= 400 ? 1 : 0] += a.sum;
-      }
-    }
-    t.x.push_back(static_cast<double>(s));
-    t.rps.push_back(requests);
-    t.vus.push_back(vus);
-    const bool any = latency.count() > 0;
-    t.p50.push_back(any ? latency.percentile(50) / 1e6 : kGap);
-    t.p95.push_back(any ? latency.percentile(95) / 1e6 : kGap);
-    t.p99.push_back(any ? latency.percentile(99) / 1e6 : kGap);
-    auto pct = [&](double n) { return requests > 0 ? n / requests * 100 : kGap; };
-    t.ok_pct.push_back(pct(by_class[0]));
-    t.client_pct.push_back(pct(by_class[1]));
-    t.server_pct.push_back(pct(by_class[2]));
-    t.failed_pct.push_back(pct(by_class[3]));
-  }
-  return t;
 }
 
 void checks_rows(const GroupNode& group, std::string& out) {
@@ -83,24 +40,11 @@ const MetricLine* find_line(const Summary& summary, const std::string& name) {
 }  // namespace
 
 std::string render_html_report(const metrics::MetricsStore& store, const RunMetadata& meta, const Summary& summary) {
-  const Timeline t = timeline(store, meta.duration_seconds > 0 ? meta.duration_seconds
-                                                               : static_cast<double>(summary.options.elapsed) / 1e9);
   std::string html = R"(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>squall report</title>
 <style>
-body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#1d2330;padding:0 16px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d8dce5;padding-bottom:4px}
-.meta{color:#5b6475}.verdict{display:inline-block;padding:2px 10px;border-radius:10px;font-weight:600;margin-left:8px}
-.verdict.pass{background:#e2f6e8;color:#146c2e}.verdict.fail{background:#fde4e4;color:#a11b1b}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:12px}
-.chart{width:100%;height:auto;background:#fafbfd;border:1px solid #e3e6ee;border-radius:6px}
-.chart .grid{stroke:#e3e6ee}.chart .axis{font-size:11px;fill:#5b6475}.chart .legend{font-size:11px;fill:#1d2330}
-.chart .chart-title{font-size:13px;font-weight:600;fill:#1d2330}
-table{border-collapse:collapse;width:100%;margin:6px 0}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eceef3}
-th{background:#f3f5f9;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-tr.fail td{color:#a11b1b}tr.pass td:first-child::before{content:"\2713  ";color:#146c2e}tr.fail td:first-child::before{content:"\2717  "}
-</style></head><body>
+" + std::string(kReportStyle) + R"(</style></head><body>
 )";
   bool thresholds_ok = true;
   for (const auto& th : summary.options.thresholds) thresholds_ok = thresholds_ok && th.passed;
@@ -115,16 +59,11 @@ tr.fail td{color:#a11b1b}tr.pass td:first-child::before{content:"\2713  ";color:
   if (!meta.squall_version.empty()) html += " · squall " + xml_escape(meta.squall_version);
   html += "</p>";
 
-  html += "<h2>Over time</h2><div class=\"charts\">";
-  html += svg_line_chart("Requests per second", t.x, {{"req/s", "#2f6fdf", t.rps}}, "req/s");
-  html += svg_line_chart("Virtual users", t.x, {{"VUs in an iteration", "#7a4fd6", t.vus}}, "VUs");
-  html += svg_line_chart("Latency (http_req_duration)", t.x,
-                         {{"p50", "#1b9e77", t.p50}, {"p95", "#d95f02", t.p95}, {"p99", "#c51b7d", t.p99}}, "ms");
-  html += svg_line_chart("Responses by status class", t.x,
-                         {{"2xx/3xx", "#1b9e77", t.ok_pct}, {"4xx", "#e6ab02", t.client_pct}, {"5xx", "#d62728", t.server_pct},
-                          {"no response", "#555555", t.failed_pct}},
-                         "% of requests");
-  html += "</div>";
+  const double duration = meta.duration_seconds > 0 ? meta.duration_seconds : static_cast<double>(summary.options.elapsed) / 1e9;
+  // Whole seconds only: a last, partial second would draw a false collapse.
+  int64_t last = store.last_second();
+  if (duration >= 1) last = std::min<int64_t>(last, static_cast<int64_t>(duration) - 1);
+  html += "<h2>Over time</h2>" + render_timeline_charts(store, last);
 
   if (!summary.options.thresholds.empty()) {
     html += "<h2>Thresholds</h2><table><tr><th>metric</th><th>threshold</th><th class=\"num\">observed</th></tr>";

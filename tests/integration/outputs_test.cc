@@ -7,6 +7,7 @@
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "external_server.h"
 #include "run_squall.h"
@@ -74,6 +75,28 @@ TEST(PrometheusRemoteWrite, HoldsTheSummaryFiguresAfterARun) {
     EXPECT_NEAR(query(std::string("squall_http_req_duration_") + stat), expected, expected * 1e-9) << stat;
   }
   EXPECT_EQ(query("squall_http_req_duration_count"), m["http_reqs"]["count"].get<double>());
+
+  // Every query of the Grafana dashboard in docs/ is valid PromQL over these series, and those that
+  // do not need failures or dropped iterations find data.
+  std::ifstream grafana_file(SQUALL_SOURCE_DIR "/docs/grafana/squall-prometheus.json");
+  const auto grafana = nlohmann::json::parse(grafana_file);
+  int with_data = 0;
+  for (const auto& panel : grafana["panels"]) {
+    for (const auto& target : panel["targets"]) {
+      std::string expr = target["expr"];
+      expr = std::regex_replace(expr, std::regex("\\$scenario"), ".*");
+      expr = std::regex_replace(expr, std::regex("\\$__rate_interval"), "1m");
+      const auto response = http_call("http://" + address + "/api/v1/query?query=" + url_encode(expr));
+      const auto json = nlohmann::json::parse(response.body, nullptr, false);
+      EXPECT_EQ(json.value("status", ""), "success") << expr << ": " << response.body;
+      const bool empty_allowed = expr.find("expected_response=\"false\"") != std::string::npos || expr.find("dropped") != std::string::npos;
+      if (!empty_allowed) {
+        EXPECT_FALSE(json["data"]["result"].empty()) << panel["title"] << ": " << expr;
+      }
+      with_data += !json["data"]["result"].empty();
+    }
+  }
+  EXPECT_GE(with_data, 8);
 }
 
 TEST(InfluxDbOutput, HoldsTheSummaryFiguresAfterARun) {

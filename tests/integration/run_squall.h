@@ -51,13 +51,19 @@ struct Run {
   double seconds = 0;
 };
 
-// Runs squall with `args`; with `interrupt_after_ms` > 0, sends SIGINT after that long.
-inline Run run_squall(const std::vector<std::string>& args, int interrupt_after_ms = 0) {
-  const std::string out_path = temp_path("run.out");
-  const auto start = std::chrono::steady_clock::now();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+// A squall process started in the background, its stdout and stderr going to `out_path`.
+struct StartedSquall {
+  pid_t pid = -1;
+  std::string out_path;
+  std::chrono::steady_clock::time_point started;
+};
+
+inline StartedSquall start_squall(const std::vector<std::string>& args) {
+  static int runs = 0;
+  StartedSquall s{-1, temp_path("run" + std::to_string(++runs) + ".out"), std::chrono::steady_clock::now()};
+  s.pid = fork();
+  if (s.pid == 0) {
+    const int fd = ::open(s.out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, 1);
     dup2(fd, 2);
     std::vector<char*> argv{const_cast<char*>(SQUALL_BINARY)};
@@ -66,18 +72,33 @@ inline Run run_squall(const std::vector<std::string>& args, int interrupt_after_
     execv(SQUALL_BINARY, argv.data());
     _exit(127);
   }
+  return s;
+}
+
+inline std::string output_so_far(const StartedSquall& s) {
+  std::ifstream in(s.out_path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Waits for the process to end.
+inline Run finish_squall(const StartedSquall& s) {
+  int status = 0;
+  waitpid(s.pid, &status, 0);
+  Run r;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.output = output_so_far(s);
+  return r;
+}
+
+// Runs squall with `args`; with `interrupt_after_ms` > 0, sends SIGINT after that long.
+inline Run run_squall(const std::vector<std::string>& args, int interrupt_after_ms = 0) {
+  const StartedSquall s = start_squall(args);
   if (interrupt_after_ms > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(interrupt_after_ms));
-    kill(pid, SIGINT);
+    kill(s.pid, SIGINT);
   }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  Run r;
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(out_path);
-  r.output.assign(std::istreambuf_iterator<char>(in), {});
-  return r;
+  return finish_squall(s);
 }
 
 }  // namespace squall::testing

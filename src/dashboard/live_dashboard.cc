@@ -1,0 +1,113 @@
+#include "dashboard/live_dashboard.h"
+
+#include <nlohmann/json.hpp>
+
+namespace squall::dashboard {
+
+namespace {
+
+// A second is final once every sink has handed it over: they do once a second, and the store keeps
+// seconds open for 3 more.
+constexpr int64_t kSecondsUntilFinal = 5;
+
+const char* const kPageScript = R"(
+const $ = (id) => document.getElementById(id);
+let timer = null;
+async function refresh() {
+  let s;
+  try {
+    s = await (await fetch('api/state', {cache: 'no-store'})).json();
+  } catch (e) {
+    $('state').textContent = 'ended';
+    $('stop').disabled = true;
+    clearInterval(timer);
+    return;
+  }
+  $('charts').innerHTML = s.charts;
+  $('state').textContent = s.state;
+  $('state').className = 'verdict ' + (s.state === 'running' ? 'pass' : 'fail');
+  $('elapsed').textContent = s.elapsed_s.toFixed(0) + ' s';
+  $('vus').textContent = s.vus;
+  $('requests').textContent = s.requests;
+  $('failed').textContent = s.failed;
+  if (s.state !== 'running') $('stop').disabled = true;
+  if (s.state === 'finished') clearInterval(timer);
+}
+$('stop').addEventListener('click', async () => {
+  $('stop').disabled = true;
+  await fetch('api/stop', {method: 'POST'});
+  refresh();
+});
+timer = setInterval(refresh, 1000);
+refresh();
+)";
+
+}  // namespace
+
+LiveDashboard::LiveDashboard(std::string address, const metrics::MetricsStore& store, schedule::TestRun& run)
+    : address_(std::move(address)), store_(store), run_(run) {}
+
+bool LiveDashboard::start(std::string& error) {
+  server_ = std::make_unique<net::HttpServer>(net::ServerConfig{address_, "", 1},
+                                              [this](const net::ServerRequest& r) { return handle(r); });
+  if (server_->start(error)) return true;
+  error = "--dashboard-address " + address_ + ": " + error;
+  return false;
+}
+
+std::string LiveDashboard::state_json() {
+  const Nanos elapsed = mono_now() - started_;
+  const int64_t whole_seconds = elapsed / kSecond;
+  std::vector<report::TimelinePoint> points;
+  {
+    std::lock_guard lock(points_mutex_);
+    const int64_t final_count = finished_ ? whole_seconds : std::max<int64_t>(0, whole_seconds - kSecondsUntilFinal);
+    for (auto s = static_cast<int64_t>(final_points_.size()); s < final_count; ++s) final_points_.push_back(report::timeline_point(store_, s));
+    points = final_points_;
+  }
+  // The seconds still filling in are drawn up to the last whole one handed over (a second in progress
+  // would draw a false dip).
+  for (auto s = static_cast<int64_t>(points.size()); s < whole_seconds - 1; ++s) points.push_back(report::timeline_point(store_, s));
+  const metrics::Aggregate failed = store_.metric_total(metrics::builtin::kHttpReqFailed);
+  const nlohmann::json state = {
+      {"state", finished_ ? "finished" : stop_requested_ ? "stopping" : "running"},
+      {"elapsed_s", static_cast<double>(elapsed) / 1e9},
+      {"vus", run_.active_vus()},
+      {"requests", static_cast<uint64_t>(store_.metric_total(metrics::builtin::kHttpReqs).sum)},
+      {"failed", failed.nonzero},
+      {"charts", report::render_timeline_charts(points)},
+  };
+  return state.dump();
+}
+
+net::ServerReply LiveDashboard::handle(const net::ServerRequest& request) {
+  auto reply = [](int status, const char* type, std::string body) {
+    return net::ServerReply{status, {{"Content-Type", type}, {"Cache-Control", "no-store"}}, std::move(body), 0, false};
+  };
+  if (request.path == "/api/state" && request.method == "GET") return reply(200, "application/json", state_json());
+  if (request.path == "/api/stop" && request.method == "POST") {
+    if (!finished_ && !stop_requested_.exchange(true)) run_.abort();
+    return reply(200, "application/json", R"({"stopping":true})");
+  }
+  if (request.path == "/" && request.method == "GET") {
+    std::string page = R"(<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,"><title>squall live</title><style>)";
+    page += report::kReportStyle;
+    page += R"(.live{display:flex;gap:24px;align-items:center;flex-wrap:wrap;margin:8px 0 16px}
+.live b{font-variant-numeric:tabular-nums}button{font:inherit;padding:6px 16px;border-radius:6px;border:1px solid #a11b1b;background:#fde4e4;color:#a11b1b;cursor:pointer}
+button:disabled{opacity:.5;cursor:default}</style></head><body>
+<h1>squall live<span id="state" class="verdict pass">connecting</span></h1>
+<div class="live"><span>elapsed <b id="elapsed">0 s</b></span><span>VUs <b id="vus">0</b></span>
+<span>requests <b id="requests">0</b></span><span>failed <b id="failed">0</b></span>
+<button id="stop" type="button">Stop the test</button></div>
+<div id="charts"></div>
+<script>)";
+    page += kPageScript;
+    page += "</script></body></html>\n";
+    return reply(200, "text/html; charset=utf-8", std::move(page));
+  }
+  return reply(404, "text/plain", "not found\n");
+}
+
+}  // namespace squall::dashboard

@@ -1,0 +1,48 @@
+// The live dashboard (--dashboard): a page served on 127.0.0.1 (by default)
+// while the test runs, with the HTML report's charts over time redrawn every
+// second from the store, the run's state, and a stop button that ends the
+// test as Ctrl-C does (the summary and every file are still written).
+//   GET  /           the page (self-contained: inline style and script)
+//   GET  /api/state  {"state", "elapsed_s", "vus", "requests", "failed", "charts"}
+//   POST /api/stop   asks the run to stop
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "metrics/store.h"
+#include "net/http_server.h"
+#include "report/timeline_charts.h"
+#include "schedule/test_run.h"
+
+namespace squall::dashboard {
+
+class LiveDashboard {
+ public:
+  // `address`: HOST:PORT (port 0 picks a free one).
+  LiveDashboard(std::string address, const metrics::MetricsStore& store, schedule::TestRun& run);
+  bool start(std::string& error);
+  uint16_t port() const { return server_ ? server_->port() : 0; }
+  // The run has ended: the page shows the final state.
+  void set_finished() { finished_ = true; }
+
+  static constexpr const char* kDefaultAddress = "127.0.0.1:5665";  // k6's web dashboard port
+
+ private:
+  net::ServerReply handle(const net::ServerRequest& request);
+  std::string state_json();
+
+  std::string address_;
+  const metrics::MetricsStore& store_;
+  schedule::TestRun& run_;
+  const Nanos started_ = mono_now();
+  std::atomic<bool> stop_requested_{false}, finished_{false};
+  std::mutex points_mutex_;
+  std::vector<report::TimelinePoint> final_points_;  // seconds no sink can add to any more
+  std::unique_ptr<net::HttpServer> server_;
+};
+
+}  // namespace squall::dashboard

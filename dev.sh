@@ -12,7 +12,7 @@ APT_PACKAGES=(cmake ninja-build g++ clang libclang-rt-14-dev libssl-dev zlib1g-d
               libgtest-dev libgmock-dev libbenchmark-dev python3.11-dev pybind11-dev libsnappy-dev
               libuv1 libc-ares2 libicu72 libnghttp2-14 libbrotli1 libssl3 zlib1g)  # the last line: libnode108's runtime
 # Servers and the browser the tests run against (streaming outputs, the report and the dashboard).
-TEST_PACKAGES=(prometheus influxdb chromium chromium-driver)
+TEST_PACKAGES=(prometheus influxdb chromium chromium-driver python3-jsonschema)
 BENCH_PACKAGES=(wrk nginx-light time util-linux python3 python3-locust)
 # V8 comes from Debian's libnode108/libnode-dev, unpacked into a project-local prefix: installing
 # libnode-dev conflicts with Node.js packages from other vendors, and the image's /usr/include/node

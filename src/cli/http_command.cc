@@ -61,6 +61,7 @@ constexpr char kHttpHelp[] =
     "      --out json=FILE     every sample in k6's JSON lines; --out csv=FILE in k6's CSV columns\n"
     "      --out prometheus-rw=URL  Prometheus remote write (e.g. http://127.0.0.1:9090/api/v1/write)\n"
     "      --out influxdb=URL  InfluxDB 1.x, URL names the database (e.g. http://127.0.0.1:8086/k6)\n"
+    "      --out otlp=URL      OpenTelemetry metrics, OTLP/HTTP JSON (e.g. http://127.0.0.1:4318/v1/metrics)\n"
     "      --dashboard         live charts and a stop button on http://127.0.0.1:5665/ while the test runs;\n"
     "                          --dashboard-address HOST:PORT to move it (port 0: any free port)\n"
     "Exit codes: 0 passed, 99 thresholds failed or regression, 104 invalid config, 105 stopped by a signal.\n";

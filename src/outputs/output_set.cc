@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "outputs/influxdb_output.h"
+#include "outputs/otlp_output.h"
 #include "outputs/prometheus_remote_write.h"
 #include "report/summary.h"
 
@@ -62,6 +63,13 @@ std::unique_ptr<StreamingOutput> open_influxdb(const std::string& spec, const st
                                            std::make_unique<InfluxDbOutput>(std::move(server), std::move(database)));
 }
 
+std::unique_ptr<StreamingOutput> open_otlp(const std::string& spec, const std::string& url_text, std::string& error) {
+  auto url = backend_url(spec, url_text, error);
+  if (!url) return nullptr;
+  if (url->target == "/") url->target = "/v1/metrics";
+  return std::make_unique<StreamingOutput>("otlp " + url->to_string(), std::make_unique<OtlpOutput>(*url));
+}
+
 }  // namespace
 
 bool OutputSet::open(const std::vector<std::string>& specs, std::string& error) {
@@ -80,10 +88,12 @@ bool OutputSet::open(const std::vector<std::string>& specs, std::string& error) 
       const char* env = std::getenv("K6_PROMETHEUS_RW_SERVER_URL");
       const std::string url = !value.empty() ? value : env ? env : "http://localhost:9090/api/v1/write";
       stream = open_prometheus(spec, url, error);
+    } else if (kind == "otlp") {
+      stream = open_otlp(spec, value.empty() ? "http://localhost:4318/v1/metrics" : value, error);
     } else if (kind == "influxdb") {
       stream = open_influxdb(spec, value.empty() ? "http://localhost:8086/k6" : value, error);
     } else {
-      error = "unknown output '" + spec + "' (expected json=FILE, csv=FILE, prometheus-rw=URL or influxdb=URL)";
+      error = "unknown output '" + spec + "' (expected json=FILE, csv=FILE, prometheus-rw=URL, influxdb=URL or otlp=URL)";
       return false;
     }
     if (!stream) return false;

@@ -1,5 +1,5 @@
 // The run's `--out` outputs: sample files (json=, csv=) fed with raw samples,
-// and streaming backends (prometheus-rw=, influxdb=) fed with final seconds.
+// and streaming backends (prometheus-rw=, influxdb=, otlp=) fed with final seconds.
 // Opened before the run, attached to the store, closed after it with a line
 // each saying what was written, sent or dropped.
 #pragma once
@@ -16,7 +16,7 @@ namespace squall::outputs {
 
 class OutputSet {
  public:
-  // Accepts json=FILE, csv=FILE, prometheus-rw=URL, influxdb=URL and k6's
+  // Accepts json=FILE, csv=FILE, prometheus-rw=URL, influxdb=URL, otlp=URL and k6's
   // experimental-prometheus-rw (URL and trend stats from K6_PROMETHEUS_RW_SERVER_URL and
   // K6_PROMETHEUS_RW_TREND_STATS). False with `error` naming the bad spec.
   bool open(const std::vector<std::string>& specs, std::string& error);

@@ -69,11 +69,11 @@ PrometheusRemoteWrite::PrometheusRemoteWrite(net::Url url, std::vector<std::stri
 
 bool PrometheusRemoteWrite::prepare(HttpPoster&, std::string&) { return true; }
 
-PrometheusRemoteWrite::Series& PrometheusRemoteWrite::series(const metrics::SeriesKey& key) {
-  auto [it, inserted] = series_.try_emplace(key.packed());
+const PrometheusRemoteWrite::Labels& PrometheusRemoteWrite::labels_of(const metrics::SeriesKey& key) {
+  auto [it, inserted] = labels_.try_emplace(key.packed());
   if (inserted) {
     for (const auto& [k, v] : metrics::TagSetRegistry::global().get(key.tags)) {
-      if (!v.empty()) it->second.labels.emplace_back(prometheus_name(k), v);
+      if (!v.empty()) it->second.emplace_back(prometheus_name(k), v);
     }
   }
   return it->second;
@@ -86,37 +86,29 @@ net::HttpRequest PrometheusRemoteWrite::encode(const std::vector<SecondOfMetrics
   for (const auto& second : seconds) {
     const int64_t at = second.unix_ms + 1000;
     for (const auto& s : second.series) {
-      Series& state = series(s.key);
-      metrics::Aggregate a;
-      a.count = s.count;
-      a.nonzero = s.nonzero;
-      a.sum = s.sum;
-      a.min = s.min;
-      a.max = s.max;
-      a.last = s.last;
-      if (!s.histogram.empty()) a.histogram.deserialize(s.histogram);
-      state.total.merge(a);
+      labels_of(s.key);
+      const metrics::Aggregate& total = totals_.add(s);
       const metrics::MetricInfo info = registry.info(s.key.metric);
       const std::string base = "squall_" + prometheus_name(info.name);
       const uint64_t packed = s.key.packed();
       switch (info.type) {
         case metrics::MetricType::kCounter:
-          out[{packed, base + "_total"}].push_back({state.total.sum, at});
+          out[{packed, base + "_total"}].push_back({total.sum, at});
           break;
         case metrics::MetricType::kGauge:
           out[{packed, base}].push_back({s.last, at});
           break;
         case metrics::MetricType::kRate:
           out[{packed, base + "_rate"}].push_back(
-              {state.total.count ? static_cast<double>(state.total.nonzero) / static_cast<double>(state.total.count) : 0, at});
+              {total.count ? static_cast<double>(total.nonzero) / static_cast<double>(total.count) : 0, at});
           break;
         case metrics::MetricType::kTrend: {
-          const report::MetricLine line{info.name, info.type, info.value_type, state.total};
+          const report::MetricLine line{info.name, info.type, info.value_type, total};
           const double scale = info.value_type == metrics::ValueType::kTime ? 1e-3 : 1;  // ms -> s
           for (const auto& stat : trend_stats_) {
             double value = 0;
             if (stat == "sum") {
-              value = info.value_type == metrics::ValueType::kTime ? state.total.histogram.sum() / 1e9 : state.total.sum;
+              value = info.value_type == metrics::ValueType::kTime ? total.histogram.sum() / 1e9 : total.sum;
             } else if (!report::trend_stat(line, stat, value)) {
               continue;
             } else if (stat != "count") {
@@ -131,7 +123,7 @@ net::HttpRequest PrometheusRemoteWrite::encode(const std::vector<SecondOfMetrics
   }
   ProtobufWriter request;
   for (const auto& [key, samples] : out) {
-    auto labels = series_.at(key.first).labels;
+    auto labels = labels_.at(key.first);
     labels.emplace_back("__name__", key.second);
     std::sort(labels.begin(), labels.end());
     write_series(request, labels, samples);

@@ -13,7 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "metrics/aggregate.h"
+#include "outputs/cumulative_series.h"
 #include "outputs/streaming_output.h"
 
 namespace squall::outputs {
@@ -28,15 +28,13 @@ class PrometheusRemoteWrite final : public StreamingBackend {
   static const std::vector<std::string>& default_trend_stats();
 
  private:
-  struct Series {
-    std::vector<std::pair<std::string, std::string>> labels;  // without __name__, sorted
-    metrics::Aggregate total;                                 // since the start of the run
-  };
-  Series& series(const metrics::SeriesKey& key);
+  using Labels = std::vector<std::pair<std::string, std::string>>;  // without __name__
+  const Labels& labels_of(const metrics::SeriesKey& key);
 
   net::Url url_;
   std::vector<std::string> trend_stats_;
-  std::unordered_map<uint64_t, Series> series_;
+  std::unordered_map<uint64_t, Labels> labels_;
+  CumulativeSeries totals_;
 };
 
 // "p(99.9)" -> "p99_9", "avg" -> "avg": the suffix of a trend stat's series name.

@@ -23,7 +23,7 @@ void StreamingOutput::consume(int64_t second, const std::vector<metrics::SecondS
   if (series.empty()) return;
   std::lock_guard lock(mutex_);
   if (closing_) return;
-  queue_.push_back({start_unix_ms_ + second * 1000, series});
+  queue_.push_back({start_unix_ms_ + second * 1000, start_unix_ms_, series});
   if (queue_.size() > kMaxQueuedSeconds) {
     series_dropped_ += queue_.front().series.size();
     last_error_ = "the backend could not keep up";

@@ -27,7 +27,8 @@ namespace squall::outputs {
 
 // One final second of metrics, stamped with wall-clock time.
 struct SecondOfMetrics {
-  int64_t unix_ms = 0;  // start of the second
+  int64_t unix_ms = 0;             // start of the second
+  int64_t test_start_unix_ms = 0;  // start of the run (cumulative values count from here)
   std::vector<metrics::SecondSeries> series;
 };
 

@@ -134,6 +134,37 @@ TEST(InfluxDbOutput, HoldsTheSummaryFiguresAfterARun) {
   EXPECT_NEAR(query("SELECT sum(sum) FROM http_req_duration") / requests, avg_ms, avg_ms * 1e-6);
 }
 
+TEST(OtlpOutput, ValidRequestsHoldingTheSummaryFigures) {
+  // No OpenTelemetry collector is packaged in Debian or npm: the receiver checks every request
+  // against a JSON schema of OTLP's metrics request (tests/otlp/) and keeps the newest points.
+  const std::string dir = fresh_dir("otlp");
+  const uint16_t port = free_port();
+  const std::string state_path = dir + "/state.json";
+  ExternalServer receiver({"/usr/bin/python3", SQUALL_SOURCE_DIR "/tests/otlp/receiver.py", std::to_string(port),
+                           SQUALL_SOURCE_DIR "/tests/otlp/metrics_request.schema.json", state_path},
+                          dir);
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  ASSERT_TRUE(receiver.wait_ready(base + "/")) << receiver.log();
+
+  testing::Run run;
+  const auto summary = run_with_output("otlp=" + base, run);
+  EXPECT_NE(run.output.find("--out otlp " + base + "/v1/metrics"), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("dropped"), std::string::npos) << run.output;
+  const auto state = read_json(state_path);
+  EXPECT_TRUE(state["invalid"].empty()) << state["invalid"];
+  EXPECT_GE(state["requests"].get<int>(), 1);
+  const auto& totals = state["totals"];
+  const auto& m = summary["metrics"];
+  EXPECT_EQ(totals.value("http_reqs", -1.0), m["http_reqs"]["count"].get<double>()) << totals;
+  EXPECT_EQ(totals.value("data_sent", -1.0), m["data_sent"]["count"].get<double>()) << totals;
+  EXPECT_EQ(totals.value("http_req_failed", -1.0), m["http_req_failed"]["value"].get<double>()) << totals;
+  EXPECT_EQ(totals.value("http_req_duration.count", -1.0), m["http_reqs"]["count"].get<double>()) << totals;
+  const double max_s = m["http_req_duration"]["max"].get<double>() / 1000;
+  EXPECT_NEAR(totals.value("http_req_duration.max", -1.0), max_s, max_s * 1e-9) << totals;
+  const double avg_s = m["http_req_duration"]["avg"].get<double>() / 1000;
+  EXPECT_NEAR(totals.value("http_req_duration.sum", -1.0) / m["http_reqs"]["count"].get<double>(), avg_s, avg_s * 1e-6);
+}
+
 // A listener that accepts connections into its backlog and never answers: a stalled backend.
 class StalledListener {
  public:

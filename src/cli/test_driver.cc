@@ -1,7 +1,6 @@
 #include "cli/test_driver.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -106,10 +105,6 @@ nlohmann::json plan_json(const TestSpec& spec) {
     for (const auto& t : mt.thresholds) thresholds[mt.selector.source].push_back(t.expression.source);
   }
   return {{"scenarios", scenarios}, {"thresholds", thresholds}};
-}
-
-int64_t unix_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace

@@ -43,7 +43,7 @@ net::HttpRequest OtlpOutput::encode(const std::vector<SecondOfMetrics>& seconds)
   auto& registry = metrics::MetricRegistry::global();
   std::map<metrics::MetricId, json> points;  // metric -> its data points in this request
   for (const auto& second : seconds) {
-    const std::string at = nanos(second.unix_ms + 1000);
+    const std::string at = nanos(second.end_unix_ms);
     for (const auto& s : second.series) {
       const metrics::MetricInfo info = registry.info(s.key.metric);
       const metrics::Aggregate& total = totals_.add(s);

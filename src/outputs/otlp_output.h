@@ -7,7 +7,7 @@
 //   Rate    -> Gauge (share of non-zero samples since the start)
 //   Trend   -> Summary since the start: count, sum, quantiles 0, .5, .9, .95,
 //              .99, 1 (times in seconds, unit "s")
-// Data points are stamped at the end of their second.
+// Data points are stamped at the end of their second (or of the run).
 #pragma once
 
 #include <string>

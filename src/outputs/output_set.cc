@@ -118,6 +118,8 @@ void OutputSet::attach(metrics::MetricsStore& store, int64_t test_start_unix_ms)
 }
 
 void OutputSet::close(metrics::MetricsStore& store, bool quiet) {
+  const int64_t now_ms = unix_now_ms();
+  for (auto& stream : streams_) stream->run_ended(now_ms);
   store.close_open_seconds();
   for (auto& file : files_) {
     file->close();

@@ -84,7 +84,7 @@ net::HttpRequest PrometheusRemoteWrite::encode(const std::vector<SecondOfMetrics
   // (series, derived name) -> samples in time order.
   std::map<std::pair<uint64_t, std::string>, std::vector<Sample>> out;
   for (const auto& second : seconds) {
-    const int64_t at = second.unix_ms + 1000;
+    const int64_t at = second.end_unix_ms;
     for (const auto& s : second.series) {
       labels_of(s.key);
       const metrics::Aggregate& total = totals_.add(s);

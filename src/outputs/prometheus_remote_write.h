@@ -5,7 +5,7 @@
 //   Trend   -> squall_<name>_<stat> for each trend stat (avg, min, med, max,
 //              p(N) -> pN, count, sum), over the run so far, times in seconds.
 // Tags become labels. One sample per series for each second that series had
-// data, stamped at the end of that second.
+// data, stamped at the end of that second (or of the run, for its last second).
 #pragma once
 
 #include <memory>

@@ -1,5 +1,7 @@
 #include "outputs/streaming_output.h"
 
+#include <algorithm>
+
 namespace squall::outputs {
 
 namespace {
@@ -23,13 +25,20 @@ void StreamingOutput::consume(int64_t second, const std::vector<metrics::SecondS
   if (series.empty()) return;
   std::lock_guard lock(mutex_);
   if (closing_) return;
-  queue_.push_back({start_unix_ms_ + second * 1000, start_unix_ms_, series});
+  const int64_t begin = start_unix_ms_ + second * 1000;
+  const int64_t end = end_unix_ms_ ? std::min(begin + 1000, std::max(begin + 1, end_unix_ms_)) : begin + 1000;
+  queue_.push_back({begin, end, start_unix_ms_, series});
   if (queue_.size() > kMaxQueuedSeconds) {
     series_dropped_ += queue_.front().series.size();
     last_error_ = "the backend could not keep up";
     queue_.pop_front();
   }
   wake_.notify_one();
+}
+
+void StreamingOutput::run_ended(int64_t unix_ms) {
+  std::lock_guard lock(mutex_);
+  end_unix_ms_ = unix_ms;
 }
 
 void StreamingOutput::close(Nanos grace) {

@@ -28,6 +28,7 @@ namespace squall::outputs {
 // One final second of metrics, stamped with wall-clock time.
 struct SecondOfMetrics {
   int64_t unix_ms = 0;             // start of the second
+  int64_t end_unix_ms = 0;         // its end, or the end of the run when that came first
   int64_t test_start_unix_ms = 0;  // start of the run (cumulative values count from here)
   std::vector<metrics::SecondSeries> series;
 };
@@ -55,6 +56,9 @@ class StreamingOutput {
   // `test_start_unix_ms`: the wall-clock time of the test's second 0. Starts the sender thread.
   void start(int64_t test_start_unix_ms);
   void consume(int64_t second, const std::vector<metrics::SecondSeries>& series);
+  // The run has ended at `unix_ms`: the last, partial second ends there (a point stamped later would
+  // be in the future, where a query at "now" does not see it).
+  void run_ended(int64_t unix_ms);
   void close(Nanos grace = 5 * kSecond);
 
   const std::string& description() const { return description_; }
@@ -73,6 +77,7 @@ class StreamingOutput {
   std::string description_;
   std::unique_ptr<StreamingBackend> backend_;
   int64_t start_unix_ms_ = 0;
+  int64_t end_unix_ms_ = 0;  // 0 while the run goes on
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<SecondOfMetrics> queue_;

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/split.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/test_driver.h"
@@ -76,14 +77,7 @@ int invalid(const std::string& message) { return report_invalid("squall", messag
 std::vector<std::string> split_tags(const std::vector<std::string>& values) {
   std::vector<std::string> out;
   for (const auto& value : values) {
-    size_t start = 0;
-    while (start <= value.size()) {
-      const size_t comma = value.find(',', start);
-      const std::string tag = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (!tag.empty()) out.push_back(tag);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
+    for (auto& tag : split_nonempty(value, ',')) out.push_back(std::move(tag));
   }
   return out;
 }

@@ -23,19 +23,19 @@ SecondSeries compact(uint64_t packed, const Aggregate& a) {
   return s;
 }
 
-Aggregate expand(const SecondSeries& s) {
+}  // namespace
+
+Aggregate SecondSeries::expand() const {
   Aggregate a;
-  a.count = s.count;
-  a.nonzero = s.nonzero;
-  a.sum = s.sum;
-  a.min = s.min;
-  a.max = s.max;
-  a.last = s.last;
-  if (!s.histogram.empty()) a.histogram.deserialize(s.histogram);
+  a.count = count;
+  a.nonzero = nonzero;
+  a.sum = sum;
+  a.min = min;
+  a.max = max;
+  a.last = last;
+  if (!histogram.empty()) a.histogram.deserialize(histogram);
   return a;
 }
-
-}  // namespace
 
 void MetricsStore::absorb(SinkBatch batch) {
   if (raw_consumer_ && !batch.raw.empty()) raw_consumer_(std::move(batch.raw));
@@ -78,7 +78,7 @@ std::unordered_map<uint64_t, Aggregate> MetricsStore::window(int64_t from, int64
   std::lock_guard lock(mutex_);
   std::unordered_map<uint64_t, Aggregate> out;
   for (auto it = timeline_.lower_bound(from); it != timeline_.end() && it->first < to; ++it) {
-    for (const auto& s : it->second) out[s.key.packed()].merge(expand(s));
+    for (const auto& s : it->second) out[s.key.packed()].merge(s.expand());
   }
   for (auto it = open_seconds_.lower_bound(from); it != open_seconds_.end() && it->first < to; ++it) {
     for (const auto& [packed, a] : it->second) out[packed].merge(a);

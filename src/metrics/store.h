@@ -24,6 +24,9 @@ struct SecondSeries {
   uint64_t nonzero = 0;
   double sum = 0, min = 0, max = 0, last = 0;
   std::string histogram;  // Histogram::serialize(), empty when none
+
+  // Back to a mergeable aggregate (the histogram deserialised).
+  Aggregate expand() const;
 };
 
 class MetricsStore {

@@ -15,16 +15,8 @@ class CumulativeSeries {
  public:
   // Adds one second of a series; returns that series' total so far.
   const metrics::Aggregate& add(const metrics::SecondSeries& s) {
-    metrics::Aggregate a;
-    a.count = s.count;
-    a.nonzero = s.nonzero;
-    a.sum = s.sum;
-    a.min = s.min;
-    a.max = s.max;
-    a.last = s.last;
-    if (!s.histogram.empty()) a.histogram.deserialize(s.histogram);
     metrics::Aggregate& total = totals_[s.key.packed()];
-    total.merge(a);
+    total.merge(s.expand());
     return total;
   }
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/split.h"
 #include "outputs/influxdb_output.h"
 #include "outputs/otlp_output.h"
 #include "outputs/prometheus_remote_write.h"
@@ -11,20 +12,6 @@
 namespace squall::outputs {
 
 namespace {
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  size_t begin = 0;
-  while (begin <= text.size()) {
-    // Commas inside p(...) do not occur; a plain split is enough.
-    const size_t comma = text.find(',', begin);
-    const std::string item = text.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
-    if (!item.empty()) out.push_back(item);
-    if (comma == std::string::npos) break;
-    begin = comma + 1;
-  }
-  return out;
-}
 
 std::optional<net::Url> backend_url(const std::string& spec, const std::string& text, std::string& error) {
   auto parsed = net::parse_url(text);
@@ -36,7 +23,7 @@ std::unique_ptr<StreamingOutput> open_prometheus(const std::string& spec, const 
   auto url = backend_url(spec, url_text, error);
   if (!url) return nullptr;
   std::vector<std::string> stats = PrometheusRemoteWrite::default_trend_stats();
-  if (const char* env = std::getenv("K6_PROMETHEUS_RW_TREND_STATS")) stats = split_list(env);
+  if (const char* env = std::getenv("K6_PROMETHEUS_RW_TREND_STATS")) stats = split_nonempty(env, ',');
   for (const auto& stat : stats) {
     double ignored;
     const report::MetricLine probe{"", metrics::MetricType::kTrend, metrics::ValueType::kTime, {}};

@@ -92,7 +92,9 @@ class EventLoop {
   void run_timers();
   void run_posted();
   void run_deferred();
-  int timeout_ms(Nanos deadline) const;
+  // How long to wait for events: until the next timer or `deadline`, at most 1 s.
+  Nanos wait_time(Nanos deadline) const;
+  int wait_for_events(Nanos wait);
 
   std::vector<epoll_event> events_;
   int epoll_fd_ = -1;

@@ -1,10 +1,7 @@
 #include "report/html_report.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
-#include <limits>
-#include <map>
 
 #include "report/summary_text.h"
 #include "report/timeline_charts.h"

@@ -42,4 +42,7 @@ UrlParseResult parse_url(std::string_view text);
 // dot-segment removal beyond "./" and "../" in relative paths.
 UrlParseResult resolve_reference(const Url& base, std::string_view reference);
 
+// Percent-encodes every byte but RFC 3986's unreserved characters (a query value, a form field).
+std::string percent_encode(std::string_view text);
+
 }  // namespace squall::net

@@ -1,6 +1,5 @@
 #include "outputs/influxdb_output.h"
 
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -21,20 +20,6 @@ std::string escaped(const std::string& text, bool with_equals) {
       continue;
     }
     out += c;
-  }
-  return out;
-}
-
-std::string url_encoded(const std::string& text) {
-  std::string out;
-  char buf[4];
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
   }
   return out;
 }
@@ -118,14 +103,14 @@ net::HttpRequest InfluxDbOutput::request(const std::string& path_and_query) cons
 }
 
 bool InfluxDbOutput::prepare(HttpPoster& poster, std::string& error) {
-  net::HttpRequest create = request("/query?q=" + url_encoded("CREATE DATABASE \"" + database_ + "\""));
+  net::HttpRequest create = request("/query?q=" + net::percent_encode("CREATE DATABASE \"" + database_ + "\""));
   if (accepted(poster.send(create, 5 * kSecond), error)) return true;
   error = "creating database '" + database_ + "': " + error;
   return false;
 }
 
 net::HttpRequest InfluxDbOutput::encode(const std::vector<SecondOfMetrics>& seconds) {
-  net::HttpRequest http = request("/write?db=" + url_encoded(database_) + "&precision=ms");
+  net::HttpRequest http = request("/write?db=" + net::percent_encode(database_) + "&precision=ms");
   http.headers = {{"Content-Type", "text/plain; charset=utf-8"}};
   for (const auto& second : seconds) http.body += influx_lines(second);
   return http;

@@ -37,8 +37,6 @@ const char* unit_of(const metrics::MetricInfo& info) {
 
 OtlpOutput::OtlpOutput(net::Url url) : url_(std::move(url)) {}
 
-bool OtlpOutput::prepare(HttpPoster&, std::string&) { return true; }
-
 net::HttpRequest OtlpOutput::encode(const std::vector<SecondOfMetrics>& seconds) {
   auto& registry = metrics::MetricRegistry::global();
   std::map<metrics::MetricId, json> points;  // metric -> its data points in this request

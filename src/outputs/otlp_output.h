@@ -21,7 +21,6 @@ namespace squall::outputs {
 class OtlpOutput final : public StreamingBackend {
  public:
   explicit OtlpOutput(net::Url url);
-  bool prepare(HttpPoster& poster, std::string& error) override;
   net::HttpRequest encode(const std::vector<SecondOfMetrics>& seconds) override;
 
  private:

@@ -67,8 +67,6 @@ const std::vector<std::string>& PrometheusRemoteWrite::default_trend_stats() {
 PrometheusRemoteWrite::PrometheusRemoteWrite(net::Url url, std::vector<std::string> trend_stats)
     : url_(std::move(url)), trend_stats_(std::move(trend_stats)) {}
 
-bool PrometheusRemoteWrite::prepare(HttpPoster&, std::string&) { return true; }
-
 const PrometheusRemoteWrite::Labels& PrometheusRemoteWrite::labels_of(const metrics::SeriesKey& key) {
   auto [it, inserted] = labels_.try_emplace(key.packed());
   if (inserted) {

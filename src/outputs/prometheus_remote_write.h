@@ -22,7 +22,6 @@ class PrometheusRemoteWrite final : public StreamingBackend {
  public:
   // `trend_stats`: k6's stat names ("p(95)", "avg", ...); checked by the caller.
   PrometheusRemoteWrite(net::Url url, std::vector<std::string> trend_stats);
-  bool prepare(HttpPoster& poster, std::string& error) override;
   net::HttpRequest encode(const std::vector<SecondOfMetrics>& seconds) override;
 
   static const std::vector<std::string>& default_trend_stats();

@@ -80,7 +80,6 @@ void StreamingOutput::run() {
   HttpPoster poster;
   std::string error;
   const bool ready = backend_->prepare(poster, error);
-  if (!ready) drop({}, error);
   for (;;) {
     std::vector<SecondOfMetrics> batch;
     {

@@ -37,9 +37,9 @@ struct SecondOfMetrics {
 class StreamingBackend {
  public:
   virtual ~StreamingBackend() = default;
-  // On the sender thread before the first batch (e.g. create the database); false with `error`
-  // drops everything (reported at the end).
-  virtual bool prepare(HttpPoster& poster, std::string& error) = 0;
+  // On the sender thread before the first batch (e.g. create the database; nothing by default);
+  // false with `error` drops everything (reported at the end).
+  virtual bool prepare(HttpPoster&, std::string&) { return true; }
   // The request that carries `seconds` (in time order, at least one).
   virtual net::HttpRequest encode(const std::vector<SecondOfMetrics>& seconds) = 0;
   // Whether the backend accepted the request (2xx by default).

@@ -18,20 +18,6 @@ namespace {
 constexpr const char* kPrometheus = "/usr/bin/prometheus";
 constexpr const char* kInfluxd = "/usr/bin/influxd";
 
-std::string url_encode(const std::string& text) {
-  std::string out;
-  char buf[4];
-  for (unsigned char c : text) {
-    if (std::isalnum(c)) {
-      out += static_cast<char>(c);
-    } else {
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 // A constant-arrival-rate run of the demo target; returns the summary export.
 nlohmann::json run_with_output(const std::string& out, Run& run) {
   auto demo = start_demo_server();
@@ -57,7 +43,7 @@ TEST(PrometheusRemoteWrite, HoldsTheSummaryFiguresAfterARun) {
   EXPECT_NE(run.output.find("--out prometheus-rw"), std::string::npos) << run.output;
   EXPECT_EQ(run.output.find(" dropped ("), std::string::npos) << run.output;
   auto query = [&](const std::string& promql) {
-    const auto response = http_call("http://" + address + "/api/v1/query?query=" + url_encode(promql));
+    const auto response = http_call("http://" + address + "/api/v1/query?query=" + net::percent_encode(promql));
     const auto json = nlohmann::json::parse(response.body, nullptr, false);
     EXPECT_EQ(json.value("status", ""), "success") << promql << ": " << response.body;
     const auto& result = json["data"]["result"];
@@ -86,7 +72,7 @@ TEST(PrometheusRemoteWrite, HoldsTheSummaryFiguresAfterARun) {
       std::string expr = target["expr"];
       expr = std::regex_replace(expr, std::regex("\\$scenario"), ".*");
       expr = std::regex_replace(expr, std::regex("\\$__rate_interval"), "1m");
-      const auto response = http_call("http://" + address + "/api/v1/query?query=" + url_encode(expr));
+      const auto response = http_call("http://" + address + "/api/v1/query?query=" + net::percent_encode(expr));
       const auto json = nlohmann::json::parse(response.body, nullptr, false);
       EXPECT_EQ(json.value("status", ""), "success") << expr << ": " << response.body;
       const bool empty_allowed = expr.find("expected_response=\"false\"") != std::string::npos || expr.find("dropped") != std::string::npos;
@@ -116,7 +102,7 @@ TEST(InfluxDbOutput, HoldsTheSummaryFiguresAfterARun) {
   EXPECT_NE(run.output.find("--out influxdb"), std::string::npos) << run.output;
   EXPECT_EQ(run.output.find(" dropped ("), std::string::npos) << run.output;
   auto query = [&](const std::string& influxql) {
-    const auto response = http_call(base + "/query?db=squalltest&q=" + url_encode(influxql));
+    const auto response = http_call(base + "/query?db=squalltest&q=" + net::percent_encode(influxql));
     const auto json = nlohmann::json::parse(response.body, nullptr, false);
     const auto& values = json["results"][0]["series"][0]["values"];
     EXPECT_TRUE(values.is_array()) << influxql << ": " << response.body;

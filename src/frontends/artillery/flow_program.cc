@@ -26,21 +26,6 @@ MetricId define(const std::string& name, MetricType type, ValueType value_type =
 // Whether an optional YAML field was given (a default-constructed node is a defined null).
 bool given(const YAML::Node& node) { return node.IsDefined() && !node.IsNull(); }
 
-std::string url_encode(const std::string& s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 // A YAML value as JSON, with templates rendered in strings.
 json to_json(const YAML::Node& node, const Variables& vars, std::mt19937_64& rng) {
   switch (node.Type()) {
@@ -318,7 +303,7 @@ void FlowProgram::Session::send_checked(const Request& r) {
     std::string query;
     for (const auto& kv : r.qs) {
       query += query.empty() ? "" : "&";
-      query += url_encode(kv.first.as<std::string>()) + "=" + url_encode(render(kv.second.as<std::string>(), vars_, rng));
+      query += net::percent_encode(kv.first.as<std::string>()) + "=" + net::percent_encode(render(kv.second.as<std::string>(), vars_, rng));
     }
     url += (url.find('?') == std::string::npos ? "?" : "&") + query;
   }
@@ -342,7 +327,7 @@ void FlowProgram::Session::send_checked(const Request& r) {
   } else if (r.form && r.form.IsMap()) {
     for (const auto& kv : r.form) {
       request.body += request.body.empty() ? "" : "&";
-      request.body += url_encode(kv.first.as<std::string>()) + "=" + url_encode(render(kv.second.as<std::string>(), vars_, rng));
+      request.body += net::percent_encode(kv.first.as<std::string>()) + "=" + net::percent_encode(render(kv.second.as<std::string>(), vars_, rng));
     }
     request.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
   } else if (!r.body.empty()) {

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 APT_PACKAGES=(cmake ninja-build g++ clang libclang-rt-14-dev libssl-dev zlib1g-dev nlohmann-json3-dev libyaml-cpp-dev
-              libgtest-dev libgmock-dev libbenchmark-dev python3.11-dev pybind11-dev libsnappy-dev
+              libgtest-dev libgmock-dev libbenchmark-dev python3.11-dev pybind11-dev python3-greenlet libsnappy-dev
               libuv1 libc-ares2 libicu72 libnghttp2-14 libbrotli1 libssl3 zlib1g)  # the last line: libnode108's runtime
 # Servers and the browser the tests run against (streaming outputs, the report and the dashboard).
 TEST_PACKAGES=(prometheus influxdb chromium chromium-driver python3-jsonschema)
@@ -69,7 +69,7 @@ case "$cmd" in
     (cd build && ctest --output-on-failure --timeout 300 -j2)
     echo "== unit and integration tests again under AddressSanitizer + UBSan"
     build build-asan -DCMAKE_BUILD_TYPE=Debug -DSQUALL_SANITIZE=ON -DSQUALL_BENCH=OFF
-    (supp="$PWD/tests/lsan.supp" && cd build-asan && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$supp" UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure --timeout 600 -j2)
+    (supp="$PWD/tests/lsan.supp" asupp="$PWD/tests/asan.supp" && cd build-asan && ASAN_OPTIONS="detect_leaks=1:suppressions=$asupp" LSAN_OPTIONS="suppressions=$supp" UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure --timeout 600 -j2)
     ;;
   build)
     install_deps

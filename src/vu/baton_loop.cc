@@ -2,19 +2,22 @@
 
 namespace squall::vu {
 
+thread_local bool BatonLoop::t_polling = false;
+
 BatonLoop::BatonLoop() {
   baton_.on_contention([this] { wake_poller(); });
 }
 
-void BatonLoop::poll(const std::function<bool()>& ready,
-                     const std::function<void(const std::function<void()>&)>& around_wait) {
+void BatonLoop::poll(const std::function<bool()>& ready) {
   polling_.store(true, std::memory_order_release);
   // Someone may have queued for the baton just before `polling_` was set: do not sleep then.
   if (baton_.has_waiters() || ready()) {
     polling_.store(false, std::memory_order_release);
     return;
   }
-  around_wait([this] { io_.run_once(); });
+  t_polling = true;
+  io_.run_once();
+  t_polling = false;
   polling_.store(false, std::memory_order_release);
 }
 

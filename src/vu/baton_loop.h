@@ -24,15 +24,17 @@ class BatonLoop {
   net::EventLoop& io() { return io_; }
   // Baton holder: waits once on the I/O loop (an event, a timer, or another thread wanting the
   // baton), unless `ready()` already holds once the poll is announced (so that a thread that makes it
-  // hold and then calls wake_poller() cannot be missed). `around_wait` wraps the blocking part
-  // (a runtime whose lock other threads need lets it go there).
-  void poll(const std::function<bool()>& ready, const std::function<void(const std::function<void()>&)>& around_wait);
-  // Any thread: cuts a poll() short (the baton holder then sees new work).
+  // hold and then calls wake_poller() cannot be missed). The holder keeps its runtime's lock: no
+  // other thread can use the runtime without the baton.
+  void poll(const std::function<bool()>& ready);
+  // Any thread: cuts a poll() short (the baton holder then sees new work). The poller itself,
+  // dispatching its events, needs no wake-up: its poll() returns after them.
   void wake_poller() {
-    if (polling_.load(std::memory_order_acquire)) io_.wake();
+    if (polling_.load(std::memory_order_acquire) && !t_polling) io_.wake();
   }
 
  private:
+  static thread_local bool t_polling;  // this thread is in poll()
   net::EventLoop io_{64};
   std::atomic<bool> polling_{false};
   FairLock baton_;

@@ -3,11 +3,7 @@
 namespace squall::vu {
 
 ThreadedVu::ThreadedVu(BatonLoop& loop, Worker& worker, VuState& state)
-    : loop_(loop),
-      worker_(worker),
-      state_(state),
-      client_context_{loop.io(), worker.resolver(), worker.client_context().tls, worker.client_context().config},
-      client_(client_context_) {}
+    : ScriptVu(loop.io(), worker, state), loop_(loop) {}
 
 ThreadedVu::~ThreadedVu() = default;
 
@@ -31,6 +27,10 @@ void ThreadedVu::request_stop() {
     stopping_ = true;
     wake_.notify_all();
   }
+  wake();
+}
+
+void ThreadedVu::wake() {
   loop_.baton().resume(waiter_);
   loop_.wake_poller();
 }
@@ -65,20 +65,14 @@ bool ThreadedVu::has_command() {
 
 void ThreadedVu::start_iteration(std::function<void()> done) {
   Command command;
-  command.generation = generation_.load();
+  command.generation = generation();
   command.done = std::move(done);
   submit(std::move(command));
 }
 
-void ThreadedVu::cancel() {
-  generation_.fetch_add(1, std::memory_order_acq_rel);
-  loop_.baton().resume(waiter_);
-  loop_.wake_poller();
-}
-
 void ThreadedVu::run_on_thread(const std::function<void()>& task) {
   Command command;
-  command.generation = generation_.load();
+  command.generation = generation();
   command.task = &task;
   submit(std::move(command));
   std::unique_lock<std::mutex> lock(mutex_);
@@ -99,17 +93,21 @@ void ThreadedVu::serve() {
     baton.lock(waiter_);
     enter_runtime();
     for (;;) {
+      parked_ = false;
       execute(command);
-      // Keep the baton for our own next iteration while nobody waits for it; while nobody runs,
-      // poll for the parked VUs before giving it up (else no one would).
+      // Keep the baton for our own next iteration while nobody waits for it, or when this
+      // iteration let the others run while it waited (its next one will too, at its first wait:
+      // handing over here as well would cost a second thread switch per iteration). While nobody
+      // runs, poll for the parked VUs before giving it up (else no one would).
       bool next = false;
-      while (!stopping_ && !baton.has_waiters()) {
+      if (!stopping_ && parked_ && take_command(command)) next = true;
+      while (!next && !stopping_ && !baton.has_waiters()) {
         if (take_command(command)) {
           next = true;
           break;
         }
         if (!baton.has_parked()) break;
-        loop_.poll([this] { return has_command() || stopping_; }, [this](const std::function<void()>& wait) { around_poll(wait); });
+        loop_.poll([this] { return has_command() || stopping_; });
       }
       if (!next) break;
     }
@@ -120,89 +118,34 @@ void ThreadedVu::serve() {
   // connections, which live on the shared loop.
   baton.lock(waiter_);
   enter_runtime();
-  client_.abort();
-  client_.close_idle();
+  client().abort();
+  client().close_idle();
   release_runtime();
   leave_runtime();
   baton.unlock();
 }
 
 void ThreadedVu::execute(Command& command) {
-  running_generation_ = command.generation;
-  const bool iteration = command.task == nullptr;
-  if (iteration) {
-    if (interrupted()) return;  // cancelled before it began
-    first_request_ = true;
-    run_iteration();
-  } else {
-    (*command.task)();
+  if (!command.task) {
+    run_iteration_command(command.generation, command.done);
+    return;
   }
-  // The iteration ends on the worker's state, under its guard: the scheduler may start this VU's
-  // next iteration right here, without waking any thread.
-  if (iteration || !samples_.empty()) {
-    connections_opened_.store(client_.connections_opened(), std::memory_order_relaxed);
-    std::lock_guard<std::mutex> hold(worker_.guard());
-    samples_.drain_into(worker_.sink());
-    if (iteration && command.generation == generation_.load()) command.done();
-  }
-  if (!iteration) {
-    std::lock_guard<std::mutex> guard(mutex_);
-    command_finished_ = true;
-    command_done_.notify_all();
-  }
+  adopt_generation(command.generation);
+  (*command.task)();
+  drain_samples();
+  std::lock_guard<std::mutex> guard(mutex_);
+  command_finished_ = true;
+  command_done_.notify_all();
 }
 
-bool ThreadedVu::wait_for(const std::function<bool()>& ready) {
+void ThreadedVu::block(const std::function<bool()>& ready) {
   FairLock& baton = loop_.baton();
-  while (!ready()) {
-    if (interrupted()) return false;
-    if (baton.has_waiters()) {
-      around_park([&] { baton.park(waiter_); });
-    } else {
-      loop_.poll([&] { return ready() || interrupted(); }, [this](const std::function<void()>& wait) { around_poll(wait); });
-    }
+  if (baton.has_waiters()) {
+    parked_ = true;
+    around_park([&] { baton.park(waiter_); });
+  } else {
+    loop_.poll([&] { return ready() || interrupted(); });
   }
-  return true;
-}
-
-bool ThreadedVu::http(const net::HttpRequest& request, const net::RequestOptions& options,
-                      metrics::TagSetId request_tags, const std::function<bool(int)>& expected,
-                      net::HttpResponse& response, bool record) {
-  const Nanos intended = first_request_ ? state_.intended_start : 0;
-  first_request_ = false;
-  bool finished = false;
-  // The completion may run on whichever VU thread polls; it wakes this one if parked.
-  client_.send(request, options, [&](const net::HttpResponse& r) {
-    if (record) recorder_.record(request_tags, r, expected(r.status), intended);
-    response = r;
-    finished = true;
-    loop_.baton().resume(waiter_);
-  });
-  if (wait_for([&] { return finished; })) return true;
-  client_.abort();
-  return false;
-}
-
-void ThreadedVu::record(metrics::TagSetId request_tags, const net::HttpResponse& response, bool expected) {
-  recorder_.record(request_tags, response, expected);
-}
-
-bool ThreadedVu::sleep(Nanos duration) {
-  if (!samples_.empty()) {
-    // What was measured reaches the worker before a think time, not only when the iteration ends
-    // (an iteration may span many requests and sleeps, or be cut short at the end of the test).
-    std::lock_guard<std::mutex> hold(worker_.guard());
-    samples_.drain_into(worker_.sink());
-  }
-  bool due = false;
-  net::Timer timer([&] {
-    due = true;
-    loop_.baton().resume(waiter_);
-  });
-  loop_.io().arm(timer, mono_now() + duration);
-  const bool slept = wait_for([&] { return due; });
-  loop_.io().cancel(timer);
-  return slept;
 }
 
 }  // namespace squall::vu

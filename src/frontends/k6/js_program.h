@@ -9,7 +9,7 @@
 #include "frontends/k6/js_vu.h"
 #include "plan/scenario.h"
 #include "vu/iteration_program.h"
-#include "vu/threaded_vu_set.h"
+#include "vu/script_vu_set.h"
 #include "vu/worker.h"
 
 namespace squall::k6 {
@@ -26,7 +26,7 @@ class JsProgram final : public vu::IterationProgram {
   vu::Worker& worker_;
   plan::ScenarioConfig scenario_;
   std::unique_ptr<IsolateHost> host_;
-  vu::ThreadedVuSet vus_;
+  vu::ScriptVuSet vus_;
 };
 
 }  // namespace squall::k6

@@ -15,13 +15,13 @@ metrics::TagSetId scenario_tags(const plan::ScenarioConfig& scenario) {
 LocustProgram::LocustProgram(vu::Worker& worker, const plan::ScenarioConfig& scenario)
     : worker_(worker),
       scenario_tags_(scenario_tags(scenario)),
-      loop_(std::make_unique<vu::BatonLoop>()),
-      users_([this](vu::VuState& state) { return std::make_unique<PyUser>(*loop_, worker_, state, scenario_tags_); }) {}
+      hub_(std::make_unique<GreenletHub>()),
+      users_([this](vu::VuState& state) { return std::make_unique<PyUser>(*hub_, worker_, state, scenario_tags_); }) {}
 
 LocustProgram::~LocustProgram() {
   users_.stop_all();
-  worker_.resolver().forget(loop_->io());  // no DNS answer may be posted to the loop about to go
-  loop_.reset();
+  worker_.resolver().forget(hub_->io());  // no DNS answer may be posted to the loop about to go
+  hub_.reset();
 }
 
 void LocustProgram::run(vu::VuState& state, std::function<void()> done) { users_.start_iteration(state, std::move(done)); }

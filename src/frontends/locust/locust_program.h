@@ -1,15 +1,15 @@
-// The Locust front-end's IterationProgram: one BatonLoop for the worker (the
-// GIL makes one interpreter one runtime) and a PyUser per VU slot, created on
-// the slot's first iteration.
+// The Locust front-end's IterationProgram: one GreenletHub for the worker and
+// a PyUser (a greenlet of the hub) per VU slot, created on the slot's first
+// iteration.
 #pragma once
 
 #include <memory>
 
+#include "frontends/locust/greenlet_hub.h"
 #include "frontends/locust/py_user.h"
 #include "plan/scenario.h"
-#include "vu/baton_loop.h"
 #include "vu/iteration_program.h"
-#include "vu/threaded_vu_set.h"
+#include "vu/script_vu_set.h"
 #include "vu/worker.h"
 
 namespace squall::locust {
@@ -25,8 +25,8 @@ class LocustProgram final : public vu::IterationProgram {
  private:
   vu::Worker& worker_;
   metrics::TagSetId scenario_tags_;
-  std::unique_ptr<vu::BatonLoop> loop_;
-  vu::ThreadedVuSet users_;
+  std::unique_ptr<GreenletHub> hub_;
+  vu::ScriptVuSet users_;
 };
 
 }  // namespace squall::locust

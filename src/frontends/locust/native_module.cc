@@ -56,7 +56,7 @@ struct Exchange {
 
 std::unique_ptr<Exchange> request(const std::string& method, const std::string& url, const std::string& name,
                                   const std::vector<std::pair<std::string, std::string>>& headers,
-                                  const py::object& body, double timeout, bool allow_redirects, bool record) {
+                                  py::handle body, double timeout, bool allow_redirects, bool record) {
   PyUser& user = current_user("the HTTP client");
   auto exchange = std::make_unique<Exchange>();
   exchange->user = &user;
@@ -85,6 +85,48 @@ std::unique_ptr<Exchange> request(const std::string& method, const std::string& 
   if (record) exchange->record(!exchange->response.failed() && success(exchange->response.status));
   return exchange;
 }
+
+// request() and sleep() switch greenlets, so they are plain CPython functions: pybind11's dispatcher
+// keeps a per-thread stack of argument-conversion frames that greenlets interleaving would break.
+template <typename Body>
+PyObject* raw_call(Body body) {
+  try {
+    return body();
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (const py::cast_error& e) {
+    PyErr_SetString(PyExc_TypeError, e.what());
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+  return nullptr;
+}
+
+PyObject* request_entry(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
+  return raw_call([&]() -> PyObject* {
+    if (nargs != 8) throw std::runtime_error("request() takes 8 arguments");
+    auto arg = [&](int i) { return py::handle(args[i]); };
+    auto exchange = request(arg(0).cast<std::string>(), arg(1).cast<std::string>(), arg(2).cast<std::string>(),
+                            arg(3).cast<std::vector<std::pair<std::string, std::string>>>(), arg(4),
+                            arg(5).cast<double>(), arg(6).cast<bool>(), arg(7).cast<bool>());
+    return py::cast(std::move(exchange)).release().ptr();
+  });
+}
+
+void sleep(double seconds);
+
+PyObject* sleep_entry(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
+  return raw_call([&]() -> PyObject* {
+    if (nargs != 1) throw std::runtime_error("sleep() takes 1 argument");
+    sleep(py::handle(args[0]).cast<double>());
+    Py_RETURN_NONE;
+  });
+}
+
+PyMethodDef g_request_def{"request", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&request_entry)),
+                          METH_FASTCALL, "Sends a request and waits for its answer (an Exchange)."};
+PyMethodDef g_sleep_def{"sleep", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&sleep_entry)),
+                        METH_FASTCALL, "Waits `seconds`, letting the other users run."};
 
 void sleep(double seconds) {
   if (seconds <= 0) return;
@@ -220,8 +262,8 @@ PYBIND11_MODULE(_squall_native, m) {
       .def_readonly("total_content_length", &StatsRow::total_content_length)
       .def("percentile", &StatsRow::percentile);
 
-  m.def("request", &request);
-  m.def("sleep", &squall::locust::sleep);
+  m.add_object("request", py::reinterpret_steal<py::object>(PyCFunction_NewEx(&g_request_def, nullptr, m.attr("__name__").ptr())));
+  m.add_object("sleep", py::reinterpret_steal<py::object>(PyCFunction_NewEx(&g_sleep_def, nullptr, m.attr("__name__").ptr())));
   m.def("stats", &stats);
   m.def("in_user", [] { return PyUser::current() != nullptr; });
   m.def("adopt_interrupt", [] {

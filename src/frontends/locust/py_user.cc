@@ -10,51 +10,69 @@ namespace py = pybind11;
 
 namespace squall::locust {
 
-namespace {
+PyUser::PyUser(GreenletHub& hub, vu::Worker& worker, vu::VuState& state, metrics::TagSetId scenario_tags)
+    : ScriptVu(hub.io(), worker, state), hub_(hub), scenario_tags_(scenario_tags) {}
 
-// Python frames need more C stack than JavaScript's do (a C call per Python call through
-// descriptors, repr, json): 1 MB reserved, of which only what is touched costs memory.
-constexpr size_t kUserStackBytes = 1024 * 1024;
-
-thread_local PyUser* t_current = nullptr;
-
-}  // namespace
-
-PyUser::PyUser(vu::BatonLoop& loop, vu::Worker& worker, vu::VuState& state, metrics::TagSetId scenario_tags)
-    : ThreadedVu(loop, worker, state), scenario_tags_(scenario_tags) {
-  start_thread(kUserStackBytes);
+PyUser::~PyUser() {
+  request_stop();
+  hub_.wait_ended(*this);
 }
 
-PyUser::~PyUser() { join_thread(); }
-
-PyUser* PyUser::current() { return t_current; }
-
-void PyUser::enter_runtime() {
-  t_current = this;
-  if (!gil_state_taken_) {
-    gil_state_ = PyGILState_Ensure();  // this thread's Python thread state, for good
-    gil_state_taken_ = true;
-  } else {
-    PyEval_RestoreThread(thread_state_);
+void PyUser::start_iteration(std::function<void()> done) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    command_ = Command{generation(), std::move(done)};
   }
+  // A user that ends an iteration and starts its next (a closed model) sees it without a switch.
+  if (current() != this) hub_.schedule(*this);
 }
 
-void PyUser::leave_runtime() {
-  if (releasing_) {
-    PyGILState_Release(gil_state_);  // the thread ends: its thread state goes
-    gil_state_taken_ = false;
-  } else {
-    thread_state_ = PyEval_SaveThread();
+void PyUser::request_stop() {
+  stopping_ = true;
+  hub_.schedule(*this);
+}
+
+void PyUser::wake() { hub_.schedule(*this); }
+
+void PyUser::block(const std::function<bool()>& /*ready*/) {
+  waited_ = true;
+  hub_.suspend();
+}
+
+bool PyUser::take_command(Command& command) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!command_) return false;
+  command = std::move(*command_);
+  command_.reset();
+  return true;
+}
+
+void PyUser::serve() {
+  try {
+    Command command;
+    while (!stopping_) {
+      if (!take_command(command)) {
+        hub_.suspend();
+        continue;
+      }
+      waited_ = false;
+      run_iteration_command(command.generation, command.done);
+      // An iteration that never waited (a task without I/O) lets the others run before the next.
+      if (!waited_ && hub_.others_ready()) {
+        hub_.schedule(*this);
+        hub_.suspend();
+      }
+    }
+    stop_life();
+  } catch (py::error_already_set& e) {
+    std::fprintf(stderr, "squall: user %lld: %s", static_cast<long long>(id()), describe_python_error(e).c_str());
   }
+  // The user's connections live on the hub's loop: closed here, by the hub's thread.
+  client().abort();
+  client().close_idle();
+  life_ = py::object();
+  serve_returned_ = true;
 }
-
-void PyUser::around_park(const std::function<void()>& park) {
-  PyThreadState* state = PyEval_SaveThread();
-  park();
-  PyEval_RestoreThread(state);
-}
-
-void PyUser::around_poll(const std::function<void()>& poll) { around_park(poll); }
 
 metrics::TagSetId PyUser::request_tags(const std::string& method, const std::string& name) {
   std::string key = method + ' ' + name;
@@ -109,7 +127,7 @@ void PyUser::run_iteration() {
   }
 }
 
-void PyUser::release_runtime() {
+void PyUser::stop_life() {
   if (life_ && !life_.is_none()) {
     // The test is over and this User still runs: its on_stop runs now (as Locust stops every user).
     try {
@@ -118,8 +136,6 @@ void PyUser::release_runtime() {
     }
     end_user();
   }
-  life_ = py::object();
-  releasing_ = true;
 }
 
 }  // namespace squall::locust

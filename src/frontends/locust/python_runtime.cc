@@ -11,8 +11,8 @@ namespace squall::locust {
 namespace {
 
 // Installs the finder of the embedded `locust` package (first on sys.meta_path, so it shadows an
-// installed Locust), and routes time.sleep() of VU threads to squall's sleep (a blocking sleep
-// would hold every other user back).
+// installed Locust), and routes time.sleep() of users to squall's sleep (a blocking sleep would
+// hold every other user of the hub back, as without gevent's monkey-patching).
 constexpr char kBootstrap[] = R"PY(
 import importlib.abc, importlib.machinery, sys, time
 import _squall_native
@@ -65,7 +65,11 @@ bool start_python(std::string& error) {
     }
     if (PyRun_SimpleString(kBootstrap) != 0) {
       g_error = "cannot install squall's locust package in Python";
+    } else if (PyObject* greenlet = PyImport_ImportModule("greenlet"); !greenlet) {
+      PyErr_Clear();
+      g_error = "Locust users run as greenlets, and Python cannot import greenlet (Debian: apt install python3-greenlet)";
     } else {
+      Py_DECREF(greenlet);
       g_started = true;
     }
     PyEval_SaveThread();

@@ -1,4 +1,4 @@
-// The ThreadedVus of one IterationProgram, one per VU slot, made on the slot's first iteration.
+// The ScriptVus of one IterationProgram, one per VU slot, made on the slot's first iteration.
 // Contract: the program's calls (loop thread); stop_all() before the runtime they share goes.
 #pragma once
 
@@ -6,15 +6,15 @@
 #include <memory>
 #include <unordered_map>
 
-#include "vu/threaded_vu.h"
+#include "vu/script_vu.h"
 
 namespace squall::vu {
 
-class ThreadedVuSet {
+class ScriptVuSet {
  public:
-  using Make = std::function<std::unique_ptr<ThreadedVu>(VuState&)>;
-  explicit ThreadedVuSet(Make make) : make_(std::move(make)) {}
-  ~ThreadedVuSet() { stop_all(); }
+  using Make = std::function<std::unique_ptr<ScriptVu>(VuState&)>;
+  explicit ScriptVuSet(Make make) : make_(std::move(make)) {}
+  ~ScriptVuSet() { stop_all(); }
 
   void start_iteration(VuState& state, std::function<void()> done) {
     auto& vu = vus_[&state];
@@ -30,7 +30,7 @@ class ThreadedVuSet {
     for (const auto& [state, vu] : vus_) n += vu->connections_opened();
     return n;
   }
-  // Ends every VU thread (an iteration still running must not report to a scheduler going away).
+  // Ends every VU (an iteration still running must not report to a scheduler going away).
   void stop_all(const std::function<void()>& after_stop_requests = {}) {
     for (auto& [state, vu] : vus_) {
       vu->cancel();
@@ -42,7 +42,7 @@ class ThreadedVuSet {
 
  private:
   Make make_;
-  std::unordered_map<VuState*, std::unique_ptr<ThreadedVu>> vus_;
+  std::unordered_map<VuState*, std::unique_ptr<ScriptVu>> vus_;
 };
 
 }  // namespace squall::vu

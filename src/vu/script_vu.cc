@@ -1,0 +1,87 @@
+#include "vu/script_vu.h"
+
+#include <mutex>
+
+namespace squall::vu {
+
+ScriptVu::ScriptVu(net::EventLoop& io, Worker& worker, VuState& state)
+    : worker_(worker),
+      state_(state),
+      client_context_{io, worker.resolver(), worker.client_context().tls, worker.client_context().config},
+      client_(client_context_),
+      sleep_timer_([this] {
+        sleep_due_ = true;
+        wake();
+      }) {}
+
+ScriptVu::~ScriptVu() = default;
+
+void ScriptVu::cancel() {
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  wake();
+}
+
+void ScriptVu::run_iteration_command(uint64_t generation, const std::function<void()>& done) {
+  running_generation_ = generation;
+  if (interrupted()) return;  // cancelled before it began
+  first_request_ = true;
+  run_iteration();
+  // The iteration ends on the worker's state, under its guard: the scheduler may start this VU's
+  // next iteration right here, without waking any thread.
+  connections_opened_.store(client_.connections_opened(), std::memory_order_relaxed);
+  std::lock_guard<std::mutex> hold(worker_.guard());
+  samples_.drain_into(worker_.sink());
+  if (generation == generation_.load()) done();
+}
+
+void ScriptVu::drain_samples() {
+  if (samples_.empty()) return;
+  std::lock_guard<std::mutex> hold(worker_.guard());
+  samples_.drain_into(worker_.sink());
+}
+
+bool ScriptVu::wait_for(const std::function<bool()>& ready) {
+  while (!ready()) {
+    if (interrupted()) return false;
+    block(ready);
+  }
+  return true;
+}
+
+bool ScriptVu::http(const net::HttpRequest& request, const net::RequestOptions& options,
+                    metrics::TagSetId request_tags, const std::function<bool(int)>& expected,
+                    net::HttpResponse& response, bool record) {
+  const Nanos intended = first_request_ ? state_.intended_start : 0;
+  first_request_ = false;
+  exchange_done_ = false;
+  // The completion runs on whoever polls the loop; the sample is recorded back on the VU.
+  client_.send(request, options, [this](const net::HttpResponse& r) {
+    exchange_response_ = r;
+    exchange_done_ = true;
+    wake();
+  });
+  if (!wait_for([this] { return exchange_done_; })) {
+    client_.abort();
+    return false;
+  }
+  if (record) recorder_.record(request_tags, exchange_response_, expected(exchange_response_.status), intended);
+  response = std::move(exchange_response_);
+  return true;
+}
+
+void ScriptVu::record(metrics::TagSetId request_tags, const net::HttpResponse& response, bool expected) {
+  recorder_.record(request_tags, response, expected);
+}
+
+bool ScriptVu::sleep(Nanos duration) {
+  // What was measured reaches the worker before a think time, not only when the iteration ends
+  // (an iteration may span many requests and sleeps, or be cut short at the end of the test).
+  drain_samples();
+  sleep_due_ = false;
+  client_context_.loop.arm(sleep_timer_, mono_now() + duration);
+  const bool slept = wait_for([this] { return sleep_due_; });
+  client_context_.loop.cancel(sleep_timer_);
+  return slept;
+}
+
+}  // namespace squall::vu

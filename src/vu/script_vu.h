@@ -1,0 +1,105 @@
+// A virtual user of a script runtime (k6's JavaScript, Locust's Python): the
+// script calls synchronous functions (an HTTP request, a sleep) that wait for
+// the VU's event loop. How a VU waits is its subclass's: a thread of its own
+// passing a baton (ThreadedVu), or a greenlet switching back to its hub.
+//
+// Contract: start_iteration() and cancel() are called with the worker's loop
+// state held (its thread, or a thread holding Worker::guard()); an
+// iteration's `done` is called holding that guard, unless it was cancelled.
+// What is under "VU" runs in the VU's own flow of control (its thread or
+// greenlet) with the runtime held. Everything the event loop touches while
+// the VU waits lives in this object, never on the VU's stack (a greenlet's
+// stack is copied away while it is switched out).
+#pragma once
+
+#include <atomic>
+#include <functional>
+
+#include "metrics/sink.h"
+#include "net/event_loop.h"
+#include "net/http_client.h"
+#include "net/http_types.h"
+#include "vu/http_sample_recorder.h"
+#include "vu/iteration_program.h"
+#include "vu/worker.h"
+
+namespace squall::vu {
+
+class ScriptVu {
+ public:
+  // `io`: the loop the VU's connections and timers live on (its thread is the one that polls it).
+  ScriptVu(net::EventLoop& io, Worker& worker, VuState& state);
+  virtual ~ScriptVu();
+  ScriptVu(const ScriptVu&) = delete;
+  ScriptVu& operator=(const ScriptVu&) = delete;
+
+  virtual void start_iteration(std::function<void()> done) = 0;
+  // Interrupts the running iteration (its `done` will not be called).
+  void cancel();
+  // Any thread: asks the VU to end once idle or its waits are cut short (destruction waits for it).
+  virtual void request_stop() = 0;
+  uint64_t connections_opened() const { return connections_opened_.load(std::memory_order_relaxed); }
+
+  // ---- VU ----
+  VuState& state() { return state_; }
+  const VuState& state() const { return state_; }
+  int64_t id() const { return state_.id; }
+  net::HttpClient& client() { return client_; }
+  // Where this VU's samples go (to the worker's sink at the iteration's end).
+  metrics::SampleBuffer& samples() { return samples_; }
+  bool interrupted() const {
+    return running_generation_ != generation_.load(std::memory_order_acquire) || stopping_.load();
+  }
+  // The runtime goes on after an interruption (to clean up, as Locust's on_stop): waits and
+  // requests work again, and the interrupted iteration's `done` stays uncalled. Not after
+  // request_stop().
+  void resume_after_interrupt() { running_generation_ = generation_.load(std::memory_order_acquire); }
+  // Sends the request and waits for the final response, recording its sample unless `record` is
+  // false. False (response untouched) when the iteration is interrupted meanwhile. `expected`
+  // decides expected_response / http_req_failed.
+  bool http(const net::HttpRequest& request, const net::RequestOptions& options, metrics::TagSetId request_tags,
+            const std::function<bool(int)>& expected, net::HttpResponse& response, bool record = true);
+  // Records a sample of a response http() did not record (the script decided its outcome later).
+  void record(metrics::TagSetId request_tags, const net::HttpResponse& response, bool expected);
+  // False when interrupted before `duration` passed.
+  bool sleep(Nanos duration);
+  // Until `ready()`; false if the iteration was interrupted first.
+  bool wait_for(const std::function<bool()>& ready);
+
+ protected:
+  // VU: waits once, until wake() (or sooner: callers check again).
+  virtual void block(const std::function<bool()>& ready) = 0;
+  // Any thread: what the VU waits for may have happened.
+  virtual void wake() = 0;
+  // VU, in the runtime: one iteration (the runtime logs its errors).
+  virtual void run_iteration() = 0;
+  // VU: runs the iteration of `generation` (unless cancelled before it began) and reports it.
+  void run_iteration_command(uint64_t generation, const std::function<void()>& done);
+  // VU: a command that is not an iteration runs as of the current generation.
+  void adopt_generation(uint64_t generation) { running_generation_ = generation; }
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+  // VU: hands the buffered samples to the worker's sink now.
+  void drain_samples();
+
+  Worker& worker_;
+  std::atomic<bool> stopping_{false};
+
+ private:
+  VuState& state_;
+  net::ClientContext client_context_;
+  net::HttpClient client_;
+  metrics::SampleBuffer samples_;
+  BufferedHttpSampleRecorder recorder_{samples_};
+  std::atomic<uint64_t> connections_opened_{0};
+  bool first_request_ = true;  // of the iteration: the one measured from the intended start
+  // What the loop's callbacks write while the VU waits.
+  bool exchange_done_ = false;
+  net::HttpResponse exchange_response_;
+  bool sleep_due_ = false;
+  net::Timer sleep_timer_;
+
+  std::atomic<uint64_t> generation_{0};  // bumped by cancel(): the running iteration is interrupted
+  uint64_t running_generation_ = 0;
+};
+
+}  // namespace squall::vu

@@ -42,7 +42,8 @@ class Exchange;
 
 class HttpClient final : public ConnectionUser {
  public:
-  using Completion = std::function<void(const HttpResponse&)>;
+  // The response is the exchange's until the next send(): a completion may move from it.
+  using Completion = std::function<void(HttpResponse&)>;
   using Observer = std::function<void(const HttpRequest&, const HttpResponse&)>;
 
   explicit HttpClient(ClientContext& context);

@@ -55,8 +55,8 @@ bool ScriptVu::http(const net::HttpRequest& request, const net::RequestOptions& 
   first_request_ = false;
   exchange_done_ = false;
   // The completion runs on whoever polls the loop; the sample is recorded back on the VU.
-  client_.send(request, options, [this](const net::HttpResponse& r) {
-    exchange_response_ = r;
+  client_.send(request, options, [this](net::HttpResponse& r) {
+    exchange_response_ = std::move(r);
     exchange_done_ = true;
     wake();
   });

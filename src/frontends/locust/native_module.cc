@@ -1,5 +1,5 @@
 // _squall_native: what squall's `locust` package gets from the engine.
-//   request(method, url, name, headers, body, timeout, allow_redirects, record) -> Exchange
+//   request(method, url, name, headers (dict), body, timeout, allow_redirects, record) -> Exchange
 //   Exchange: status, reason, headers, body, url, elapsed (s), error, timed_out; record(ok)
 //   sleep(s), monotonic(), in_user(), adopt_interrupt(), Interrupted (a BaseException:
 //   the VU is being stopped; user code's `except Exception` does not catch it)
@@ -96,10 +96,25 @@ PyObject* raw_call(Body body) {
     e.restore();
   } catch (const py::cast_error& e) {
     PyErr_SetString(PyExc_TypeError, e.what());
+  } catch (const py::builtin_exception& e) {
+    e.set_error();
   } catch (const std::exception& e) {
     PyErr_SetString(PyExc_RuntimeError, e.what());
   }
   return nullptr;
+}
+
+// The request's headers: a dict (name -> value) as HttpSession builds them.
+std::vector<std::pair<std::string, std::string>> headers_of(py::handle dict) {
+  if (!PyDict_Check(dict.ptr())) throw py::type_error("request(): headers must be a dict");
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(static_cast<size_t>(PyDict_Size(dict.ptr())));
+  PyObject *key, *value;
+  Py_ssize_t pos = 0;
+  while (PyDict_Next(dict.ptr(), &pos, &key, &value)) {
+    out.emplace_back(py::handle(key).cast<std::string>(), py::handle(value).cast<std::string>());
+  }
+  return out;
 }
 
 PyObject* request_entry(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
@@ -107,7 +122,7 @@ PyObject* request_entry(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
     if (nargs != 8) throw std::runtime_error("request() takes 8 arguments");
     auto arg = [&](int i) { return py::handle(args[i]); };
     auto exchange = request(arg(0).cast<std::string>(), arg(1).cast<std::string>(), arg(2).cast<std::string>(),
-                            arg(3).cast<std::vector<std::pair<std::string, std::string>>>(), arg(4),
+                            headers_of(arg(3)), arg(4),
                             arg(5).cast<double>(), arg(6).cast<bool>(), arg(7).cast<bool>());
     return py::cast(std::move(exchange)).release().ptr();
   });

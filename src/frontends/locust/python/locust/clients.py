@@ -70,16 +70,35 @@ def _charset(content_type):
     return match.group(1) if match else None
 
 
+_path_urls = {}  # full URL -> path_url: a locustfile requests the same URLs again and again
+
+
+def _path_url(url):
+    path = _path_urls.get(url)
+    if path is None:
+        parts = urlsplit(url)
+        path = (parts.path or "/") + ("?" + parts.query if parts.query else "")
+        if len(_path_urls) >= 4096:  # URLs with ids in them would grow it without end
+            _path_urls.clear()
+        _path_urls[url] = path
+    return path
+
+
 class PreparedRequest:
-    __slots__ = ("method", "url", "headers", "body")
+    __slots__ = ("method", "url", "_headers", "body")
 
     def __init__(self, method, url, headers, body):
-        self.method, self.url, self.headers, self.body = method, url, CaseInsensitiveDict(headers), body
+        self.method, self.url, self._headers, self.body = method, url, headers, body
+
+    @property
+    def headers(self):
+        if not isinstance(self._headers, CaseInsensitiveDict):
+            self._headers = CaseInsensitiveDict(self._headers)
+        return self._headers
 
     @property
     def path_url(self):
-        parts = urlsplit(self.url)
-        return (parts.path or "/") + ("?" + parts.query if parts.query else "")
+        return _path_url(self.url)
 
 
 class Response:
@@ -174,18 +193,28 @@ class Response:
             raise reason
 
 
-class ResponseContextManager:
-    """`with client.get(..., catch_response=True) as response:` — the block decides success or failure."""
+class ResponseContextManager(Response):
+    """`with client.get(..., catch_response=True) as response:` — the block decides success or failure.
+    As in Locust, the manager is the response: its class derives from the response's, and it shares
+    the response's attributes."""
+
+    _classes = {}  # response class -> its context manager class
+
+    def __new__(cls, response, session, request_meta):
+        response_class = type(response)
+        manager_class = cls._classes.get(response_class)
+        if manager_class is None:
+            manager_class = cls if issubclass(cls, response_class) else \
+                type(response_class.__name__ + "ContextManager", (cls, response_class), {})
+            cls._classes[response_class] = manager_class
+        return object.__new__(manager_class)
 
     def __init__(self, response, session, request_meta):
-        self._response = response
+        self.__dict__ = response.__dict__
         self._session = session
         self._meta = request_meta
         self._manual_result = None
         self._entered = False
-
-    def __getattr__(self, name):
-        return getattr(self._response, name)
 
     def __enter__(self):
         self._entered = True
@@ -196,7 +225,7 @@ class ResponseContextManager:
             self._report(None if self._manual_result is True else self._manual_result)
             return exc_type is None or issubclass(exc_type, ResponseError)
         if exc_type is None:
-            self._report(self._response.failure_reason())
+            self._report(self.failure_reason())
             return True
         if issubclass(exc_type, ResponseError):
             self._report(value)
@@ -204,7 +233,7 @@ class ResponseContextManager:
         return False  # any other exception goes on up, and the request is not reported (as in Locust)
 
     def _report(self, exception):
-        self._session._report(self._response, self._meta, exception)
+        self._session._report(self, self._meta, exception)
 
     def success(self):
         self._manual_result = True
@@ -228,11 +257,12 @@ class HttpSession:
         self.request_name = None
 
     def _build_url(self, path):
-        if re.match(r"^https?://", path, re.I):
+        if path[:8].lower().startswith(("http://", "https://")):
             return path
-        if not self.base_url:
+        base = self.base_url
+        if not base:
             raise ValueError(f"Invalid URL {path!r}: no host, and the User has no host (use --host)")
-        return self.base_url.rstrip("/") + "/" + path.lstrip("/") if path else self.base_url
+        return base.rstrip("/") + "/" + path.lstrip("/") if path else base
 
     def request(self, method, url, name=None, catch_response=False, context={}, **kwargs):
         method = method.upper()
@@ -241,14 +271,18 @@ class HttpSession:
         if params:
             query = params if isinstance(params, str) else urlencode(params, doseq=True)
             full_url += ("&" if "?" in full_url else "?") + query
-        headers = dict(self.headers) if self.headers else {}
         extra = kwargs.get("headers")
-        if extra:
-            for key, value in extra.items():
-                for existing in [k for k in headers if k.lower() == key.lower()]:
-                    del headers[existing]
-                if value is not None:
-                    headers[key] = value
+        if not self.headers:
+            headers = {k: v for k, v in extra.items() if v is not None} if extra else {}
+        else:
+            headers = dict(self.headers)
+            if extra:
+                for key, value in extra.items():
+                    lower = key.lower()
+                    for existing in [k for k in headers if k.lower() == lower]:
+                        del headers[existing]
+                    if value is not None:
+                        headers[key] = value
         body = None
         if kwargs.get("json") is not None:
             body = jsonlib.dumps(kwargs["json"]).encode()
@@ -276,7 +310,7 @@ class HttpSession:
         request = PreparedRequest(method, full_url, headers, body)
         request_name = name or self.request_name or request.path_url
         start_time = time.time()
-        exchange = native.request(method, full_url, request_name, list(headers.items()), body, timeout or 0.0,
+        exchange = native.request(method, full_url, request_name, headers, body, timeout or 0.0,
                                   bool(allow_redirects), not catch_response)
         response = self._response_class(exchange, request)
         meta = {"request_type": method, "name": request_name, "start_time": start_time, "context": context,

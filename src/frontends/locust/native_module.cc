@@ -55,8 +55,7 @@ struct Exchange {
 };
 
 std::unique_ptr<Exchange> request(const std::string& method, const std::string& url, const std::string& name,
-                                  const std::vector<std::pair<std::string, std::string>>& headers,
-                                  py::handle body, double timeout, bool allow_redirects, bool record) {
+                                  net::Headers headers, py::handle body, double timeout, bool allow_redirects, bool record) {
   PyUser& user = current_user("the HTTP client");
   auto exchange = std::make_unique<Exchange>();
   exchange->user = &user;
@@ -72,8 +71,7 @@ std::unique_ptr<Exchange> request(const std::string& method, const std::string& 
   net::HttpRequest http;
   http.method = method;
   http.url = std::move(*parsed.url);
-  http.headers.reserve(headers.size());
-  for (const auto& [k, v] : headers) http.headers.push_back({k, v});
+  http.headers = std::move(headers);
   if (!body.is_none()) http.body = body.cast<std::string>();
   net::RequestOptions options;
   if (timeout > 0) options.timeout = static_cast<Nanos>(timeout * 1e9);
@@ -105,14 +103,14 @@ PyObject* raw_call(Body body) {
 }
 
 // The request's headers: a dict (name -> value) as HttpSession builds them.
-std::vector<std::pair<std::string, std::string>> headers_of(py::handle dict) {
+net::Headers headers_of(py::handle dict) {
   if (!PyDict_Check(dict.ptr())) throw py::type_error("request(): headers must be a dict");
-  std::vector<std::pair<std::string, std::string>> out;
+  net::Headers out;
   out.reserve(static_cast<size_t>(PyDict_Size(dict.ptr())));
   PyObject *key, *value;
   Py_ssize_t pos = 0;
   while (PyDict_Next(dict.ptr(), &pos, &key, &value)) {
-    out.emplace_back(py::handle(key).cast<std::string>(), py::handle(value).cast<std::string>());
+    out.push_back({py::handle(key).cast<std::string>(), py::handle(value).cast<std::string>()});
   }
   return out;
 }
@@ -128,7 +126,16 @@ PyObject* request_entry(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
   });
 }
 
-void sleep(double seconds);
+void sleep(double seconds) {
+  if (seconds <= 0) return;
+  PyUser* user = PyUser::current();
+  if (!user) {
+    py::gil_scoped_release release;
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    return;
+  }
+  if (!user->sleep(static_cast<Nanos>(seconds * 1e9))) raise_interrupted();
+}
 
 PyObject* sleep_entry(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
   return raw_call([&]() -> PyObject* {
@@ -142,17 +149,6 @@ PyMethodDef g_request_def{"request", reinterpret_cast<PyCFunction>(reinterpret_c
                           METH_FASTCALL, "Sends a request and waits for its answer (an Exchange)."};
 PyMethodDef g_sleep_def{"sleep", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&sleep_entry)),
                         METH_FASTCALL, "Waits `seconds`, letting the other users run."};
-
-void sleep(double seconds) {
-  if (seconds <= 0) return;
-  PyUser* user = PyUser::current();
-  if (!user) {
-    py::gil_scoped_release release;
-    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-    return;
-  }
-  if (!user->sleep(static_cast<Nanos>(seconds * 1e9))) raise_interrupted();
-}
 
 // One row of Locust's statistics: a (method, name) pair or the Aggregated total.
 struct StatsRow {

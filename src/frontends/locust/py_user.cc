@@ -75,8 +75,8 @@ void PyUser::serve() {
 }
 
 metrics::TagSetId PyUser::request_tags(const std::string& method, const std::string& name) {
-  std::string key = method + ' ' + name;
-  auto it = tags_.find(key);
+  tags_key_.assign(method).append(1, ' ').append(name);  // a reused buffer: no allocation per request
+  auto it = tags_.find(tags_key_);
   if (it != tags_.end()) return it->second;
   if (tags_.size() >= 1024) tags_.clear();  // names with ids in them would grow it without end
   vu::RequestTagInput input;
@@ -84,7 +84,7 @@ metrics::TagSetId PyUser::request_tags(const std::string& method, const std::str
   input.url = name;  // Locust groups by name; squall's url tag says the same, bounding the series
   input.name = name;
   const auto tags = metrics::TagSetRegistry::global().with(vu::request_tags(input), metrics::TagSetRegistry::global().get(scenario_tags_));
-  return tags_[std::move(key)] = tags;
+  return tags_[tags_key_] = tags;
 }
 
 void PyUser::end_user() {

@@ -54,6 +54,7 @@ class PyUser final : public vu::ScriptVu {
   bool idle_ = false;      // the User stopped itself
   bool waited_ = false;    // the running iteration has let other users run
   std::unordered_map<std::string, metrics::TagSetId> tags_;
+  std::string tags_key_;  // request_tags()'s lookup key, reused
 
   std::mutex mutex_;  // guards command_
   std::optional<Command> command_;

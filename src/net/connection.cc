@@ -52,6 +52,7 @@ ErrorCode dial_error_code(int err, std::string& message) {
 }  // namespace
 
 Connection::~Connection() {
+  if (write_queued_) loop_.withdraw_write(this);
   if (ssl_) SSL_free(ssl_);
   if (fd_ >= 0) {
     loop_.remove(fd_);
@@ -198,7 +199,23 @@ void Connection::send(std::string_view data) {
     out_offset_ = 0;
   }
   out_.append(data);
+  write_started_ = 0;
+  if (loop_.coalesces_writes()) {
+    if (!write_queued_) {
+      write_queued_ = true;
+      loop_.write_before_wait(this);
+    }
+    return;
+  }
   flush();
+}
+
+bool Connection::write_queued() {
+  write_queued_ = false;
+  if (state_ != State::kOpen || out_offset_ == out_.size()) return true;
+  write_started_ = loop_.now();
+  flush();
+  return state_ == State::kOpen;
 }
 
 void Connection::flush() {

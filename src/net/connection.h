@@ -54,7 +54,8 @@ class Connection final : public IoHandler {
   void adopt(int fd, SSL* ssl, ConnectionUser* user);
   // Closes with a TCP reset instead of an orderly shutdown.
   void reset();
-  // Queues bytes; on_sent() follows when all of them are written.
+  // Queues bytes; on_sent() follows when all of them are written: at once if the socket takes them,
+  // or, on a loop that coalesces writes, just before the loop next waits.
   void send(std::string_view data);
   void close();
 
@@ -64,9 +65,12 @@ class Connection final : public IoHandler {
   bool tls() const { return ssl_ != nullptr; }
   std::string_view tls_version() const;
   const ResolvedAddress& peer() const { return peer_; }
+  // When the loop began writing output that send() queued for its coalesced writes (0: send() wrote at once).
+  Nanos write_started() const { return write_started_; }
   uint64_t requests_served = 0;  // bookkeeping for the owner
 
   void on_io(uint32_t events) override;
+  bool write_queued() override;
 
  private:
   void fail(ErrorCode code, std::string error);
@@ -86,6 +90,8 @@ class Connection final : public IoHandler {
   std::string out_;
   size_t out_offset_ = 0;
   bool watching_writable_ = false;
+  bool write_queued_ = false;  // in the loop's queue of coalesced writes
+  Nanos write_started_ = 0;
   Nanos tcp_done_ = 0;
 };
 

@@ -198,7 +198,8 @@ void EventLoop::run_until(const std::function<bool()>& done, Nanos deadline) {
     }
   }
   while (!stopping_ && !done() && (!deadline || mono_now() < deadline)) {
-    const Nanos wait = wait_time(deadline);
+    const bool nothing_ended = queued_writes_.empty() || write_queued_output();
+    const Nanos wait = nothing_ended ? wait_time(deadline) : 0;
     if (guard) guard.unlock();
     const int n = wait_for_events(wait);
     if (guard_) guard.lock();
@@ -215,6 +216,31 @@ void EventLoop::run_until(const std::function<bool()>& done, Nanos deadline) {
     run_timers();
     run_deferred();
   }
+}
+
+void EventLoop::write_before_wait(IoHandler* handler) {
+  queued_writes_.push_back(handler);
+  // Queued by a guard holder while the loop's thread waits: that wait must end to write it.
+  if (guard_ && running_thread_.load() != std::this_thread::get_id()) wake();
+}
+
+void EventLoop::withdraw_write(IoHandler* handler) {
+  std::erase(queued_writes_, handler);
+  std::replace(writing_.begin(), writing_.end(), handler, static_cast<IoHandler*>(nullptr));
+}
+
+bool EventLoop::write_queued_output() {
+  now_ = mono_now();
+  bool nothing_ended = true;
+  // A write's callbacks may queue more (and withdraw handlers of this batch): loop until none is left.
+  while (!queued_writes_.empty()) {
+    writing_.swap(queued_writes_);
+    for (IoHandler*& handler : writing_) {
+      if (handler && !handler->write_queued()) nothing_ended = false;
+    }
+    writing_.clear();
+  }
+  return nothing_ended;
 }
 
 void EventLoop::run_deferred() {

@@ -26,6 +26,9 @@ class EventLoop;
 class IoHandler {
  public:
   virtual void on_io(uint32_t events) = 0;
+  // Writes the output it queued with EventLoop::write_before_wait(). Returns false if that ended
+  // its stream and told its owner so (the loop then looks again before it blocks).
+  virtual bool write_queued() { return true; }
 
  protected:
   ~IoHandler() = default;
@@ -82,7 +85,19 @@ class EventLoop {
   // the way to free an IoHandler that may still have an event pending.
   void defer(std::function<void()> task) { deferred_.push_back(std::move(task)); }
 
-  // The time taken at the start of the current iteration (cheap; refresh with mono_now() when it matters).
+  // Write coalescing (off by default). On, a Connection's send() only queues its bytes, and the loop
+  // writes all queued output just before it next waits: the requests that a batch of events (or a
+  // round of script VUs) produced reach the peer together and wake it once, where a send per
+  // request wakes a waiting peer per request, which costs the sender more than the send itself.
+  void set_coalesce_writes(bool on) { coalesce_writes_ = on; }
+  bool coalesces_writes() const { return coalesce_writes_; }
+  // `handler`'s write_queued() runs before the loop next waits; a handler that dies before that
+  // calls withdraw_write() first.
+  void write_before_wait(IoHandler* handler);
+  void withdraw_write(IoHandler* handler);
+
+  // The time taken at the start of the current iteration, or of the writes before a wait (cheap;
+  // refresh with mono_now() when it matters).
   Nanos now() const { return now_; }
 
  private:
@@ -92,6 +107,8 @@ class EventLoop {
   void run_timers();
   void run_posted();
   void run_deferred();
+  // Runs the queued writes; false if one ended a stream (then the loop must not block).
+  bool write_queued_output();
   // How long to wait for events: until the next timer or `deadline`, at most 1 s.
   Nanos wait_time(Nanos deadline) const;
   int wait_for_events(Nanos wait);
@@ -103,6 +120,9 @@ class EventLoop {
   Nanos now_ = 0;
   std::vector<Timer*> heap_;
   std::vector<std::function<void()>> deferred_;
+  bool coalesce_writes_ = false;
+  std::vector<IoHandler*> queued_writes_;
+  std::vector<IoHandler*> writing_;  // the batch being written (reused storage)
   std::mutex posted_mutex_;
   std::vector<std::function<void()>> posted_;
   bool stop_requested_ = false;  // guarded by posted_mutex_

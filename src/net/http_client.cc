@@ -92,6 +92,7 @@ class Exchange final : public ConnectionUser, public Http1Handler {
   Nanos deadline_ = 0;
   Nanos t_start_ = 0, t_dns_start_ = 0, t_dns_done_ = 0, t_connect_start_ = 0, t_tcp_done_ = 0,
         t_tls_done_ = 0, t_send_start_ = 0, t_sent_ = 0, t_first_byte_ = 0, t_done_ = 0;
+  Nanos t_write_start_ = 0;  // its bytes began to go out (later than t_send_start_ on a coalescing loop)
 };
 
 void Exchange::begin(const HttpRequest& request, const RequestOptions& options, HttpClient::Completion done) {
@@ -110,7 +111,7 @@ void Exchange::start_hop() {
   response_.clear();
   t_start_ = mono_now();
   t_dns_start_ = t_dns_done_ = t_connect_start_ = t_tcp_done_ = t_tls_done_ = t_start_;
-  t_send_start_ = t_sent_ = t_first_byte_ = t_done_ = 0;
+  t_send_start_ = t_write_start_ = t_sent_ = t_first_byte_ = t_done_ = 0;
   response_.started_at = t_start_;
   response_.url = request_.url.to_string();
   retried_ = false;
@@ -187,11 +188,15 @@ void Exchange::send_request() {
   response_.tls_version = conn_->tls_version();
   parser_.begin(request_.method == "HEAD");
   response_.bytes_sent = wire_.size();
-  t_send_start_ = mono_now();
+  t_send_start_ = t_write_start_ = mono_now();
   conn_->send(wire_);
 }
 
-void Exchange::on_sent(Connection&) { t_sent_ = mono_now(); }
+void Exchange::on_sent(Connection& conn) {
+  // On a loop that coalesces writes the request waited for the batch's write: blocked, not sending.
+  t_write_start_ = std::max(t_send_start_, conn.write_started());
+  t_sent_ = mono_now();
+}
 
 void Exchange::on_data(Connection&, const char* data, size_t len) {
   if (t_first_byte_ == 0) {
@@ -225,11 +230,11 @@ void Exchange::on_closed(Connection&, ErrorCode code, const std::string& error) 
 void Exchange::fill_timings() {
   auto span = [](Nanos from, Nanos to) { return to > from && from > 0 ? to - from : 0; };
   HttpTimings& t = response_.timings;
-  t.blocked = span(t_start_, t_dns_start_);
+  t.blocked = span(t_start_, t_dns_start_) + span(t_send_start_, t_write_start_);
   t.looking_up = span(t_dns_start_, t_dns_done_);
   t.connecting = span(t_connect_start_, t_tcp_done_);
   t.tls_handshaking = span(t_tcp_done_, t_tls_done_);
-  t.sending = span(t_send_start_, t_sent_);
+  t.sending = span(t_write_start_, t_sent_);
   t.waiting = span(t_sent_, t_first_byte_);
   t.receiving = span(t_first_byte_, t_done_);
 }

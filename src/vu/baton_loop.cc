@@ -5,6 +5,9 @@ namespace squall::vu {
 thread_local bool BatonLoop::t_polling = false;
 
 BatonLoop::BatonLoop() {
+  // The VUs that one poll made ready run one after another and then poll again: their requests go
+  // out together at that poll.
+  io_.set_coalesce_writes(true);
   baton_.on_contention([this] { wake_poller(); });
 }
 

@@ -13,6 +13,7 @@ Worker::Worker(int index, const WorkerSettings& settings)
       flush_timer_([this] { flush_tick(); }) {
   sink_.keep_raw_samples(settings.keep_raw_samples);
   loop_.share_with_guard(guard_);
+  loop_.set_coalesce_writes(true);
 }
 
 Worker::~Worker() { join(); }

@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "net/http_client.h"
 #include "target/demo_server.h"
@@ -94,6 +96,30 @@ TEST_F(ClientAgainstDemo, KeepAliveReusesOneConnection) {
   }
   EXPECT_EQ(client.connections_opened(), 1u);
   EXPECT_EQ(server_->connections(), 1u);
+}
+
+// On a loop that coalesces writes, a request waits for the loop's next wait to go out: that wait
+// is the generator's (blocked), not the server's (waiting).
+TEST_F(ClientAgainstDemo, CoalescedWriteWaitCountsAsBlockedNotAsServerTime) {
+  loop_.set_coalesce_writes(true);
+  net::Resolver resolver({});
+  net::ClientContext context{loop_, resolver, nullptr, {}};
+  net::HttpClient client(context);
+  ASSERT_EQ(fetch(base() + "/small", {}, {}, {}, &client).status, 200);  // opens the connection
+  net::HttpRequest request;
+  request.url = *net::parse_url(base() + "/small").url;
+  net::HttpResponse r;
+  client.send(request, {}, [&](const net::HttpResponse& done) {
+    r = done;
+    loop_.stop();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  loop_.run();
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(r.reused_connection);
+  EXPECT_GE(r.timings.blocked, 30 * kMillisecond);
+  EXPECT_LT(r.timings.waiting, 30 * kMillisecond);
+  EXPECT_EQ(r.timings.duration(), r.timings.sending + r.timings.waiting + r.timings.receiving);
 }
 
 TEST_F(ClientAgainstDemo, FollowsRedirectsAndKeepsCookies) {

@@ -88,7 +88,12 @@ TEST_F(K6Script, SeedFeedScriptScenariosRunUntilInterrupted) {
   EXPECT_NE(r.output.find("✓ status 2xx"), std::string::npos);
   EXPECT_NE(r.output.find("(interrupted)"), std::string::npos);
   const auto stats = nlohmann::json::parse(server_->api().stats().to_json());
+#ifdef SQUALL_SANITIZED
+  // V8's start-up and the TLS handshakes under the sanitizers, beside other tests, take a second.
+  EXPECT_GT(stats["requests"].get<int>(), 150);
+#else
   EXPECT_GT(stats["requests"].get<int>(), 300);  // 200 arrivals/s for about 3 s
+#endif
 }
 
 TEST_F(K6Script, SyntaxErrorNamesFileLineAndColumn) {

@@ -91,6 +91,8 @@ void GreenletHub::ended(PyUser& user) {
 
 void GreenletHub::main() {
   t_on_hub = true;
+  // The users that one poll made ready run in turn; their requests go out together at the next poll.
+  io_.set_coalesce_writes(true);
   PyGILState_STATE gil = PyGILState_Ensure();
   try {
     py::module_ greenlet = py::module_::import("greenlet");

@@ -92,6 +92,7 @@ std::string JsVu::options_json(std::vector<std::string>& functions) {
     std::string error;
     if (!ensure_initialized(error)) return;
     auto isolate = host_.isolate();
+    v8::HandleScope handles(isolate);
     auto context = host_.context();
     auto ns = entry_.Get(isolate)->GetModuleNamespace().As<v8::Object>();
     auto keys = ns->GetOwnPropertyNames(context).ToLocalChecked();
@@ -132,6 +133,7 @@ bool JsVu::ensure_initialized(std::string& error) {
     return initialized_;
   }
   auto isolate = host_.isolate();
+  v8::HandleScope handles(isolate);
   auto context = host_.context();
   in_init_ = true;
   v8::TryCatch try_catch(isolate);
@@ -202,6 +204,9 @@ v8::MaybeLocal<v8::Module> JsVu::resolve(v8::Local<v8::Context> context, v8::Loc
 }
 
 JsVu::CallResult JsVu::call_export(const std::string& function, const std::string& argument, bool iteration) {
+  // The handles of one call die with it: a VU holds the isolate (and the scope opened then) across
+  // many iterations, and handles piling up there kept garbage alive and lengthened every GC.
+  v8::HandleScope handles(host_.isolate());
   CallResult result;
   if (!ensure_initialized(result.error)) return result;
   auto isolate = host_.isolate();

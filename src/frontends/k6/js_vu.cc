@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cstdio>
 #include <cstring>
 
@@ -116,7 +117,13 @@ void JsVu::run_iteration() {
   group_.clear();  // (the VU's own tags, exec.vu.tags, last for its life, as in k6)
   ++run().vus_active;
   const std::string exec = scenario_ ? scenario_->exec : "default";
+#ifndef NDEBUG
+  const int handles_before = v8::HandleScope::NumberOfHandles(host_.isolate());
+#endif
   CallResult r = call_export(exec, "", true);
+  // Debug builds (CI's sanitizer run) check that no handle outlives its iteration: a VU holds the
+  // isolate, and the scope opened then, across many iterations.
+  assert(v8::HandleScope::NumberOfHandles(host_.isolate()) == handles_before && "an iteration leaked V8 handles");
   --run().vus_active;
   ++(interrupted() ? run().iterations_interrupted : run().iterations_completed);
   if (!r.ok && !interrupted()) {

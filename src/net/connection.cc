@@ -14,12 +14,6 @@ namespace squall::net {
 namespace {
 
 constexpr uint32_t kReadEvents = EPOLLIN | EPOLLRDHUP;
-constexpr size_t kScratchSize = 64 * 1024;
-
-char* scratch_buffer() {
-  thread_local std::unique_ptr<char[]> buffer(new char[kScratchSize]);
-  return buffer.get();
-}
 
 ErrorCode io_error_code(int err, std::string& message, const char* op) {
   switch (err) {
@@ -259,14 +253,14 @@ void Connection::flush() {
 }
 
 void Connection::read_available() {
-  char* buffer = scratch_buffer();
+  char* buffer = loop_.read_buffer();
   // TLS can hold decrypted bytes that epoll cannot see, so drain it; plain
   // sockets are level-triggered and read once per wake-up.
   do {
     ssize_t n;
     if (ssl_) {
       ERR_clear_error();
-      const int rc = SSL_read(ssl_, buffer, static_cast<int>(kScratchSize));
+      const int rc = SSL_read(ssl_, buffer, static_cast<int>(EventLoop::kReadBufferSize));
       if (rc <= 0) {
         const int err = SSL_get_error(ssl_, rc);
         if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) return;
@@ -280,7 +274,7 @@ void Connection::read_available() {
       }
       n = rc;
     } else {
-      n = ::recv(fd_, buffer, kScratchSize, 0);
+      n = ::recv(fd_, buffer, EventLoop::kReadBufferSize, 0);
       if (n < 0) {
         if (errno == EAGAIN || errno == EINTR) return;
         std::string message;

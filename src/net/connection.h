@@ -4,7 +4,7 @@
 //
 // Contract: callbacks run on the loop thread. After on_closed() the
 // connection is dead and its owner should release it with
-// EventLoop::defer(). Reads go through a per-thread scratch buffer, so a
+// EventLoop::defer(). Reads go through the loop's scratch buffer, so a
 // connection costs no read buffer of its own while idle.
 #pragma once
 

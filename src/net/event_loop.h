@@ -11,8 +11,9 @@
 
 #include <sys/epoll.h>
 
-#include <functional>
 #include <atomic>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -96,6 +97,15 @@ class EventLoop {
   void write_before_wait(IoHandler* handler);
   void withdraw_write(IoHandler* handler);
 
+  // Scratch space for the handlers' reads (kReadBufferSize bytes), valid until the handler returns:
+  // one per loop, not per connection or per thread (a JS VU's thread that polls its isolate's loop
+  // would otherwise hold its own).
+  static constexpr size_t kReadBufferSize = 64 * 1024;
+  char* read_buffer() {
+    if (!read_buffer_) read_buffer_ = std::make_unique<char[]>(kReadBufferSize);
+    return read_buffer_.get();
+  }
+
   // The time taken at the start of the current iteration, or of the writes before a wait (cheap;
   // refresh with mono_now() when it matters).
   Nanos now() const { return now_; }
@@ -123,6 +133,7 @@ class EventLoop {
   bool coalesce_writes_ = false;
   std::vector<IoHandler*> queued_writes_;
   std::vector<IoHandler*> writing_;  // the batch being written (reused storage)
+  std::unique_ptr<char[]> read_buffer_;
   std::mutex posted_mutex_;
   std::vector<std::function<void()>> posted_;
   bool stop_requested_ = false;  // guarded by posted_mutex_

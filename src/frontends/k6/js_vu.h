@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/splitmix64.h"
 #include "frontends/k6/isolate_host.h"
 #include "net/http_types.h"
 #include "plan/scenario.h"
@@ -127,7 +128,7 @@ class JsVu final : public vu::ThreadedVu {
   std::vector<Timer> timers_;
   std::unordered_map<std::string, metrics::TagSetId> tag_cache_;
   int64_t next_timer_id_ = 1;
-  std::mt19937_64 rng_{std::random_device{}()};
+  SplitMix64 rng_{(static_cast<uint64_t>(std::random_device{}()) << 32) | std::random_device{}()};
 };
 
 }  // namespace squall::k6

@@ -142,8 +142,13 @@ DemoResponse DemoApi::handle(const DemoRequest& r) {
   }
   if (path == "/cookies/set") {
     DemoResponse response = json(200, {{"set", r.query}});
-    const std::string_view pair = r.query.substr(0, r.query.find('&'));
-    if (pair.find('=') != std::string_view::npos) response.headers.push_back({"Set-Cookie", std::string(pair) + "; Path=/"});
+    // One Set-Cookie header per name=value pair of the query.
+    for (std::string_view rest = r.query; !rest.empty();) {
+      const size_t amp = rest.find('&');
+      const std::string_view pair = rest.substr(0, amp);
+      if (pair.find('=') != std::string_view::npos) response.headers.push_back({"Set-Cookie", std::string(pair) + "; Path=/"});
+      rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    }
     return response;
   }
   if (path == "/cookies") {

@@ -25,13 +25,13 @@ class K6Script : public ::testing::Test {
   std::unique_ptr<target::DemoServer> server_;
 };
 
-// Every API of the conformance script, checked from inside (229 checks) and from outside.
+// Every API of the conformance script, checked from inside (233 checks) and from outside.
 TEST_F(K6Script, ConformanceScriptPassesEveryCheck) {
   const std::string summary = temp_path("conformance-summary.json"), exported = temp_path("conformance-export.json");
   auto r = run_squall({"run", SQUALL_SOURCE_DIR "/tests/k6/conformance.js", "-e", "BASE=" + base(), "-e", "EXTRA=yes",
                        "-e", "SUMMARY_FILE=" + summary, "--summary-export", exported, "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("custom summary: checks=229/229"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("custom summary: checks=233/233"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("█ TOTAL RESULTS"), std::string::npos) << "handleSummary replaces the text summary";
   EXPECT_NE(r.output.find("teardown saw token yes"), std::string::npos);
   const auto data = read_json(summary);  // handleSummary's data, written by the script

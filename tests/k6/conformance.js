@@ -118,7 +118,10 @@ export function main(data) {
     check(http.get(`${BASE}/cookies`), { 'jar sends cookies': (r) => r.json('cookies').includes('extra=e') });
     jar.clear(`${BASE}/`);
     check(http.get(`${BASE}/cookies`), { 'jar cleared': (r) => r.json('cookies') === '' });
-    check(http.get(`${BASE}/cookies/set?k=v`), { 'response cookies': (r) => r.cookies.k[0].value === 'v' });
+    check(http.get(`${BASE}/cookies/set?k=v&k2=w`), {
+      'response cookies': (r) => r.cookies.k[0].value === 'v' && r.cookies.k2[0].value === 'w',
+      'repeated headers joined': (r) => r.headers['Set-Cookie'] === 'k=v; Path=/, k2=w; Path=/',
+    });
   });
 
   group('modules', () => {

@@ -89,13 +89,23 @@ Local<v8::Function> response_class(Local<v8::Context> context) {
   return cls;
 }
 
+// Whether a header of the same name comes before position `i` (rare: then values are joined or listed).
+bool repeats_earlier(const net::Headers& headers, size_t i) {
+  for (size_t j = 0; j < i; ++j) {
+    if (net::iequals(headers[j].name, headers[i].name)) return true;
+  }
+  return false;
+}
+
 Local<v8::Object> headers_object(Local<v8::Context> context, const net::Headers& headers) {
   v8::Isolate* isolate = context->GetIsolate();
+  IsolateHost& host = IsolateHost::of(isolate);
   auto out = v8::Object::New(isolate);
-  for (const auto& h : headers) {
-    auto key = js_string(isolate, canonical_header_name(h.name));
+  for (size_t i = 0; i < headers.size(); ++i) {
+    const auto& h = headers[i];
+    auto key = host.header_name(h.name);
     Local<Value> existing;
-    if (out->Get(context, key).ToLocal(&existing) && existing->IsString()) {
+    if (repeats_earlier(headers, i) && out->Get(context, key).ToLocal(&existing) && existing->IsString()) {
       out->Set(context, key, js_string(isolate, to_std_string(isolate, existing) + ", " + h.value)).Check();
     } else {
       out->Set(context, key, js_string(isolate, h.value)).Check();
@@ -163,10 +173,12 @@ Local<v8::Object> make_response(Local<v8::Context> context, const net::HttpReque
     }
   }
   auto req_headers = v8::Object::New(isolate);
-  for (const auto& h : request.headers) {
-    auto name = js_string(isolate, canonical_header_name(h.name));
+  IsolateHost& host = IsolateHost::of(isolate);
+  for (size_t i = 0; i < request.headers.size(); ++i) {
+    const auto& h = request.headers[i];
+    auto name = host.header_name(h.name);
     Local<Value> list;
-    if (!req_headers->Get(context, name).ToLocal(&list) || !list->IsArray()) {
+    if (!repeats_earlier(request.headers, i) || !req_headers->Get(context, name).ToLocal(&list) || !list->IsArray()) {
       list = v8::Array::New(isolate);
       req_headers->Set(context, name, list).Check();
     }

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "frontends/k6/builtin_modules.h"
+#include "frontends/k6/http_response.h"
 #include "frontends/k6/js_util.h"
 #include "frontends/k6/v8_platform.h"
 
@@ -97,6 +98,16 @@ v8::Local<v8::Private> IsolateHost::private_key(const char* literal) {
   auto p = v8::Private::ForApi(isolate_, name(literal));
   private_keys_.emplace(literal, v8::Eternal<v8::Private>(isolate_, p));
   return p;
+}
+
+v8::Local<v8::String> IsolateHost::header_name(std::string_view raw) {
+  auto it = header_names_.find(std::string(raw));
+  if (it != header_names_.end()) return it->second.Get(isolate_);
+  const std::string canonical = canonical_header_name(raw);
+  auto name = v8::String::NewFromUtf8(isolate_, canonical.data(), v8::NewStringType::kInternalized,
+                                      static_cast<int>(canonical.size())).ToLocalChecked();
+  if (header_names_.size() < kCachedHeaderNames) header_names_.emplace(raw, v8::Eternal<v8::String>(isolate_, name));
+  return name;
 }
 
 }  // namespace squall::k6

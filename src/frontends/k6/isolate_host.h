@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "frontends/k6/run_shared.h"
@@ -46,6 +47,10 @@ class IsolateHost {
   // `literal` must be a string literal: it is cached by its address.
   v8::Local<v8::String> name(const char* literal);
   v8::Local<v8::Private> private_key(const char* literal);
+  // Under the lock: the internalized canonical name of a header as received ("content-type" ->
+  // "Content-Type"); the first kCachedHeaderNames spellings are kept, the rest made each time.
+  v8::Local<v8::String> header_name(std::string_view raw);
+  static constexpr size_t kCachedHeaderNames = 512;
   static IsolateHost& of(v8::Isolate* isolate) { return *static_cast<IsolateHost*>(isolate->GetData(0)); }
 
   // Stops JavaScript running on any thread of this isolate (shutdown).
@@ -68,6 +73,7 @@ class IsolateHost {
   std::map<std::string, std::unique_ptr<v8::ScriptCompiler::CachedData>> code_caches_;
   std::unordered_map<const char*, v8::Eternal<v8::String>> names_;
   std::unordered_map<const char*, v8::Eternal<v8::Private>> private_keys_;
+  std::unordered_map<std::string, v8::Eternal<v8::String>> header_names_;
 };
 
 }  // namespace squall::k6

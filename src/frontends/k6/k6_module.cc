@@ -46,12 +46,18 @@ void check(const FunctionCallbackInfo<Value>& info) {
     } else {
       passed = predicate->BooleanValue(isolate);
     }
-    metrics::Tags tags = extra;
-    tags.emplace_back("check", to_std_string(isolate, key));
+    const std::string name = to_std_string(isolate, key);
     const metrics::TagSetId base = vu.current_tags();
     std::string cache_key = "check" + std::to_string(base);
-    for (const auto& [k, v] : tags) cache_key += '\0' + k + '\0' + v;
-    const metrics::TagSetId check_tags = vu.intern_cached(cache_key, [&] { return metrics::TagSetRegistry::global().with(base, tags); });
+    for (const auto& [k, v] : extra) {
+      cache_key.append(1, '\0').append(k).append(1, '\0').append(v);
+    }
+    cache_key.append(1, '\0').append(name);
+    const metrics::TagSetId check_tags = vu.intern_cached(cache_key, [&] {
+      metrics::Tags tags = extra;
+      tags.emplace_back("check", name);
+      return metrics::TagSetRegistry::global().with(base, tags);
+    });
     vu.samples().add(metrics::builtin::kChecks, check_tags, passed ? 1 : 0);
     all = all && passed;
   }

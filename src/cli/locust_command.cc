@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 #include "common/split.h"
@@ -37,7 +38,9 @@ constexpr char kLocustHelp[] =
     "  -u, --users N            peak number of users (default 1)\n"
     "  -r, --spawn-rate R       users started (and stopped) per second (default 1)\n"
     "  -t, --run-time T         stop after T (300s, 20m, 3h, 1h30m); default: until Ctrl-C\n"
-    "      --headless           accepted: squall always runs headless (no Locust web UI)\n"
+    "      --headless           accepted: squall always runs headless (Locust's web UI is not built yet;\n"
+    "                           `squall locust` without --headless, or --web-host/--web-port/--autostart,\n"
+    "                           says so)\n"
     "      --only-summary       no stats table every 2 s, only the final one\n"
     "      --print-stats        print the stats table every 2 s (the default when headless)\n"
     "  -T, --tags TAG[,TAG]     run only tasks with one of these tags (repeatable)\n"
@@ -59,6 +62,9 @@ const std::vector<FlagSpec> kLocustOwnFlags = {
     {{"-r", "--spawn-rate"}},
     {{"-t", "--run-time"}},
     {{"--headless"}, false},
+    {{"--web-host"}},
+    {{"--web-port"}},
+    {{"--autostart"}, false},
     {{"--only-summary"}, false},
     {{"--print-stats"}, false},
     {{"-T", "--tags"}, true, true},
@@ -175,7 +181,8 @@ class ShapeController {
 
 namespace {
 
-int run_locustfile(const Args& args, const std::string& path) {
+// `asked_as_locust`: invoked as `squall locust`, where Locust would start its web UI unless --headless.
+int run_locustfile(const Args& args, const std::string& path, bool asked_as_locust) {
   std::string error;
   const auto users = args.get("-u").has_value() ? std::strtoll(args.get("-u")->c_str(), nullptr, 10) : 1;
   const double rate = args.get("-r").has_value() ? std::strtod(args.get("-r")->c_str(), nullptr) : 1.0;
@@ -193,6 +200,10 @@ int run_locustfile(const Args& args, const std::string& path) {
     stop_timeout = *parsed;
   }
   const int exit_code_on_error = args.get("--exit-code-on-error") ? std::atoi(args.get("--exit-code-on-error")->c_str()) : 1;
+  if ((asked_as_locust && !args.has("--headless")) || args.has("--web-host") || args.has("--web-port") || args.has("--autostart")) {
+    std::fprintf(stderr, "squall: Locust's web UI is not available in squall yet: running headless, as with "
+                         "--headless (live charts: --dashboard)\n");
+  }
   if (!locust::start_python(error)) return invalid(error);
 
   bool has_shape = false;
@@ -364,7 +375,7 @@ int locust_command(int argc, char** argv) {
     }
   }
   if (path.empty()) path = "locustfile.py";
-  return run_locustfile(*args, path);
+  return run_locustfile(*args, path, std::string_view(argv[1]) == "locust");
 }
 
 }  // namespace squall::cli

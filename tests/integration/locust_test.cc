@@ -110,6 +110,25 @@ TEST_F(Locustfile, SeedBasicRunsAsWritten) {
   EXPECT_NE(r.output.find(" 0(0.00%)"), std::string::npos);
 }
 
+// Asked for Locust's web UI (`squall locust` without --headless, or a web flag), squall says it has
+// none and runs headless; `squall run` is headless by nature and says nothing.
+TEST_F(Locustfile, WebUiRequestsAreAnsweredAndTheTestRunsHeadless) {
+  const std::string web_ui_note = "web UI is not available in squall yet";
+  auto run_seed = [&](std::vector<std::string> command) {
+    for (const std::string& a : {std::string(SQUALL_SOURCE_DIR "/examples/locust/seed-basic.py"), std::string("--host"),
+                                 host(), std::string("-u"), std::string("1"), std::string("-t"), std::string("1s"),
+                                 std::string("--only-summary")})
+      command.push_back(a);
+    auto r = run_squall(command);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return r.output.find(web_ui_note) != std::string::npos;
+  };
+  EXPECT_TRUE(run_seed({"locust", "-f"}));
+  EXPECT_TRUE(run_seed({"run", "--web-port", "8089"}));
+  EXPECT_FALSE(run_seed({"locust", "--headless", "-f"}));
+  EXPECT_FALSE(run_seed({"run"}));
+}
+
 // The second seed with its LoadTestShape (MarketOpenSpike: 200 users at 50/s first): the user count
 // follows the shape, and the 8:1 task weights hold.
 TEST_F(Locustfile, SeedFeedFollowsItsShapeAndWeights) {

@@ -12,6 +12,7 @@ Exits 0 when every check holds; otherwise prints what failed and exits 1.
 import base64
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -91,6 +92,7 @@ class Browser:
         finally:
             self.driver.terminate()
             self.driver.wait(10)
+            shutil.rmtree(self.profile, ignore_errors=True)
 
 
 # Points drawn per chart: one number per chart (its polylines' points together).

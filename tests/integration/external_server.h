@@ -19,6 +19,7 @@
 
 #include "net/url.h"
 #include "outputs/http_poster.h"
+#include "temp_path.h"
 
 namespace squall::testing {
 
@@ -103,7 +104,7 @@ class ExternalServer {
 
 // A fresh directory for one server's files.
 inline std::string fresh_dir(const std::string& name) {
-  const std::string dir = ::testing::TempDir() + std::to_string(getpid()) + "-" + name;
+  const std::string dir = temp_path(name);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

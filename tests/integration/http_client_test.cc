@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -11,6 +10,7 @@
 
 #include "net/http_client.h"
 #include "target/demo_server.h"
+#include "temp_path.h"
 
 namespace squall {
 namespace {
@@ -25,8 +25,7 @@ class ClientAgainstDemo : public ::testing::Test {
     server_ = std::make_unique<target::DemoServer>(config);
     std::string error;
     ASSERT_TRUE(server_->start(error)) << error;
-    // Unique per process: ctest runs tests of this fixture in parallel processes.
-    cert_path_ = ::testing::TempDir() + "squall-demo-cert-" + std::to_string(getpid()) + ".pem";
+    cert_path_ = squall::testing::temp_path("demo-cert.pem");
     std::ofstream(cert_path_) << server_->certificate_pem();
   }
 

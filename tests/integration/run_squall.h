@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "target/demo_server.h"
+#include "temp_path.h"
 
 namespace squall::testing {
 
@@ -33,10 +34,6 @@ inline std::unique_ptr<target::DemoServer> start_demo_server(target::FaultConfig
   return server;
 }
 
-// A file name private to this process (ctest runs tests in parallel processes).
-inline std::string temp_path(const std::string& name) {
-  return ::testing::TempDir() + std::to_string(getpid()) + "-" + name;
-}
 
 inline void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 

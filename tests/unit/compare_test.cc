@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <random>
@@ -8,6 +7,7 @@
 #include "report/compare.h"
 #include "report/junit.h"
 #include "report/results_bundle.h"
+#include "temp_path.h"
 
 namespace squall::report {
 namespace {
@@ -98,15 +98,15 @@ TEST(Compare, ChangesWithinNoiseDoNotFail) {
 }
 
 TEST(Compare, SummaryExportsAreJudgedOnTheLimitAlone) {
-  const std::string dir = ::testing::TempDir() + std::to_string(getpid());
+  const std::string dir = squall::testing::temp_path("");
   auto write = [&](const std::string& name, double p95) {
     std::ofstream(dir + name) << R"j({"root_group": {}, "metrics": {"http_req_duration": {"p(95)": )j" << p95
                               << R"j(, "p(99)": 1}, "http_req_failed": {"passes": 0, "fails": 10, "value": 0}}})j";
     return dir + name;
   };
   std::string error;
-  auto base = load_run(write("-base-export.json", 100), error);
-  auto slow = load_run(write("-slow-export.json", 150), error);
+  auto base = load_run(write("base-export.json", 100), error);
+  auto slow = load_run(write("slow-export.json", 150), error);
   ASSERT_TRUE(base && slow) << error;
   const CompareReport r = compare_runs(*base, *slow, default_compare_rules());
   EXPECT_TRUE(r.regression);
@@ -121,7 +121,7 @@ TEST(ResultsBundle, RoundTripsExactly) {
   meta.started_at = utc_now_iso8601();
   meta.duration_seconds = 3;
   meta.options = {{"scenarios", {{"default", {{"executor", "constant-vus"}}}}}};
-  const std::string path = ::testing::TempDir() + std::to_string(getpid()) + "-bundle.json";
+  const std::string path = squall::testing::temp_path("bundle.json");
   std::string error;
   ASSERT_TRUE(write_results(path, *store, meta, error)) << error;
   auto loaded = read_results(path, error);

@@ -1,5 +1,7 @@
 #include "cli/args.h"
 
+#include <string_view>
+
 namespace squall::cli {
 
 std::vector<FlagSpec> combine_flags(std::vector<FlagSpec> own, const std::vector<FlagSpec>& more) {
@@ -8,7 +10,7 @@ std::vector<FlagSpec> combine_flags(std::vector<FlagSpec> own, const std::vector
 }
 
 std::optional<Args> Args::parse(int argc, char** argv, int first, const std::vector<FlagSpec>& specs,
-                                std::string& error) {
+                                std::string& error, std::vector<std::string>* unknown) {
   Args args;
   for (int i = first; i < argc; ++i) {
     std::string arg = argv[i];
@@ -26,6 +28,13 @@ std::optional<Args> Args::parse(int argc, char** argv, int first, const std::vec
       for (const auto& n : s.names) {
         if (n == arg) spec = &s;
       }
+    }
+    if (!spec && unknown) {
+      unknown->push_back(argv[i]);
+      if (!inline_value && i + 1 < argc && argv[i + 1][0] != '-' && !std::string_view(argv[i + 1]).ends_with(".py")) {
+        unknown->push_back(argv[++i]);
+      }
+      continue;
     }
     if (!spec) {
       error = "unknown flag '" + arg + "'";

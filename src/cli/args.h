@@ -1,5 +1,6 @@
 // A small command-line reader: flags with values ("-c 50", "--rate=100"),
-// repeated flags, booleans and positionals. Unknown flags are errors.
+// repeated flags, booleans and positionals. Unknown flags are errors, unless the command passes
+// them on (Locust's locustfiles add flags of their own).
 #pragma once
 
 #include <map>
@@ -21,9 +22,11 @@ std::vector<FlagSpec> combine_flags(std::vector<FlagSpec> own, const std::vector
 
 class Args {
  public:
-  // Parses argv[first..]; on failure returns nullopt with `error` set.
+  // Parses argv[first..]; on failure returns nullopt with `error` set. With `unknown`, a flag not in
+  // `specs` is kept there instead, with the next argument when that may be its value (it does not
+  // start with '-' and is no .py file): the receiver knows which flags take values.
   static std::optional<Args> parse(int argc, char** argv, int first, const std::vector<FlagSpec>& specs,
-                                   std::string& error);
+                                   std::string& error, std::vector<std::string>* unknown = nullptr);
   bool has(const std::string& name) const { return values_.count(name) > 0; }
   std::optional<std::string> get(const std::string& name) const;
   std::vector<std::string> all(const std::string& name) const;

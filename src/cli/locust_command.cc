@@ -52,6 +52,8 @@ constexpr char kLocustHelp[] =
     "      --html FILE          the HTML report (same as --report)\n"
     "      --results, --tag, --run-name, --baseline, --fail-on, --junit, --report,\n"
     "      --out, --dashboard, --dashboard-address   as in squall http --help\n"
+    "  Any other flag is the locustfile's: one its events.init_command_line_parser listeners add\n"
+    "  (parser.add_argument, env_var= honoured), read into environment.parsed_options.\n"
     "Exit codes: 0 no failure, 1 (--exit-code-on-error) failures or exceptions, 1 a locustfile that cannot\n"
     "load, 99 a baseline regression, 104 invalid flags.\n";
 
@@ -182,7 +184,9 @@ class ShapeController {
 namespace {
 
 // `asked_as_locust`: invoked as `squall locust`, where Locust would start its web UI unless --headless.
-int run_locustfile(const Args& args, const std::string& path, bool asked_as_locust) {
+// `extra_args`: the flags squall does not know, for the locustfile's init_command_line_parser listeners.
+int run_locustfile(const Args& args, const std::vector<std::string>& extra_args, const std::string& path,
+                   bool asked_as_locust) {
   std::string error;
   const auto users = args.get("-u").has_value() ? std::strtoll(args.get("-u")->c_str(), nullptr, 10) : 1;
   const double rate = args.get("-r").has_value() ? std::strtod(args.get("-r")->c_str(), nullptr) : 1.0;
@@ -226,6 +230,7 @@ int run_locustfile(const Args& args, const std::string& path, bool asked_as_locu
       }
       options["user_classes"] = classes;
       options["locustfile"] = path;
+      options["extra_args"] = extra_args;
       options["headless"] = true;
       options["max_users"] = std::max<int64_t>(users, 1);
       auto glue = py::module_::import("locust._squall");
@@ -237,6 +242,9 @@ int run_locustfile(const Args& args, const std::string& path, bool asked_as_locu
         glue.attr("size_slots")(max_users);
       }
     } catch (py::error_already_set& e) {
+      if (e.matches(py::module_::import("locust._squall").attr("InvalidOptions"))) {
+        return invalid(py::str(e.value()).cast<std::string>() + "\n\n" + kLocustHelp);
+      }
       if (e.matches(py::module_::import("locust._squall").attr("LoadError"))) {
         std::fprintf(stderr, "squall: %s\n", py::str(e.value()).cast<std::string>().c_str());
       } else {
@@ -358,7 +366,8 @@ int run_locustfile(const Args& args, const std::string& path, bool asked_as_locu
 int locust_command(int argc, char** argv) {
   std::string error;
   const std::vector<FlagSpec> flags = combine_flags(kLocustOwnFlags, ci_flags());
-  auto args = Args::parse(argc, argv, 2, flags, error);
+  std::vector<std::string> extra_args;
+  auto args = Args::parse(argc, argv, 2, flags, error, &extra_args);
   if (!args) return invalid(error + "\n\n" + kLocustHelp);
   if (args->has("-h")) {
     std::fputs(kLocustHelp, stdout);
@@ -375,7 +384,7 @@ int locust_command(int argc, char** argv) {
     }
   }
   if (path.empty()) path = "locustfile.py";
-  return run_locustfile(*args, path, std::string_view(argv[1]) == "locust");
+  return run_locustfile(*args, extra_args, path, std::string_view(argv[1]) == "locust");
 }
 
 }  // namespace squall::cli

@@ -189,6 +189,138 @@ class TwoSeconds(LoadTestShape):
   EXPECT_GT(csv_requests(csv + "_stats.csv", "GET", "one"), 0);
 }
 
+// Flags the locustfile adds in init_command_line_parser reach environment.parsed_options, with their
+// defaults, env_var and argument groups; a User class name may follow a flag that takes no value; a
+// flag that nobody knows is an invalid-flag error (104).
+TEST_F(Locustfile, LocustfileFlagsReachParsedOptions) {
+  const std::string path = file("own-flags.py", R"(
+from locust import HttpUser, constant, events, task
+
+@events.init_command_line_parser.add_listener
+def _(parser):
+    parser.add_argument("--api-path", type=str, default="/missing", help="the path to read")
+    group = parser.add_argument_group("pacing")
+    group.add_argument("--pause", type=float, env_var="SQUALL_TEST_PAUSE", default=1.0, include_in_web_ui=False)
+    parser.add_argument("--verbose-log", action="store_true", is_secret=False)
+
+@events.test_start.add_listener
+def _(environment, **kw):
+    o = environment.parsed_options
+    print(f"options: api_path={o.api_path} pause={o.pause!r} verbose_log={o.verbose_log} users={o.num_users}")
+
+class Reader(HttpUser):
+    wait_time = constant(0.05)
+    @task
+    def read(self):
+        self.client.get(self.environment.parsed_options.api_path, name="configured")
+
+class Other(HttpUser):
+    @task
+    def other(self):
+        self.client.get("/", name="other")
+)");
+  const std::string csv = temp_path("own-flags");
+  setenv("SQUALL_TEST_PAUSE", "0.25", 1);
+  auto r = run_squall({"locust", "-f", path, "-H", host(), "-u", "2", "-t", "1s", "--only-summary", "--api-path", "/",
+                       "--csv", csv, "--verbose-log", "Reader"});
+  unsetenv("SQUALL_TEST_PAUSE");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("options: api_path=/ pause=0.25 verbose_log=True users=2"), std::string::npos) << r.output;
+  EXPECT_GT(csv_requests(csv + "_stats.csv", "GET", "configured"), 0);
+  EXPECT_EQ(csv_requests(csv + "_stats.csv", "GET", "other"), -1) << "Reader alone was asked for";
+
+  r = run_squall({"locust", "-f", path, "-H", host(), "-u", "1", "-t", "1s", "--only-summary", "Reader"});
+  EXPECT_EQ(r.exit_code, 1) << "the default --api-path is /missing: " << r.output;
+  EXPECT_NE(r.output.find("options: api_path=/missing pause=1.0 verbose_log=False"), std::string::npos) << r.output;
+
+  r = run_squall({"locust", "-f", path, "-H", host(), "-t", "1s", "--api-pat", "/"});
+  EXPECT_EQ(r.exit_code, 104) << r.output;
+  EXPECT_NE(r.output.find("unknown flag '--api-pat'"), std::string::npos) << r.output;
+  r = run_squall({"locust", "-f", path, "-H", host(), "-t", "1s", "--pause", "soon"});
+  EXPECT_EQ(r.exit_code, 104) << r.output;
+  EXPECT_NE(r.output.find("argument --pause: invalid float value: 'soon'"), std::string::npos) << r.output;
+}
+
+// A User with a client of its own (another protocol) reports its calls with events.request.fire, as
+// Locust's docs show: they are counted in the tables and CSV files, failures with their exception.
+TEST_F(Locustfile, RequestsReportedByTheLocustfileAreCounted) {
+  const std::string path = file("own-client.py", R"(
+import time
+from locust import User, constant, events, task
+
+class Rpc(User):
+    wait_time = constant(0.02)
+    @task(3)
+    def call(self):
+        start = time.perf_counter()
+        time.sleep(0.003)
+        self.environment.events.request.fire(request_type="grpc", name="Echo", response_length=7,
+            response_time=(time.perf_counter() - start) * 1000, exception=None, context={})
+    @task
+    def broken(self):
+        events.request.fire(request_type="grpc", name="Broken", response_time=1.5, response_length=0,
+            exception=ConnectionError("reset by peer"), context={})
+)");
+  const std::string csv = temp_path("own-client");
+  auto r = run_squall({"run", path, "-u", "2", "-r", "10", "-t", "2s", "--only-summary", "--csv", csv});
+  EXPECT_EQ(r.exit_code, 1) << "Broken failed: " << r.output;
+  EXPECT_GT(csv_requests(csv + "_stats.csv", "grpc", "Echo"), 10) << read_text(csv + "_stats.csv");
+  EXPECT_GT(csv_requests(csv + "_stats.csv", "grpc", "Broken"), 0);
+  const std::string stats = read_text(csv + "_stats.csv");
+  EXPECT_NE(stats.find("grpc,Echo,"), std::string::npos);
+  EXPECT_NE(stats.find(",7.0,"), std::string::npos) << "Echo's average content size: " << stats;
+  EXPECT_NE(read_text(csv + "_failures.csv").find("grpc,Broken,ConnectionError('reset by peer'),"), std::string::npos);
+}
+
+// gevent as locustfiles use it: monkey.patch_all() changes nothing (a patched time.sleep would block
+// every user), gevent.sleep in a user is squall's, a background greenlet spawned by an init listener
+// (Locust's docs' fail-ratio checker) runs and can stop the test, and spawning inside a user is refused
+// with an error that says why.
+TEST_F(Locustfile, GeventIsMappedOntoSquallsUsers) {
+  const std::string path = file("gevent-checker.py", R"(
+from gevent import monkey
+monkey.patch_all()
+import socket, time
+import gevent
+from gevent.pool import Pool
+from locust import HttpUser, constant, events, task
+from locust.runners import STATE_CLEANUP, STATE_STOPPED, STATE_STOPPING, MasterRunner
+
+print("socket patched:", socket.socket.__module__ != "socket", "gevent.sleep:", gevent.sleep.__module__)
+
+def checker(environment):
+    while environment.runner.state not in [STATE_STOPPING, STATE_STOPPED, STATE_CLEANUP]:
+        time.sleep(0.2)
+        if environment.runner.stats.total.fail_ratio > 0.2:
+            print("checker: fail ratio above 20%, quitting")
+            environment.runner.quit()
+            return
+
+@events.init.add_listener
+def on_locust_init(environment, **_kwargs):
+    if not isinstance(environment.runner, MasterRunner):
+        gevent.spawn(checker, environment)
+
+class Shopper(HttpUser):
+    wait_time = constant(0.05)
+    @task(4)
+    def browse(self):
+        self.client.get("/", name="root")
+        gevent.sleep(0.02)
+        self.client.get("/missing", name="missing")
+    @task
+    def parallel(self):
+        Pool(2).spawn(self.client.get, "/")
+)");
+  auto r = run_squall({"locust", "-f", path, "-H", host(), "-u", "2", "-r", "10", "-t", "60s", "--only-summary"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("socket patched: False gevent.sleep: locust._gevent_adapter"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("checker: fail ratio above 20%, quitting"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("--run-time limit reached"), std::string::npos) << "the checker stopped the test";
+  EXPECT_NE(r.output.find("RuntimeError: gevent.pool.Pool.spawn() in a User: squall runs each user as one greenlet"),
+            std::string::npos) << r.output;
+}
+
 TEST_F(Locustfile, FailuresSetTheExitCode) {
   const std::string path = file("failing.py", R"(
 from locust import HttpUser, constant, task

@@ -5,7 +5,7 @@ import datetime
 import time
 
 from locust import (FastHttpUser, HttpUser, SequentialTaskSet, TaskSet, between, constant, constant_pacing,
-                    constant_throughput, events, tag, task)
+                    constant_throughput, events, run_single_user, tag, task)
 from locust.exception import CatchResponseError, InterruptTaskSet, RescheduleTask, StopUser
 from locust.runners import MasterRunner
 
@@ -174,3 +174,7 @@ def on_quitting(environment, **kwargs):
     for name in failed:
         print(f"conformance failed: {name} {results[name]}")
     environment.process_exit_code = 0 if not failed else 2
+
+
+if __name__ == "__main__":  # Locust's debugger entry point: never taken when squall imports this file
+    run_single_user(HttpUser)

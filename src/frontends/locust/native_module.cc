@@ -1,12 +1,14 @@
 // _squall_native: what squall's `locust` package gets from the engine.
 //   request(method, url, name, headers (dict), body, timeout, allow_redirects, record) -> Exchange
 //   Exchange: status, reason, headers, body, url, elapsed (s), error, timed_out; record(ok)
+//   record_request(request_type, name, response_time (ms), response_length, failed)
 //   sleep(s), monotonic(), in_user(), adopt_interrupt(), Interrupted (a BaseException:
 //   the VU is being stopped; user code's `except Exception` does not catch it)
 //   active_users(), stop_test(), elapsed(), stats(window_seconds) -> [StatsRow], sources()
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -126,6 +128,20 @@ PyObject* request_entry(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
   });
 }
 
+// A request the locustfile measured itself (events.request.fire: Locust's way to load-test other
+// protocols): recorded as an HTTP request's samples, `request_type` as its method, so the tables,
+// CSV files, thresholds and results count it like any other.
+void record_request(const std::string& request_type, const std::string& name, double response_time_ms,
+                    double response_length, bool failed) {
+  PyUser& user = current_user("events.request.fire() (recording a request)");
+  net::HttpResponse response;
+  response.timings.waiting = static_cast<Nanos>(std::max(response_time_ms, 0.0) * 1e6);
+  response.bytes_received = static_cast<uint64_t>(std::max(response_length, 0.0));
+  const auto tags = user.request_tags(request_type, name);
+  user.record(tags, response, !failed);
+  user.samples().add(LocustRun::instance().content_size, tags, std::max(response_length, 0.0));
+}
+
 void sleep(double seconds) {
   if (seconds <= 0) return;
   PyUser* user = PyUser::current();
@@ -167,9 +183,8 @@ struct StatsRow {
 
 std::vector<StatsRow> stats(int window_seconds) {
   const LocustRun& run = LocustRun::instance();
-  if (!run.store) return {};
-  std::unordered_map<uint64_t, metrics::Aggregate> series;
-  {
+  std::unordered_map<uint64_t, metrics::Aggregate> series;  // none before the test: Aggregated alone, empty
+  if (run.store) {
     py::gil_scoped_release release;
     if (window_seconds <= 0) {
       series = run.store->totals();
@@ -275,6 +290,7 @@ PYBIND11_MODULE(_squall_native, m) {
 
   m.add_object("request", py::reinterpret_steal<py::object>(PyCFunction_NewEx(&g_request_def, nullptr, m.attr("__name__").ptr())));
   m.add_object("sleep", py::reinterpret_steal<py::object>(PyCFunction_NewEx(&g_sleep_def, nullptr, m.attr("__name__").ptr())));
+  m.def("record_request", &record_request);
   m.def("stats", &stats);
   m.def("in_user", [] { return PyUser::current() != nullptr; });
   m.def("adopt_interrupt", [] {

@@ -11,7 +11,9 @@ import traceback
 
 import _squall_native as native
 
+from . import _gevent_adapter
 from . import events as global_events
+from .argument_parser import LocustArgumentParser, OptionsError, parse_locustfile_options
 from .env import Environment
 from .runners import LocalRunner
 from .shape import LoadTestShape
@@ -26,6 +28,10 @@ _csv = None
 
 class LoadError(Exception):
     """A locustfile that cannot run: the message names the file and line."""
+
+
+class InvalidOptions(LoadError):
+    """Flags that neither squall nor the locustfile knows (squall exits 104, as for its own flags)."""
 
 
 def _log_format():
@@ -93,7 +99,16 @@ def load(path, options):
     """Imports the locustfile and prepares the run. Returns what C++ needs, or raises LoadError."""
     global environment, _user_slots
     _log_format()
+    _gevent_adapter.install()
     module = _import(path)
+    parser = LocustArgumentParser()
+    global_events.init_command_line_parser.fire(parser=parser)
+    try:
+        own_options, more_classes = parse_locustfile_options(parser, options.get("extra_args") or [])
+    except OptionsError as e:
+        raise InvalidOptions(str(e)) from None
+    options = {**own_options, **options, "user_classes": (options.get("user_classes") or []) + more_classes}
+    options.pop("extra_args", None)
     available = {name: value for name, value in vars(module).items() if _is_user_class(value)}
     shapes = [value for value in vars(module).values() if _is_shape_class(value)]
     wanted = options.get("user_classes") or []

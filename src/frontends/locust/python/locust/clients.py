@@ -332,7 +332,7 @@ class HttpSession:
                 runner.log_failure(meta["request_type"], meta["name"], exception)
         event = self.request_event
         if event is not None and event._handlers:
-            event.fire(request_type=meta["request_type"], name=meta["name"],
+            event._notify(request_type=meta["request_type"], name=meta["name"],
                        response_time=response._exchange.elapsed * 1000.0, response_length=len(response.content),
                        response=response, context=meta["context"], exception=exception,
                        start_time=meta["start_time"], url=meta["url"])

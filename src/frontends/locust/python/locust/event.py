@@ -14,12 +14,35 @@ class EventHook:
         self._handlers.remove(handler)
 
     def fire(self, *, reverse=False, **kwargs):
+        self._notify(reverse=reverse, **kwargs)
+
+    def _notify(self, *, reverse=False, **kwargs):
         handlers = reversed(self._handlers) if reverse else self._handlers
         for handler in handlers:
             try:
                 handler(**kwargs)
             except Exception:
                 logging.error("Uncaught exception in event handler", exc_info=True)
+
+
+class RequestEventHook(EventHook):
+    """events.request. Firing it reports a request, as Locust's statistics listener makes it do: a
+    User with a client of its own (another protocol) measures its calls this way. squall's HTTP
+    clients record theirs in the engine and only notify the listeners (_notify)."""
+
+    def fire(self, *, reverse=False, **kwargs):
+        import _squall_native as native
+
+        request_type, name = str(kwargs.get("request_type", "")), str(kwargs.get("name", ""))
+        exception = kwargs.get("exception")
+        native.record_request(request_type, name, float(kwargs.get("response_time") or 0),
+                              float(kwargs.get("response_length") or 0), exception is not None)
+        if exception is not None:
+            from . import _squall
+
+            if _squall.environment is not None and _squall.environment.runner is not None:
+                _squall.environment.runner.log_failure(request_type, name, exception)
+        self._notify(reverse=reverse, **kwargs)
 
 
 class Events:
@@ -33,4 +56,4 @@ class Events:
 
     def __init__(self):
         for name in self._names:
-            setattr(self, name, EventHook())
+            setattr(self, name, RequestEventHook() if name == "request" else EventHook())

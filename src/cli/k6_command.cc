@@ -16,6 +16,7 @@
 #include "frontends/k6/run_shared.h"
 #include "plan/options.h"
 #include "report/summary_export.h"
+#include "report/summary_text.h"
 #include "report/thresholds.h"
 
 extern char** environ;
@@ -212,6 +213,7 @@ int run_script(const Args& args, const std::string& path) {
   if (!segment) return invalid(error);
   run.options_json = options_text.empty() ? "{}" : options_text;
   run.discard_response_bodies = options.discard_response_bodies.value_or(false);
+  run.min_iteration_duration = options.min_iteration_duration.value_or(0);
 
   TestSpec spec;
   spec.scenarios = *scenarios;
@@ -266,6 +268,7 @@ int run_script(const Args& args, const std::string& path) {
     report::RunState state;
     state.stdout_tty = isatty(STDOUT_FILENO);
     state.stderr_tty = isatty(STDERR_FILENO);
+    run.summary_text = report::render_text(summary);  // textSummary() of the bundled jslib k6-summary
     auto result = lifecycle.call("handleSummary", report::handle_summary_data(summary, state).dump());
     if (!result.ok) {
       std::fprintf(stderr, "ERRO[0000] handleSummary() failed: %s\n", result.error.c_str());

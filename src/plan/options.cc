@@ -259,6 +259,10 @@ std::optional<TestOptions> options_from_json(const json& j, const std::string& w
     } else if (key == "discardResponseBodies") {
       if (!v.is_boolean()) return r.fail(key, "expected true or false"), std::nullopt;
       o.discard_response_bodies = v.get<bool>();
+    } else if (key == "minIterationDuration") {
+      Nanos d = 0;
+      ok = r.duration(v, key, d);
+      o.min_iteration_duration = d;
     } else if (key == "executionSegment") {
       std::string s;
       ok = r.string(v, key, s);
@@ -371,6 +375,7 @@ TestOptions merge_options(const TestOptions& lower, const TestOptions& higher) {
   take(out.tls_max, higher.tls_max);
   take(out.user_agent, higher.user_agent);
   take(out.discard_response_bodies, higher.discard_response_bodies);
+  take(out.min_iteration_duration, higher.min_iteration_duration);
   take(out.execution_segment, higher.execution_segment);
   take(out.execution_segment_sequence, higher.execution_segment_sequence);
   for (const auto& [k, v] : higher.hosts) out.hosts[k] = v;

@@ -36,6 +36,7 @@ struct TestOptions {
   std::optional<std::string> tls_min, tls_max;
   std::optional<std::string> user_agent;
   std::optional<bool> discard_response_bodies;
+  std::optional<Nanos> min_iteration_duration;  // a shorter iteration is padded with a sleep
   std::optional<std::string> execution_segment, execution_segment_sequence;
   metrics::Tags tags;  // test-wide tags
 };

@@ -82,7 +82,8 @@ std::string value_text(const Summary& summary, const MetricLine& line) {
         double v = 0;
         if (!trend_stat(line, stat, v)) continue;
         if (!out.empty()) out += ' ';
-        out += stat + "=" + (line.value_type == ValueType::kTime ? format_time(v, summary.options.time_unit) : format_number(v));
+        const bool timed = line.value_type == ValueType::kTime && stat != "count";  // a count has no unit
+        out += stat + "=" + (timed ? format_time(v, summary.options.time_unit) : format_number(v));
       }
       return out;
     }

@@ -8,6 +8,7 @@ namespace squall {
 namespace {
 
 using squall::testing::read_json;
+using squall::testing::read_text;
 using squall::testing::run_squall;
 using squall::testing::temp_path;
 using squall::testing::write_file;
@@ -118,6 +119,83 @@ TEST_F(K6Script, InitErrorsExit107) {
                                                      "export default function () {}\n")});
   EXPECT_EQ(setup.exit_code, 107);
   EXPECT_NE(setup.output.find("no setup"), std::string::npos) << setup.output;
+}
+
+// The jslib.k6.io libraries scripts import most are squall's own, whatever the version in the URL:
+// k6-utils' helpers, and k6-summary's textSummary (the summary squall prints) and jUnit; other
+// remote modules are refused with the way out.
+TEST_F(K6Script, JslibUtilsAndSummaryAreBundled) {
+  const std::string junit = temp_path("jslib-junit.xml");
+  auto r = run_squall({"run", "-e", "BASE=" + base(), "-e", "JUNIT=" + junit, script("jslib.js", R"(
+import http from 'k6/http';
+import { check } from 'k6';
+import { randomIntBetween, randomItem, randomString, uuidv4, findBetween, normalDistributionStages }
+  from 'https://jslib.k6.io/k6-utils/1.4.0/index.js';
+import { textSummary, jUnit } from 'https://jslib.k6.io/k6-summary/0.0.2/index.js';
+
+export const options = { vus: 2, iterations: 20, thresholds: { checks: ['rate==1'], http_req_duration: ['p(95)<0'] } };
+
+export default function () {
+  const n = randomIntBetween(1, 3), s = randomString(8), hex = randomString(4, '0123456789abcdef');
+  check(http.get(`${__ENV.BASE}/`), { 'status 200': (r) => r.status === 200 });
+  check(null, {
+    'randomIntBetween stays in range': () => Number.isInteger(n) && n >= 1 && n <= 3,
+    'randomString uses its charset': () => /^[a-z]{8}$/.test(s) && /^[0-9a-f]{4}$/.test(hex),
+    'randomItem picks an item': () => ['a', 'b'].includes(randomItem(['a', 'b'])),
+    'uuidv4 is a version 4 UUID': () => [uuidv4(), uuidv4(true)].every(
+      (u) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(u)),
+    'findBetween finds one or all': () => findBetween('<b>1</b><b>2</b>', '<b>', '</b>') === '1' &&
+      findBetween('<b>1</b><b>2</b>', '<b>', '</b>', true).join() === '1,2' && findBetween('x', '<b>', '</b>') === null,
+    'normalDistributionStages ramps up and down': () => {
+      const stages = normalDistributionStages(20, 120, 6);
+      const peak = Math.max(...stages.map((st) => st.target));
+      return stages.length === 8 && stages[stages.length - 1].target === 0 && peak > 15 && peak <= 20;
+    },
+  });
+}
+
+export function handleSummary(data) {
+  return { stdout: 'text summary:\n' + textSummary(data, { indent: ' ', enableColors: false }), [__ENV.JUNIT]: jUnit(data) };
+}
+)")});
+  EXPECT_EQ(r.exit_code, 99) << "http_req_duration p(95)<0 fails by design: " << r.output;
+  EXPECT_NE(r.output.find("text summary:"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("✓ 'rate==1'"), std::string::npos) << "every check passed: " << r.output;
+  EXPECT_NE(r.output.find("█ TOTAL RESULTS"), std::string::npos) << r.output;
+  const std::string xml = read_text(junit);
+  EXPECT_NE(xml.find("<testsuites tests=\"2\" failures=\"1\">"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testcase name=\"checks - rate==1\" />"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testcase name=\"http_req_duration - p(95)&lt;0\"><failure"), std::string::npos) << xml;
+
+  auto remote = run_squall({"run", script("remote.js", "import Papa from 'https://jslib.k6.io/papaparse/5.1.1/index.js';\n"
+                                                       "export default function () {}\n")});
+  EXPECT_EQ(remote.exit_code, 107) << remote.output;
+  EXPECT_NE(remote.output.find("download it next to the script"), std::string::npos) << remote.output;
+}
+
+// A scenario's `env` is added to __ENV for its VUs (over -e), and minIterationDuration pads short
+// iterations with a sleep; summaryTrendStats' "count" is printed without a time unit.
+TEST_F(K6Script, ScenarioEnvAndMinIterationDuration) {
+  const std::string exported = temp_path("scenario-env.json");
+  auto r = run_squall({"run", "-e", "SHARED=cli", "--summary-export", exported, script("scenario-env.js", R"(
+export const options = {
+  minIterationDuration: '100ms',
+  summaryTrendStats: ['avg', 'count'],
+  scenarios: {
+    a: { executor: 'per-vu-iterations', vus: 1, iterations: 3, exec: 'run', env: { WHO: 'a' } },
+    b: { executor: 'per-vu-iterations', vus: 1, iterations: 2, exec: 'run', env: { WHO: 'b', SHARED: 'scenario' } },
+  },
+};
+export function run() { console.log(`who=${__ENV.WHO} shared=${__ENV.SHARED}`); }
+)")});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("who=a shared=cli"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("who=b shared=scenario"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("who=undefined"), std::string::npos) << r.output;
+  const auto data = read_json(exported);
+  EXPECT_EQ(data["metrics"]["iterations"]["count"], 5);
+  EXPECT_GE(data["metrics"]["iteration_duration"]["avg"].get<double>(), 100.0) << data["metrics"]["iteration_duration"];
+  EXPECT_NE(r.output.find("count=5\n"), std::string::npos) << r.output;
 }
 
 TEST_F(K6Script, IterationExceptionIsLoggedAndTheTestGoesOn) {

@@ -13,14 +13,10 @@
 namespace squall {
 namespace {
 
+using squall::testing::read_text;
 using squall::testing::run_squall;
 using squall::testing::temp_path;
 using squall::testing::write_file;
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 std::vector<std::string> split(const std::string& line, char sep) {
   std::vector<std::string> out;

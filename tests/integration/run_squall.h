@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -36,6 +37,10 @@ inline std::unique_ptr<target::DemoServer> start_demo_server(target::FaultConfig
 
 
 inline void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+inline std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 inline nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);

@@ -105,6 +105,9 @@ TEST(Summary, TextFollowsK6V1Layout) {
   text = render_text(build_summary(store, options));
   EXPECT_NE(text.find("max=0.01s"), std::string::npos) << text;
   EXPECT_NE(text.find("GROUPS"), std::string::npos) << text;
+  options.trend_stats = {"avg", "count"};  // summaryTrendStats: a count has no time unit
+  text = render_text(build_summary(store, options));
+  EXPECT_NE(text.find("avg=0.00s count=5\n"), std::string::npos) << text;
   EXPECT_EQ(format_time(1500, ""), "1.50s");
   EXPECT_EQ(format_time(0.25, ""), "250.00µs");
   EXPECT_EQ(format_time(61000, ""), "1m1.00s");

@@ -23,6 +23,8 @@ void build_data_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exp
 void build_encoding_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 void build_crypto_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 void build_timers_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
+// squall's own: text(), the end-of-test summary text (for the bundled k6-summary's textSummary).
+void build_summary_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 
 // The globals of k6's runtime: console, open, __ENV, __VU, __ITER, setTimeout & co.
 void install_globals(v8::Local<v8::Context> context);

@@ -92,10 +92,11 @@ void install_globals(Local<v8::Context> context) {
   global->SetAccessor(context, js_string(isolate, "__ITER"), iter_getter).Check();
   auto math = get_value(context, global, "Math").As<v8::Object>();
   set_function(context, math, "random", math_random);
-  // __ENV is filled per isolate from the run's environment; VUs share it (k6 copies it per VU).
+  // __ENV is filled per isolate from the run's environment and the scenario's `env`; VUs share it
+  // (k6 copies it per VU).
   auto env = v8::Object::New(isolate);
   auto* host = static_cast<IsolateHost*>(isolate->GetData(0));
-  for (const auto& [name, value] : host->run().env) set_value(context, env, name, js_string(isolate, value));
+  for (const auto& [name, value] : host->env()) set_value(context, env, name, js_string(isolate, value));
   set_value(context, global, "__ENV", env);
   auto timers = v8::Object::New(isolate);
   build_timers_module(context, timers);

@@ -9,7 +9,9 @@
 
 namespace squall::k6 {
 
-IsolateHost::IsolateHost(RunShared& run) : run_(run) {
+IsolateHost::IsolateHost(RunShared& run, const std::map<std::string, std::string>& scenario_env)
+    : run_(run), env_(run.env) {
+  for (const auto& [name, value] : scenario_env) env_[name] = value;
   ensure_v8_initialized();
   allocator_.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   v8::Isolate::CreateParams params;

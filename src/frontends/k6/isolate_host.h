@@ -25,7 +25,8 @@ namespace squall::k6 {
 
 class IsolateHost {
  public:
-  explicit IsolateHost(RunShared& run);
+  // `scenario_env`: the scenario's `env`, over the run's (__ENV of this isolate's VUs).
+  explicit IsolateHost(RunShared& run, const std::map<std::string, std::string>& scenario_env = {});
   ~IsolateHost();
   IsolateHost(const IsolateHost&) = delete;
   IsolateHost& operator=(const IsolateHost&) = delete;
@@ -36,6 +37,7 @@ class IsolateHost {
   vu::BatonLoop& loop() { return loop_; }
   net::EventLoop& io() { return loop_.io(); }
   RunShared& run() const { return run_; }
+  const std::map<std::string, std::string>& env() const { return env_; }
 
   // Under the lock: the built-in module `specifier` (created on first use), or empty if unknown.
   v8::MaybeLocal<v8::Module> builtin_module(const std::string& specifier);
@@ -60,6 +62,7 @@ class IsolateHost {
   static v8::MaybeLocal<v8::Value> evaluate_builtin(v8::Local<v8::Context> context, v8::Local<v8::Module> module);
 
   RunShared& run_;
+  std::map<std::string, std::string> env_;
   vu::BatonLoop loop_;
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
   v8::Isolate* isolate_ = nullptr;

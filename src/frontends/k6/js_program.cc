@@ -5,7 +5,7 @@ namespace squall::k6 {
 JsProgram::JsProgram(RunShared& run, vu::Worker& worker, const plan::ScenarioConfig& scenario)
     : worker_(worker),
       scenario_(scenario),
-      host_(std::make_unique<IsolateHost>(run)),
+      host_(std::make_unique<IsolateHost>(run, scenario.env)),
       vus_([this](vu::VuState& state) { return std::make_unique<JsVu>(*host_, worker_, state, &scenario_); }) {}
 
 JsProgram::~JsProgram() {

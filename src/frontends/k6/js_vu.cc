@@ -121,6 +121,10 @@ void JsVu::run_iteration() {
   const int handles_before = v8::HandleScope::NumberOfHandles(host_.isolate());
 #endif
   CallResult r = call_export(exec, "", true);
+  // minIterationDuration: a shorter iteration sleeps the rest, within the iteration (k6 does too).
+  if (const Nanos rest = run().min_iteration_duration - (mono_now() - iteration_started_); rest > 0 && !interrupted()) {
+    sleep(rest);
+  }
   // Debug builds (CI's sanitizer run) check that no handle outlives its iteration: a VU holds the
   // isolate, and the scope opened then, across many iterations.
   assert(v8::HandleScope::NumberOfHandles(host_.isolate()) == handles_before && "an iteration leaked V8 handles");

@@ -28,9 +28,11 @@ struct RunShared {
   Nanos test_start = 0;                    // for log lines' [seconds] prefix
   std::string options_json = "{}";         // the consolidated options, for k6/execution test.options
   std::string setup_data_json;             // setup()'s return value as JSON; empty: undefined
+  std::string summary_text;                // the end-of-test summary, set before handleSummary()
   bool http_debug = false;
   bool http_debug_full = false;
   bool discard_response_bodies = false;  // options.discardResponseBodies: responseType 'none' by default
+  Nanos min_iteration_duration = 0;      // options.minIterationDuration: shorter iterations sleep the rest
 
   // test.abort(reason) from a script, or a VU whose init failed. Any thread.
   std::function<void(const std::string& reason)> abort_test;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/files.h"
+#include "frontends/k6/jslib_modules.h"
 
 namespace squall::k6 {
 
@@ -59,9 +60,10 @@ std::optional<std::string> ScriptBundle::resolve(const std::string& referrer_pat
   if (specifier.starts_with("./") || specifier.starts_with("../")) {
     return normalize_path(directory_of(referrer_path) + "/" + specifier);
   }
+  if (auto bundled = jslib_path(specifier)) return bundled;
   if (specifier.starts_with("http://") || specifier.starts_with("https://")) {
-    error = "remote module '" + specifier + "' is not supported: download it next to the script and import it by a "
-            "relative path";
+    error = "remote module '" + specifier + "' is not supported (squall carries jslib.k6.io's k6-utils and k6-summary "
+            "only): download it next to the script and import it by a relative path";
   } else {
     error = "unknown module '" + specifier + "' (k6 modules: k6, k6/http, k6/metrics, k6/execution, k6/data, "
             "k6/encoding, k6/crypto, k6/timers; local files start with ./ or ../)";
@@ -73,6 +75,11 @@ const SourceFile* ScriptBundle::file(const std::string& path, std::string& error
   std::lock_guard<std::mutex> guard(mutex_);
   auto it = files_.find(path);
   if (it != files_.end()) return it->second.get();
+  if (const std::string* bundled = jslib_source(path)) {
+    const std::string library = path.substr(path.find(':') + 1);
+    auto file = std::make_unique<SourceFile>(SourceFile{path, "https://jslib.k6.io/" + library + "/index.js", *bundled});
+    return files_.emplace(path, std::move(file)).first->second.get();
+  }
   auto text = read_whole_file(path, "file", error);
   if (!text) return nullptr;
   auto file = std::make_unique<SourceFile>(SourceFile{path, "file://" + path, std::move(*text)});

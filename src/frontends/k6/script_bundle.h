@@ -2,7 +2,8 @@
 // the files it open()s. Each file is read once and shared by every isolate
 // and VU (VUs compile modules from these texts; open() hands out the bytes).
 // Specifiers resolve as in k6: relative ('./lib.js', '../x.js'), absolute
-// paths and file:// URLs; remote URLs are refused with a clear error.
+// paths and file:// URLs; jslib.k6.io's k6-utils and k6-summary are squall's own
+// (jslib_modules.h); other remote URLs are refused with a clear error.
 #pragma once
 
 #include <map>

@@ -14,6 +14,7 @@
 #include "frontends/k6/js_program.h"
 #include "frontends/k6/lifecycle_vu.h"
 #include "frontends/k6/run_shared.h"
+#include "frontends/k6/v8_thread_identity.h"
 #include "plan/options.h"
 #include "report/summary_export.h"
 #include "report/summary_text.h"
@@ -154,6 +155,7 @@ int run_script(const Args& args, const std::string& path) {
   std::string error;
   auto bundle = k6::ScriptBundle::load(path, error);
   if (!bundle) return invalid(error);
+  if (!k6::v8_thread_identity::available(error)) return script_error("JavaScript VUs cannot run on this V8: " + error);
   k6::RunShared run(*bundle);
   for (char** e = environ; *e; ++e) {
     const std::string kv = *e;

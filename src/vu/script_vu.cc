@@ -77,6 +77,7 @@ bool ScriptVu::sleep(Nanos duration) {
   // What was measured reaches the worker before a think time, not only when the iteration ends
   // (an iteration may span many requests and sleeps, or be cut short at the end of the test).
   drain_samples();
+  if (duration >= kLongWait) before_long_wait();
   sleep_due_ = false;
   client_context_.loop.arm(sleep_timer_, mono_now() + duration);
   const bool slept = wait_for([this] { return sleep_due_; });

@@ -73,6 +73,10 @@ class ScriptVu {
   virtual void wake() = 0;
   // VU, in the runtime: one iteration (the runtime logs its errors).
   virtual void run_iteration() = 0;
+  // VU: a think time of at least kLongWait begins; a VU with a stack of its own gives back what
+  // it does not need while it waits.
+  static constexpr Nanos kLongWait = 50 * kMillisecond;
+  virtual void before_long_wait() {}
   // VU: runs the iteration of `generation` (unless cancelled before it began) and reports it.
   void run_iteration_command(uint64_t generation, const std::function<void()>& done);
   // VU: a command that is not an iteration runs as of the current generation.

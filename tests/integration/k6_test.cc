@@ -198,6 +198,46 @@ export function run() { console.log(`who=${__ENV.WHO} shared=${__ENV.SHARED}`); 
   EXPECT_NE(r.output.find("count=5\n"), std::string::npos) << r.output;
 }
 
+// VUs are fibers of one thread that V8 takes for threads: 200 of them interleave at every request
+// and sleep while allocating (so GCs walk the stacks of the suspended ones), each keeps its own
+// module state, and one VU's runaway recursion is a RangeError in that VU alone.
+TEST_F(K6Script, ManyVusInterleaveWithTheirOwnStateAndStacks) {
+  const std::string exported = temp_path("fibers.json");
+  auto r = run_squall({"run", "-e", "BASE=" + base(), "--summary-export", exported, script("fibers.js", R"(
+import http from 'k6/http';
+import { check, sleep } from 'k6';
+export const options = {
+  scenarios: { many: { executor: 'per-vu-iterations', vus: 200, iterations: 5 } },
+  thresholds: { checks: ['rate==1'] },
+};
+let mine = null;
+let calls = 0;
+export default function () {
+  if (mine === null) mine = __VU;
+  calls++;
+  const garbage = [];
+  for (let i = 0; i < 300; i++) garbage.push({ i, text: 'x' + i + '-' + __VU });
+  const res = http.get(`${__ENV.BASE}/`);
+  sleep(0.001);
+  let overflow = 'none';
+  if (__ITER === 2 && __VU % 50 === 0) {
+    try { (function down(n) { return down(n + 1) + 1; })(0); } catch (e) { overflow = e.constructor.name; }
+  }
+  check(res, {
+    "module state stays the VU's": () => mine === __VU && calls === __ITER + 1,
+    'objects survive the switches': () => garbage.length === 300 && garbage[299].text === 'x299-' + __VU,
+    'deep recursion is a RangeError': () => overflow === (__ITER === 2 && __VU % 50 === 0 ? 'RangeError' : 'none'),
+    'status 200': (r) => r.status === 200,
+  });
+}
+)")});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto data = read_json(exported);
+  EXPECT_EQ(data["metrics"]["iterations"]["count"], 1000);
+  EXPECT_EQ(data["metrics"]["checks"]["passes"], 4000) << data["metrics"]["checks"];
+  EXPECT_EQ(data["metrics"]["checks"]["fails"], 0);
+}
+
 TEST_F(K6Script, IterationExceptionIsLoggedAndTheTestGoesOn) {
   auto r = run_squall({"run", "-i", "3", "--summary-export", temp_path("exc.json"),
                        script("exc.js", "export default function () {\n  throw new Error('boom ' + __ITER);\n}\n")});

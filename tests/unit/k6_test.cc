@@ -1,7 +1,9 @@
-// The k6 front-end's pure parts: GJSON selectors, module path resolution, header names, the FIFO lock.
+// The k6 front-end's own parts: GJSON selectors, module path resolution, header names, and how
+// fibers pass for threads with V8.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -9,6 +11,9 @@
 #include "frontends/k6/http_response.h"
 #include "frontends/k6/json_selector.h"
 #include "frontends/k6/script_bundle.h"
+#include "frontends/k6/v8_platform.h"
+#include "frontends/k6/v8_thread_identity.h"
+#include <v8.h>
 
 namespace squall::k6 {
 namespace {
@@ -50,6 +55,36 @@ TEST(HttpResponse, CanonicalHeaderNames) {
   EXPECT_EQ(canonical_header_name("content-type"), "Content-Type");
   EXPECT_EQ(canonical_header_name("X-REQUEST-ID"), "X-Request-Id");
   EXPECT_EQ(canonical_header_name("etag"), "Etag");
+}
+
+// The fiber trick rests on this: V8 decides which "thread" holds an isolate by the id adopt() sets.
+TEST(V8ThreadIdentity, V8TakesTheAdoptedIdForTheThread) {
+  std::string why;
+  ASSERT_TRUE(v8_thread_identity::available(why)) << why;
+  ensure_v8_initialized();
+  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator = allocator.get();
+  v8::Isolate* isolate = v8::Isolate::New(params);
+  const int own = v8_thread_identity::current();
+  const int fiber = v8_thread_identity::allocate();
+  EXPECT_GE(fiber, 1 << 30);
+  EXPECT_NE(v8_thread_identity::allocate(), fiber);
+  {
+    v8::Locker locker(isolate);
+    EXPECT_TRUE(v8::Locker::IsLocked(isolate));
+    v8_thread_identity::adopt(fiber);
+    EXPECT_EQ(v8_thread_identity::current(), fiber);
+    EXPECT_FALSE(v8::Locker::IsLocked(isolate)) << "V8 must see another thread";
+    v8_thread_identity::adopt(own);
+    EXPECT_TRUE(v8::Locker::IsLocked(isolate));
+  }
+  isolate->Dispose();
+  // Another thread has an id of its own, found the same way.
+  int other = 0;
+  std::thread([&] { other = v8_thread_identity::current(); }).join();
+  EXPECT_NE(other, own);
+  EXPECT_GT(other, 0);
 }
 
 }  // namespace

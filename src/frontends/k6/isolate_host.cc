@@ -18,16 +18,20 @@ IsolateHost::IsolateHost(RunShared& run, const std::map<std::string, std::string
   params.array_buffer_allocator = allocator_.get();
   isolate_ = v8::Isolate::New(params);
   isolate_->SetData(0, this);
-  v8::Locker locker(isolate_);
-  v8::Isolate::Scope isolate_scope(isolate_);
-  v8::HandleScope handles(isolate_);
-  auto context = v8::Context::New(isolate_);
-  context_.Reset(isolate_, context);
-  v8::Context::Scope context_scope(context);
-  install_globals(context);
+  {
+    v8::Locker locker(isolate_);
+    v8::Isolate::Scope isolate_scope(isolate_);
+    v8::HandleScope handles(isolate_);
+    auto context = v8::Context::New(isolate_);
+    context_.Reset(isolate_, context);
+    v8::Context::Scope context_scope(context);
+    install_globals(context);
+  }
+  hub_ = std::make_unique<JsHub>(isolate_);  // enters the isolate on its thread: not while this one is in
 }
 
 IsolateHost::~IsolateHost() {
+  hub_.reset();
   {
     v8::Locker locker(isolate_);
     v8::Isolate::Scope isolate_scope(isolate_);

@@ -1,10 +1,10 @@
-// One V8 isolate with one shared context, used by the VU threads of one
-// worker and scenario. VUs take turns through the baton of the isolate's
-// BatonLoop (then v8::Locker); each VU holds its own instance of the user's modules inside
-// the shared context (see docs/javascript.md for why and what it costs),
-// while k6's built-in modules (k6, k6/http, ...) exist once per isolate and
-// read the calling VU from a thread_local. The VUs' HTTP connections and
-// sleep timers live on the BatonLoop's event loop.
+// One V8 isolate with one shared context, used by the VUs of one worker and
+// scenario: fibers of the isolate's JsHub, taking turns with v8::Locker. Each
+// VU holds its own instance of the user's modules inside the shared context
+// (see docs/javascript.md for why and what it costs), while k6's built-in
+// modules (k6, k6/http, ...) exist once per isolate and read the calling VU
+// from the hub (JsVu::current()). The VUs' HTTP connections and sleep timers
+// live on the hub's event loop.
 #pragma once
 
 #include <v8.h>
@@ -18,8 +18,8 @@
 #include <unordered_map>
 
 #include "frontends/k6/run_shared.h"
+#include "frontends/k6/js_hub.h"
 #include "net/event_loop.h"
-#include "vu/baton_loop.h"
 
 namespace squall::k6 {
 
@@ -34,8 +34,8 @@ class IsolateHost {
   v8::Isolate* isolate() const { return isolate_; }
   // Under the lock only.
   v8::Local<v8::Context> context() const { return context_.Get(isolate_); }
-  vu::BatonLoop& loop() { return loop_; }
-  net::EventLoop& io() { return loop_.io(); }
+  JsHub& hub() { return *hub_; }
+  net::EventLoop& io() { return hub_->io(); }
   RunShared& run() const { return run_; }
   const std::map<std::string, std::string>& env() const { return env_; }
 
@@ -55,7 +55,7 @@ class IsolateHost {
   static constexpr size_t kCachedHeaderNames = 512;
   static IsolateHost& of(v8::Isolate* isolate) { return *static_cast<IsolateHost*>(isolate->GetData(0)); }
 
-  // Stops JavaScript running on any thread of this isolate (shutdown).
+  // Stops the JavaScript running in this isolate now (shutdown).
   void terminate() { isolate_->TerminateExecution(); }
 
  private:
@@ -63,9 +63,9 @@ class IsolateHost {
 
   RunShared& run_;
   std::map<std::string, std::string> env_;
-  vu::BatonLoop loop_;
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
   v8::Isolate* isolate_ = nullptr;
+  std::unique_ptr<JsHub> hub_;  // made once the isolate is; ends (every VU gone) before it
   v8::Global<v8::Context> context_;
   struct Builtin {
     v8::Global<v8::Module> module;

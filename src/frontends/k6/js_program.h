@@ -1,5 +1,5 @@
 // The k6 front-end's IterationProgram: one isolate per worker and scenario,
-// one JsVu (thread + module instance) per VU, created on the VU's first
+// one JsVu (a fiber + its module instance) per VU, created on the VU's first
 // iteration.
 #pragma once
 

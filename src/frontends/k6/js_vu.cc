@@ -1,67 +1,69 @@
 #include "frontends/k6/js_vu.h"
 
-#include <pthread.h>
-
 #include <algorithm>
 #include <cassert>
 #include <cstdio>
 #include <cstring>
 
 #include "frontends/k6/js_util.h"
+#include "frontends/k6/v8_thread_identity.h"
 
 namespace squall::k6 {
 
 namespace {
 
-// A VU thread's stack: V8 frames of ordinary scripts fit many times over; deep recursion ends in a
-// RangeError thanks to the limit set below (a guard band for native frames under it).
+// A VU's stack (mmap'd: only the pages it touches are resident, ~2 pages for a VU in sleep()): V8
+// frames of ordinary scripts fit many times over; deep recursion ends in a RangeError thanks to the
+// limit set in serve() (a guard band for native frames under it).
 constexpr size_t kVuStackBytes = 256 * 1024;
 constexpr size_t kNativeGuardBytes = 48 * 1024;
-
-thread_local JsVu* t_current = nullptr;
 
 }  // namespace
 
 JsVu::JsVu(IsolateHost& host, vu::Worker& worker, vu::VuState& state, const plan::ScenarioConfig* scenario)
-    : ThreadedVu(host.loop(), worker, state), host_(host), scenario_(scenario) {
+    : CooperativeVu(host.hub(), worker, state),
+      host_(host),
+      scenario_(scenario),
+      fiber_(kVuStackBytes, [this] { serve(); }),
+      v8_thread_id_(v8_thread_identity::allocate()) {
   metrics::Tags tags = {{"group", ""}};
   if (scenario_) {
     tags.emplace_back("scenario", scenario_->name);
     tags.insert(tags.end(), scenario_->tags.begin(), scenario_->tags.end());
   }
   scenario_tags_ = metrics::TagSetRegistry::global().intern(tags);
-  start_thread(kVuStackBytes);
 }
 
-JsVu::~JsVu() { join_thread(); }
+JsVu::~JsVu() { end(); }
 
-JsVu& JsVu::current() { return *t_current; }
-
-void JsVu::enter_runtime() {
-  t_current = this;
-  scopes_.emplace(host_);
-  if (!stack_limit_set_) {
-    // V8 assumes a large stack below the point where a thread first enters; ours is small.
-    pthread_attr_t attr;
-    void* low = nullptr;
-    size_t size = 0;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-      pthread_attr_getstack(&attr, &low, &size);
-      pthread_attr_destroy(&attr);
-      if (size <= 8 * kVuStackBytes) host_.isolate()->SetStackLimit(reinterpret_cast<uintptr_t>(low) + kNativeGuardBytes);
-    }
-    stack_limit_set_ = true;
+void JsVu::serve() {
+  v8::Isolate* isolate = host_.isolate();
+  {
+    v8::Locker locker(isolate);
+    // V8 assumes a large stack below the point where a thread first takes the isolate.
+    isolate->SetStackLimit(fiber_.stack_low() + kNativeGuardBytes);
+    v8::HandleScope handles(isolate);
+    v8::Context::Scope context(host_.context());
+    serve_commands();
+    close_connections();
+    release_runtime();
   }
+  // V8's record of this "thread" ends with it: the isolate would keep one for every VU ever run.
+  isolate->DiscardThreadSpecificMetadata();
 }
 
-void JsVu::leave_runtime() { scopes_.reset(); }
-
-void JsVu::around_park(const std::function<void()>& park) {
+// Every switch away lets the isolate go (another fiber takes it next, as another thread would) and
+// takes it back, with this VU's state, when the hub switches back.
+void JsVu::yield() {
   v8::Unlocker unlocker(host_.isolate());
-  park();
+  CooperativeVu::yield();
 }
 
-// V8 handles are released by their own thread, under the isolate's lock.
+// A sleeping VU sits ~5 KB deep (two pages); a GC or a compile that ran on its stack went deeper.
+// The rest of the frames down to the switch fit in the margin.
+void JsVu::before_long_wait() { fiber_.release_stack_below(1024); }
+
+// V8 handles are released in the VU, holding the isolate.
 void JsVu::release_runtime() {
   entry_.Reset();
   modules_.clear();
@@ -72,13 +74,13 @@ void JsVu::release_runtime() {
 
 bool JsVu::init(std::string& error) {
   bool ok = false;
-  run_on_thread([&] { ok = ensure_initialized(error); });
+  run_task([&] { ok = ensure_initialized(error); });
   return ok;
 }
 
 JsVu::CallResult JsVu::call(const std::string& function, const std::string& arg_json) {
   CallResult result;
-  run_on_thread([&] {
+  run_task([&] {
     // k6 runs setup() and teardown() in groups of those names ("::setup" in the group tag).
     group_ = function == "setup" || function == "teardown" ? "::" + function : "";
     result = call_export(function, arg_json, false);
@@ -89,7 +91,7 @@ JsVu::CallResult JsVu::call(const std::string& function, const std::string& arg_
 
 std::string JsVu::options_json(std::vector<std::string>& functions) {
   std::string options;
-  run_on_thread([&] {
+  run_task([&] {
     std::string error;
     if (!ensure_initialized(error)) return;
     auto isolate = host_.isolate();

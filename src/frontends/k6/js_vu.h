@@ -1,8 +1,8 @@
-// One k6 virtual user: a ThreadedVu running its instance of the script's
-// modules in its isolate's shared context. The native functions of the k6
-// modules reach the VU through JsVu::current() (VU thread, isolate locked).
-// init(), call() and options_json() are for the lifecycle (the first init,
-// setup(), teardown(), handleSummary()) from a thread that is not the loop's.
+// One k6 virtual user: a fiber of its isolate's JsHub running its instance of
+// the script's modules in the isolate's shared context. The native functions
+// of the k6 modules reach the VU through JsVu::current() (in the VU, isolate
+// locked). init(), call() and options_json() are for the lifecycle (the first
+// init, setup(), teardown(), handleSummary()) from a thread that is not the hub's.
 #pragma once
 
 #include <v8.h>
@@ -20,11 +20,12 @@
 #include "frontends/k6/isolate_host.h"
 #include "net/http_types.h"
 #include "plan/scenario.h"
-#include "vu/threaded_vu.h"
+#include "vu/cooperative_vu.h"
+#include "vu/fiber.h"
 
 namespace squall::k6 {
 
-class JsVu final : public vu::ThreadedVu {
+class JsVu final : public vu::CooperativeVu {
  public:
   struct CallResult {
     bool ok = false;
@@ -44,8 +45,8 @@ class JsVu final : public vu::ThreadedVu {
   // Another thread: the entry module's `options` export as JSON ("" if none) and its exported function names.
   std::string options_json(std::vector<std::string>& functions);
 
-  // ---- VU thread ----
-  static JsVu& current();
+  // ---- VU (its fiber, holding the isolate) ----
+  static JsVu& current() { return *static_cast<JsVu*>(vu::CooperativeHub::running()); }
   IsolateHost& host() { return host_; }
   RunShared& run() { return host_.run(); }
   int64_t iteration() const { return state().iteration; }
@@ -81,11 +82,13 @@ class JsVu final : public vu::ThreadedVu {
     std::vector<v8::Global<v8::Value>> args;
   };
 
-  void enter_runtime() override;
-  void leave_runtime() override;
+  friend class JsHub;
+
+  void serve() override;
+  void yield() override;
   void run_iteration() override;
-  void release_runtime() override;
-  void around_park(const std::function<void()>& park) override;
+  void before_long_wait() override;
+  void release_runtime();
   bool ensure_initialized(std::string& error);
   v8::MaybeLocal<v8::Module> load_module(const std::string& path, std::string& error);
   static v8::MaybeLocal<v8::Module> resolve(v8::Local<v8::Context> context, v8::Local<v8::String> specifier,
@@ -97,21 +100,13 @@ class JsVu final : public vu::ThreadedVu {
   IsolateHost& host_;
   const plan::ScenarioConfig* scenario_;
   metrics::TagSetId scenario_tags_ = 0;
-  struct Scopes {  // the isolate, held by this thread (VU thread)
-    explicit Scopes(IsolateHost& host)
-        : locker(host.isolate()), isolate(host.isolate()), handles(host.isolate()), context(host.context()) {}
-    v8::Locker locker;
-    v8::Isolate::Scope isolate;
-    v8::HandleScope handles;
-    v8::Context::Scope context;
-  };
-  std::optional<Scopes> scopes_;
+  vu::Fiber fiber_;     // the VU's flow: serve() on a stack of its own
+  int v8_thread_id_;    // who V8 takes the fiber for (v8_thread_identity.h)
 
-  // VU thread only.
+  // The VU only.
   bool initialized_ = false;
   std::string init_error_;
   bool in_init_ = false;
-  bool stack_limit_set_ = false;
   int64_t iterations_started_ = 0;
   int64_t scenario_iteration_ = 0;
   Nanos iteration_started_ = 0;

@@ -14,17 +14,12 @@ namespace py = pybind11;
 
 namespace squall::locust {
 
-namespace {
-
-thread_local PyUser* t_running = nullptr;
-thread_local bool t_on_hub = false;  // this thread is a hub's
-
-}  // namespace
-
 // A user's greenlet body. A plain CPython function, not a pybind11 one: pybind11's dispatcher keeps
 // a per-thread stack of conversion frames, which greenlets switching in and out would interleave.
 PyObject* GreenletHub::serve_entry(PyObject* capsule, PyObject* /*unused*/) {
-  static_cast<PyUser*>(PyCapsule_GetPointer(capsule, nullptr))->serve();
+  auto* user = static_cast<PyUser*>(PyCapsule_GetPointer(capsule, nullptr));
+  user->serve();
+  user->serve_returned_ = true;
   Py_RETURN_NONE;
 }
 
@@ -34,66 +29,12 @@ PyMethodDef g_serve_def{"serve", &GreenletHub::serve_entry, METH_NOARGS, "Runs a
 
 }  // namespace
 
-GreenletHub::GreenletHub() : thread_([this] { main(); }) {}
+GreenletHub::GreenletHub() { start(); }
 
-GreenletHub::~GreenletHub() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = true;
-  }
-  io_.wake();
-  thread_.join();
-}
+GreenletHub::~GreenletHub() { stop(); }
 
-PyUser* GreenletHub::running() { return t_running; }
-
-void GreenletHub::schedule(PyUser& user) {
-  bool wake = false;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (user.queued_ || user.ended_) return;
-    user.queued_ = true;
-    ready_.push_back(&user);
-    wake = sleeping_ && !t_on_hub;  // the hub itself (its loop's callbacks) needs no wake-up
-  }
-  if (wake) io_.wake();
-}
-
-void GreenletHub::suspend() {
-#if defined(__SANITIZE_ADDRESS__)
-  const auto depth = static_cast<size_t>(hub_base_ - static_cast<char*>(__builtin_frame_address(0))) + 4096;
-  users_depth_ = std::max(users_depth_, depth);
-#endif
-  hub_switch_();
-}
-
-bool GreenletHub::others_ready() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return !ready_.empty();
-}
-
-void GreenletHub::wait_ended(PyUser& user) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  ended_cv_.wait(lock, [&] { return user.ended_; });
-}
-
-void GreenletHub::ended(PyUser& user) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    user.ended_ = true;
-    if (user.queued_) {
-      user.queued_ = false;
-      std::erase(ready_, &user);
-    }
-  }
-  ended_cv_.notify_all();
-}
-
-void GreenletHub::main() {
-  t_on_hub = true;
-  // The users that one poll made ready run in turn; their requests go out together at the next poll.
-  io_.set_coalesce_writes(true);
-  PyGILState_STATE gil = PyGILState_Ensure();
+void GreenletHub::begin_thread() {
+  gil_ = PyGILState_Ensure();
   try {
     py::module_ greenlet = py::module_::import("greenlet");
     greenlet_class_ = greenlet.attr("greenlet");
@@ -102,41 +43,32 @@ void GreenletHub::main() {
     std::fprintf(stderr, "squall: Locust users need greenlet (Debian: python3-greenlet): %s",
                  describe_python_error(e).c_str());
   }
-  for (;;) {
-    PyUser* next = nullptr;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (!ready_.empty()) {
-        next = ready_.front();
-        ready_.pop_front();
-        next->queued_ = false;
-      } else if (stop_) {
-        break;
-      } else {
-        sleeping_ = true;
-      }
-    }
-    if (next) {
-      run(*next);
-      continue;
-    }
-    PyThreadState* state = PyEval_SaveThread();
-    io_.run_once();
-    PyEval_RestoreThread(state);
-    std::lock_guard<std::mutex> lock(mutex_);
-    sleeping_ = false;
-  }
-  greenlet_class_ = py::object();
-  hub_switch_ = py::object();
-  PyGILState_Release(gil);
 }
 
-void GreenletHub::run(PyUser& user) {
+void GreenletHub::end_thread() {
+  greenlet_class_ = py::object();
+  hub_switch_ = py::object();
+  PyGILState_Release(gil_);
+}
+
+void GreenletHub::poll() {
+  PyThreadState* state = PyEval_SaveThread();
+  io().run_once();
+  PyEval_RestoreThread(state);
+}
+
+void GreenletHub::leave(vu::CooperativeVu& /*vu*/) {
+#if defined(__SANITIZE_ADDRESS__)
+  const auto depth = static_cast<size_t>(hub_base_ - static_cast<char*>(__builtin_frame_address(0))) + 4096;
+  users_depth_ = std::max(users_depth_, depth);
+#endif
+  hub_switch_();
+}
+
+bool GreenletHub::enter(vu::CooperativeVu& vu) {
+  auto& user = static_cast<PyUser&>(vu);
   if (!user.greenlet_) {
-    if (user.stopping_ || !greenlet_class_) {
-      ended(user);  // never started: nothing to end
-      return;
-    }
+    if (!greenlet_class_) return true;  // cannot start: ends at once
     auto capsule = py::reinterpret_steal<py::object>(PyCapsule_New(&user, nullptr, nullptr));
     auto serve = py::reinterpret_steal<py::object>(PyCFunction_New(&g_serve_def, capsule.ptr()));
     user.greenlet_ = greenlet_class_(serve);
@@ -149,7 +81,6 @@ void GreenletHub::run(PyUser& user) {
   // redzones go unchecked; frames entered afterwards are checked as usual.
   ASAN_UNPOISON_MEMORY_REGION(hub_base_ - users_depth_, users_depth_);
 #endif
-  t_running = &user;
   try {
     user.switch_();
   } catch (py::error_already_set& e) {
@@ -157,12 +88,10 @@ void GreenletHub::run(PyUser& user) {
     std::fprintf(stderr, "squall: user %lld: %s", static_cast<long long>(user.id()), describe_python_error(e).c_str());
     user.serve_returned_ = true;
   }
-  t_running = nullptr;
-  if (user.serve_returned_) {
-    user.switch_ = py::object();
-    user.greenlet_ = py::object();
-    ended(user);
-  }
+  if (!user.serve_returned_) return false;
+  user.switch_ = py::object();
+  user.greenlet_ = py::object();
+  return true;
 }
 
 }  // namespace squall::locust

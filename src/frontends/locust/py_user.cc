@@ -11,67 +11,19 @@ namespace py = pybind11;
 namespace squall::locust {
 
 PyUser::PyUser(GreenletHub& hub, vu::Worker& worker, vu::VuState& state, metrics::TagSetId scenario_tags)
-    : ScriptVu(hub.io(), worker, state), hub_(hub), scenario_tags_(scenario_tags) {}
+    : CooperativeVu(hub, worker, state), scenario_tags_(scenario_tags) {}
 
-PyUser::~PyUser() {
-  request_stop();
-  hub_.wait_ended(*this);
-}
-
-void PyUser::start_iteration(std::function<void()> done) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    command_ = Command{generation(), std::move(done)};
-  }
-  // A user that ends an iteration and starts its next (a closed model) sees it without a switch.
-  if (current() != this) hub_.schedule(*this);
-}
-
-void PyUser::request_stop() {
-  stopping_ = true;
-  hub_.schedule(*this);
-}
-
-void PyUser::wake() { hub_.schedule(*this); }
-
-void PyUser::block(const std::function<bool()>& /*ready*/) {
-  waited_ = true;
-  hub_.suspend();
-}
-
-bool PyUser::take_command(Command& command) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (!command_) return false;
-  command = std::move(*command_);
-  command_.reset();
-  return true;
-}
+PyUser::~PyUser() { end(); }
 
 void PyUser::serve() {
   try {
-    Command command;
-    while (!stopping_) {
-      if (!take_command(command)) {
-        hub_.suspend();
-        continue;
-      }
-      waited_ = false;
-      run_iteration_command(command.generation, command.done);
-      // An iteration that never waited (a task without I/O) lets the others run before the next.
-      if (!waited_ && hub_.others_ready()) {
-        hub_.schedule(*this);
-        hub_.suspend();
-      }
-    }
+    serve_commands();
     stop_life();
   } catch (py::error_already_set& e) {
     std::fprintf(stderr, "squall: user %lld: %s", static_cast<long long>(id()), describe_python_error(e).c_str());
   }
-  // The user's connections live on the hub's loop: closed here, by the hub's thread.
-  client().abort();
-  client().close_idle();
+  close_connections();
   life_ = py::object();
-  serve_returned_ = true;
 }
 
 metrics::TagSetId PyUser::request_tags(const std::string& method, const std::string& name) {

@@ -1,0 +1,113 @@
+#include "vu/cooperative_hub.h"
+
+#include <algorithm>
+
+#include "vu/cooperative_vu.h"
+
+namespace squall::vu {
+
+namespace {
+
+thread_local CooperativeVu* t_running = nullptr;
+thread_local bool t_on_hub = false;  // this thread is a hub's
+
+}  // namespace
+
+CooperativeHub::CooperativeHub() = default;
+
+CooperativeHub::~CooperativeHub() = default;
+
+void CooperativeHub::start() {
+  thread_ = std::thread([this] { main(); });
+}
+
+void CooperativeHub::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  io_.wake();
+  if (thread_.joinable()) thread_.join();
+}
+
+CooperativeVu* CooperativeHub::running() { return t_running; }
+
+void CooperativeHub::schedule(CooperativeVu& vu) {
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (vu.queued_ || vu.ended_) return;
+    vu.queued_ = true;
+    ready_.push_back(&vu);
+    wake = sleeping_ && !t_on_hub;  // the hub itself (its loop's callbacks) needs no wake-up
+  }
+  if (wake) io_.wake();
+}
+
+void CooperativeHub::suspend() { leave(*t_running); }
+
+bool CooperativeHub::others_ready() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return !ready_.empty();
+}
+
+void CooperativeHub::wait_ended(CooperativeVu& vu) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  ended_cv_.wait(lock, [&] { return vu.ended_; });
+}
+
+void CooperativeHub::ended(CooperativeVu& vu) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    vu.ended_ = true;
+    if (vu.queued_) {
+      vu.queued_ = false;
+      std::erase(ready_, &vu);
+    }
+  }
+  ended_cv_.notify_all();
+}
+
+void CooperativeHub::main() {
+  t_on_hub = true;
+  // The VUs that one poll made ready run in turn; their requests go out together at the next poll.
+  io_.set_coalesce_writes(true);
+  begin_thread();
+  for (;;) {
+    CooperativeVu* next = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!ready_.empty()) {
+        next = ready_.front();
+        ready_.pop_front();
+        next->queued_ = false;
+      } else if (stop_) {
+        break;
+      } else {
+        sleeping_ = true;
+      }
+    }
+    if (next) {
+      run(*next);
+      continue;
+    }
+    poll();
+    std::lock_guard<std::mutex> lock(mutex_);
+    sleeping_ = false;
+  }
+  end_thread();
+}
+
+void CooperativeHub::run(CooperativeVu& vu) {
+  if (!vu.started_ && vu.stopping_) {
+    ended(vu);  // never started: nothing to end
+    return;
+  }
+  vu.started_ = true;
+  t_running = &vu;
+  const bool flow_ended = enter(vu);
+  t_running = nullptr;
+  if (flow_ended) ended(vu);  // the VU's last touch: its owner may destroy it now
+}
+
+}  // namespace squall::vu

@@ -18,6 +18,7 @@ BENCH_PACKAGES=(wrk nginx-light time util-linux python3 python3-locust)
 # libnode-dev conflicts with Node.js packages from other vendors, and the image's /usr/include/node
 # may belong to another V8 (see docs/javascript.md).
 LIBNODE_PREFIX=.deps/libnode
+ACORN_PREFIX=.deps/node-acorn  # acorn, the JavaScript parser squall builds in (docs/javascript.md)
 
 install_deps() {  # install_deps [EXTRA_PACKAGES...]
   local missing=()
@@ -31,21 +32,29 @@ install_deps() {  # install_deps [EXTRA_PACKAGES...]
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
-  install_libnode
+  install_unpacked
 }
 
-install_libnode() {
-  [ -e "$LIBNODE_PREFIX/usr/lib/x86_64-linux-gnu/libnode.so.108" ] && [ -e "$LIBNODE_PREFIX/usr/include/node/v8.h" ] && return
-  echo "== unpacking libnode108 + libnode-dev (V8 10.2) into $LIBNODE_PREFIX"
-  local tmp sudo=""
+# Debian packages unpacked into a project-local prefix, not installed: libnode108 and libnode-dev
+# conflict with vendor Node.js packages, and node-acorn depends on Debian's nodejs.
+unpack_debs() {  # unpack_debs PREFIX MARKER PACKAGE...   (skipped when PREFIX/MARKER exists)
+  local prefix=$1 marker=$2 tmp sudo=""
+  shift 2
+  [ -e "$prefix/$marker" ] && return
+  echo "== unpacking $* into $prefix"
   [ "$(id -u)" = 0 ] || sudo="sudo"
   tmp=$(mktemp -d)
   chmod 777 "$tmp"  # apt-get download runs as _apt when it can
-  (cd "$tmp" && apt-get download -qq libnode108 libnode-dev 2>/dev/null) ||
-    { $sudo apt-get update -qq && (cd "$tmp" && apt-get download -qq libnode108 libnode-dev); }
-  mkdir -p "$LIBNODE_PREFIX"
-  for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$LIBNODE_PREFIX"; done
+  (cd "$tmp" && apt-get download -qq "$@" 2>/dev/null) ||
+    { $sudo apt-get update -qq && (cd "$tmp" && apt-get download -qq "$@"); }
+  mkdir -p "$prefix"
+  for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$prefix"; done
   rm -rf "$tmp"
+}
+
+install_unpacked() {
+  unpack_debs "$LIBNODE_PREFIX" usr/lib/x86_64-linux-gnu/libnode.so.108 libnode108 libnode-dev
+  unpack_debs "$ACORN_PREFIX" usr/share/nodejs/acorn/dist/acorn.js node-acorn
 }
 
 build() {  # build DIR [cmake args...]   (NINJA_TARGETS: only these targets)

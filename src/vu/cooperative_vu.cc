@@ -65,6 +65,7 @@ void CooperativeVu::serve_commands() {
   Command command;
   while (!stopping_) {
     if (!take_command(command)) {
+      before_idle();
       yield();
       continue;
     }
@@ -82,6 +83,7 @@ void CooperativeVu::serve_commands() {
     // An iteration that never waited (no I/O) lets the others run before the next.
     if (!waited_ && hub_.others_ready()) {
       hub_.schedule(*this);
+      before_idle();
       yield();
     }
   }

@@ -35,6 +35,8 @@ class CooperativeVu : public ScriptVu {
   void serve_commands();
   // VU: back to the hub until scheduled again; the runtime is let go meanwhile if it needs to be.
   virtual void yield() { hub_.suspend(); }
+  // VU, between commands, before it yields: what a command takes of the runtime can go now.
+  virtual void before_idle() {}
   // VU: the connections live on the hub's loop, so they are closed in the flow.
   void close_connections();
 

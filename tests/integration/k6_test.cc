@@ -238,6 +238,41 @@ export default function () {
   EXPECT_EQ(data["metrics"]["checks"]["fails"], 0);
 }
 
+// A sleep() that is the iteration function's last act waits after the function has returned, with
+// the VU holding nothing of V8's: the iteration still lasts as long, and what k6 runs after the
+// function (promise jobs, timers) still runs after the sleep. Other sleeps wait where they are.
+// (One VU where promise jobs are checked: the VUs of an isolate share its job queue, a known
+// difference from k6, docs/javascript.md.)
+TEST_F(K6Script, TailSleepsKeepK6sTimingAndOrder) {
+  const std::string exported = temp_path("tail.json");
+  auto r = run_squall({"run", "--summary-export", exported, script("tail.js", R"(
+import { check, sleep } from 'k6';
+export const options = {
+  scenarios: {
+    tail: { executor: 'per-vu-iterations', vus: 1, iterations: 6, exec: 'tail' },
+    helper: { executor: 'per-vu-iterations', vus: 2, iterations: 2, exec: 'helper' },
+    cut: { executor: 'constant-vus', vus: 2, duration: '1s', gracefulStop: '0s', exec: 'long', startTime: '1s' },
+  },
+  thresholds: { checks: ['rate==1'], 'iteration_duration{scenario:tail}': ['min>=100'],
+                'iteration_duration{scenario:helper}': ['min>=100'] },
+};
+function think() { sleep(0.1); }
+export function tail() {
+  const start = Date.now();
+  Promise.resolve().then(() => check(null, { 'promise jobs run after the sleep': () => Date.now() - start >= 95 }));
+  setTimeout(() => check(null, { 'timers run after the sleep': () => Date.now() - start >= 95 }), 0);
+  sleep(0.1);
+}
+export function helper() { think(); }
+export function long() { sleep(10); }
+)")});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_LT(r.seconds, 5.0) << "the tail sleeps of 'cut' end with their scenario";
+  const auto data = read_json(exported);
+  EXPECT_EQ(data["metrics"]["checks"]["passes"], 12) << data["metrics"]["checks"];
+  EXPECT_EQ(data["metrics"]["iterations"]["count"], 10) << "6 + 4 completed; the 2 cut short are not counted";
+}
+
 TEST_F(K6Script, IterationExceptionIsLoggedAndTheTestGoesOn) {
   auto r = run_squall({"run", "-i", "3", "--summary-export", temp_path("exc.json"),
                        script("exc.js", "export default function () {\n  throw new Error('boom ' + __ITER);\n}\n")});

@@ -11,6 +11,7 @@
 #include "frontends/k6/http_response.h"
 #include "frontends/k6/json_selector.h"
 #include "frontends/k6/script_bundle.h"
+#include "frontends/k6/tail_calls.h"
 #include "frontends/k6/v8_platform.h"
 #include "frontends/k6/v8_thread_identity.h"
 #include <v8.h>
@@ -85,6 +86,52 @@ TEST(V8ThreadIdentity, V8TakesTheAdoptedIdForTheThread) {
   std::thread([&] { other = v8_thread_identity::current(); }).join();
   EXPECT_NE(other, own);
   EXPECT_GT(other, 0);
+}
+
+// Tail calls: where a function's last act is a plain call, at the position V8 reports for it.
+TEST(TailCalls, FoundWhereNothingOfTheFunctionRunsAfterTheCall) {
+  ensure_v8_initialized();
+  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator = allocator.get();
+  v8::Isolate* isolate = v8::Isolate::New(params);
+  TailCalls calls;
+  {
+    v8::Locker locker(isolate);
+    v8::Isolate::Scope scope(isolate);
+    SourceFile file{"/s.js", "file:///s.js", R"(import k6, { sleep } from 'k6';
+export default function () { work(); sleep(1); }
+export function early(x) { if (x) { return sleep(1); } work(); }
+export function branches(x) { if (x) sleep(1); else { k6.sleep(2); } }
+export function hoisted() { sleep(1); function inner() {} ; }
+export const arrow = () => sleep(1);
+export function inLoop() { for (;;) { sleep(1); } }
+export function inTry() { try { sleep(1); } finally { work(); } }
+export function notLast() { sleep(1); work; }
+export function nested() { return sleep(1)(2); }
+export function* gen() { sleep(1); }
+export function optional() { sleep?.(1); }
+)"};
+    SourceFile broken{"/b.js", "file:///b.js", "export default function ( {"};
+    calls = TailCalls::find(isolate, {&file, &broken});
+  }
+  isolate->Dispose();
+  EXPECT_TRUE(calls.contains("file:///s.js", 2, 38));   // default: sleep, after work()
+  EXPECT_FALSE(calls.contains("file:///s.js", 2, 30));  // work() is followed by the sleep
+  EXPECT_FALSE(calls.contains("file:///s.js", 2, 39));
+  EXPECT_TRUE(calls.contains("file:///s.js", 3, 44));   // a return in an if's block
+  EXPECT_TRUE(calls.contains("file:///s.js", 3, 56));   // and the last statement
+  EXPECT_TRUE(calls.contains("file:///s.js", 4, 38));   // both branches of the last if
+  EXPECT_TRUE(calls.contains("file:///s.js", 4, 58));   // k6.sleep: the property's position
+  EXPECT_TRUE(calls.contains("file:///s.js", 5, 29));   // a function declaration after it does not run
+  EXPECT_TRUE(calls.contains("file:///s.js", 6, 28));   // an arrow function's concise body
+  EXPECT_FALSE(calls.contains("file:///s.js", 7, 39));  // a loop goes on after it
+  EXPECT_FALSE(calls.contains("file:///s.js", 8, 33));  // finally runs after it
+  EXPECT_FALSE(calls.contains("file:///s.js", 9, 29));  // an expression follows
+  EXPECT_FALSE(calls.contains("file:///s.js", 10, 35)); // its result is called
+  EXPECT_FALSE(calls.contains("file:///s.js", 11, 26)); // a generator
+  EXPECT_FALSE(calls.contains("file:///s.js", 12, 30)); // an optional call
+  EXPECT_EQ(calls.size(), 7u);  // and none in the file acorn cannot parse
 }
 
 }  // namespace

@@ -18,6 +18,9 @@ IsolateHost::IsolateHost(RunShared& run, const std::map<std::string, std::string
   params.array_buffer_allocator = allocator_.get();
   isolate_ = v8::Isolate::New(params);
   isolate_->SetData(0, this);
+  // Promise jobs run where k6 runs them, once the iteration's function has returned (JsVu::finish_call)
+  // — not whenever a call from C++ returns, which is before a deferred tail sleep.
+  isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   {
     v8::Locker locker(isolate_);
     v8::Isolate::Scope isolate_scope(isolate_);

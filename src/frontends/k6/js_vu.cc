@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "frontends/k6/js_util.h"
 #include "frontends/k6/v8_thread_identity.h"
@@ -37,27 +38,35 @@ JsVu::JsVu(IsolateHost& host, vu::Worker& worker, vu::VuState& state, const plan
 JsVu::~JsVu() { end(); }
 
 void JsVu::serve() {
-  v8::Isolate* isolate = host_.isolate();
-  {
-    v8::Locker locker(isolate);
-    // V8 assumes a large stack below the point where a thread first takes the isolate.
-    isolate->SetStackLimit(fiber_.stack_low() + kNativeGuardBytes);
-    v8::HandleScope handles(isolate);
-    v8::Context::Scope context(host_.context());
-    serve_commands();
-    close_connections();
-    release_runtime();
-  }
+  serve_commands();
+  close_connections();
+  take_isolate();
+  release_runtime();
+  let_isolate_go();
   // V8's record of this "thread" ends with it: the isolate would keep one for every VU ever run.
-  isolate->DiscardThreadSpecificMetadata();
+  host_.isolate()->DiscardThreadSpecificMetadata();
 }
 
-// Every switch away lets the isolate go (another fiber takes it next, as another thread would) and
-// takes it back, with this VU's state, when the hub switches back.
+void JsVu::take_isolate() {
+  if (isolate_scopes_) return;
+  isolate_scopes_.emplace(host_);
+  // V8 assumes a large stack below the point where a thread first takes the isolate.
+  host_.isolate()->SetStackLimit(fiber_.stack_low() + kNativeGuardBytes);
+}
+
+// All of it: V8 frees what it kept for this VU's "thread" (its handle blocks, its saved state), so
+// an idle VU costs V8 nothing but its module instance.
+void JsVu::let_isolate_go() { isolate_scopes_.reset(); }
+
+// A switch away in the middle of a command lets the isolate go (another fiber takes it next, as
+// another thread would) and takes it back, with this VU's state, when the hub switches back.
 void JsVu::yield() {
+  if (!isolate_scopes_) return CooperativeVu::yield();
   v8::Unlocker unlocker(host_.isolate());
   CooperativeVu::yield();
 }
+
+void JsVu::before_idle() { let_isolate_go(); }
 
 // A sleeping VU sits ~5 KB deep (two pages); a GC or a compile that ran on its stack went deeper.
 // The rest of the frames down to the switch fit in the margin.
@@ -74,13 +83,17 @@ void JsVu::release_runtime() {
 
 bool JsVu::init(std::string& error) {
   bool ok = false;
-  run_task([&] { ok = ensure_initialized(error); });
+  run_task([&] {
+    take_isolate();
+    ok = ensure_initialized(error);
+  });
   return ok;
 }
 
 JsVu::CallResult JsVu::call(const std::string& function, const std::string& arg_json) {
   CallResult result;
   run_task([&] {
+    take_isolate();
     // k6 runs setup() and teardown() in groups of those names ("::setup" in the group tag).
     group_ = function == "setup" || function == "teardown" ? "::" + function : "";
     result = call_export(function, arg_json, false);
@@ -92,6 +105,7 @@ JsVu::CallResult JsVu::call(const std::string& function, const std::string& arg_
 std::string JsVu::options_json(std::vector<std::string>& functions) {
   std::string options;
   run_task([&] {
+    take_isolate();
     std::string error;
     if (!ensure_initialized(error)) return;
     auto isolate = host_.isolate();
@@ -112,7 +126,24 @@ std::string JsVu::options_json(std::vector<std::string>& functions) {
   return options;
 }
 
+TailCalls JsVu::find_tail_calls() {
+  TailCalls calls;
+  run_task([&] {
+    take_isolate();
+    std::vector<const SourceFile*> files;
+    std::string error;
+    for (const auto& [path, module] : modules_) {
+      // Only tail sleeps are looked for: a file without "sleep" has none (and acorn is not loaded).
+      const SourceFile* file = run().bundle.file(path, error);
+      if (file && file->text.find("sleep") != std::string::npos) files.push_back(file);
+    }
+    if (!files.empty()) calls = TailCalls::find(host_.isolate(), files);
+  });
+  return calls;
+}
+
 void JsVu::run_iteration() {
+  take_isolate();
   ++iterations_started_;
   scenario_iteration_ = run().next_scenario_iteration(scenario_ ? scenario_->name : "");
   iteration_started_ = mono_now();
@@ -217,11 +248,32 @@ v8::MaybeLocal<v8::Module> JsVu::resolve(v8::Local<v8::Context> context, v8::Loc
 }
 
 JsVu::CallResult JsVu::call_export(const std::string& function, const std::string& argument, bool iteration) {
-  // The handles of one call die with it: a VU holds the isolate (and the scope opened then) across
-  // many iterations, and handles piling up there kept garbage alive and lengthened every GC.
-  v8::HandleScope handles(host_.isolate());
   CallResult result;
-  if (!ensure_initialized(result.error)) return result;
+  v8::Global<v8::Value> returned;
+  if (!start_call(function, argument, iteration, returned, result)) return result;
+  if (deferred_sleep_ > 0) {
+    // The function's last act was k6's sleep(): the VU waits outside the isolate, then the call
+    // ends as it would have (microtasks, timers), in k6's order.
+    const Nanos duration = std::exchange(deferred_sleep_, 0);
+    let_isolate_go();
+    const bool slept = sleep(duration);
+    take_isolate();
+    if (!slept) {
+      result.error = "iteration interrupted";
+      timers_.clear();
+      return result;
+    }
+  }
+  finish_call(returned, iteration, result);
+  return result;
+}
+
+// The handles of one call die with it: a VU can hold the isolate (and the scope opened then) across
+// many iterations, and handles piling up there kept garbage alive and lengthened every GC.
+bool JsVu::start_call(const std::string& function, const std::string& argument, bool iteration,
+                      v8::Global<v8::Value>& returned, CallResult& result) {
+  v8::HandleScope handles(host_.isolate());
+  if (!ensure_initialized(result.error)) return false;
   auto isolate = host_.isolate();
   auto context = host_.context();
   v8::TryCatch try_catch(isolate);
@@ -235,7 +287,7 @@ JsVu::CallResult JsVu::call_export(const std::string& function, const std::strin
     if (value.IsEmpty() || !value->IsFunction()) {
       result.missing = true;
       result.error = "function '" + function + "' not found in exports";
-      return result;
+      return false;
     }
     fn = value.As<v8::Function>();
     exports_cache_[function].Reset(isolate, fn);
@@ -256,26 +308,58 @@ JsVu::CallResult JsVu::call_export(const std::string& function, const std::strin
     v8::Local<v8::Value> data;
     if (!v8::JSON::Parse(context, js_string(isolate, argument)).ToLocal(&data)) {
       result.error = describe(try_catch);
-      return result;
+      return false;
     }
     args.push_back(data);
   }
-  v8::Local<v8::Value> returned;
-  bool ok = fn->Call(context, context->Global(), static_cast<int>(args.size()), args.data()).ToLocal(&returned);
+  v8::Local<v8::Value> value;
+  in_iteration_call_ = iteration;
+  const bool ok = fn->Call(context, context->Global(), static_cast<int>(args.size()), args.data()).ToLocal(&value);
+  in_iteration_call_ = false;
+  if (!ok) {
+    deferred_sleep_ = 0;  // (nothing can throw after a tail call; if it did, the sleep is dropped)
+    timers_.clear();
+    result.error = describe(try_catch);
+    return false;
+  }
+  returned.Reset(isolate, value);
+  return true;
+}
+
+void JsVu::finish_call(const v8::Global<v8::Value>& returned, bool iteration, CallResult& result) {
+  auto isolate = host_.isolate();
+  v8::HandleScope handles(isolate);
+  auto context = host_.context();
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Value> value = returned.Get(isolate);
+  isolate->PerformMicrotaskCheckpoint();
   std::string error;
-  if (ok) ok = settle(returned, returned, error);
+  bool ok = settle(value, value, error);
   if (ok) ok = run_timers();
   timers_.clear();
   if (!ok) {
     result.error = !error.empty() ? error : describe(try_catch);
-    return result;
+    return;
   }
   result.ok = true;
-  if (!iteration && !returned->IsUndefined()) {
+  if (!iteration && !value->IsUndefined()) {
     v8::Local<v8::String> json;
-    if (json_stringify(context, returned).ToLocal(&json)) result.json = to_std_string(isolate, json);
+    if (json_stringify(context, value).ToLocal(&json)) result.json = to_std_string(isolate, json);
   }
-  return result;
+}
+
+bool JsVu::defer_tail_sleep(Nanos duration) {
+  if (!in_iteration_call_ || deferred_sleep_ > 0) return false;
+  v8::Isolate* isolate = host_.isolate();
+  constexpr auto kWhere = static_cast<v8::StackTrace::StackTraceOptions>(
+      v8::StackTrace::kLineNumber | v8::StackTrace::kColumnOffset | v8::StackTrace::kScriptName);
+  auto trace = v8::StackTrace::CurrentStackTrace(isolate, 2, kWhere);
+  if (trace->GetFrameCount() != 1) return false;  // called from deeper than the iteration's function
+  auto frame = trace->GetFrame(isolate, 0);
+  const std::string url = to_std_string(isolate, frame->GetScriptName());
+  if (!run().tail_calls.contains(url, frame->GetLineNumber(), frame->GetColumn())) return false;
+  deferred_sleep_ = duration;
+  return true;
 }
 
 // An async function's promise: microtasks and timers run until it settles.

@@ -44,6 +44,9 @@ class JsVu final : public vu::CooperativeVu {
   CallResult call(const std::string& function, const std::string& arg_json);
   // Another thread: the entry module's `options` export as JSON ("" if none) and its exported function names.
   std::string options_json(std::vector<std::string>& functions);
+  // Another thread, after init(): the tail calls of the modules this VU has loaded that may hold
+  // a tail sleep (defer_tail_sleep()).
+  TailCalls find_tail_calls();
 
   // ---- VU (its fiber, holding the isolate) ----
   static JsVu& current() { return *static_cast<JsVu*>(vu::CooperativeHub::running()); }
@@ -63,6 +66,10 @@ class JsVu final : public vu::CooperativeVu {
   // setTimeout & co: run when the iteration's function has returned, in due order.
   int64_t add_timer(Nanos delay, v8::Local<v8::Function> callback, std::vector<v8::Local<v8::Value>> args, bool repeat);
   void clear_timer(int64_t id);
+  // k6's sleep(duration): true if it is the last thing the iteration's function does (called by
+  // it, in tail position: RunShared::tail_calls), so that the VU sleeps once the call has
+  // returned, holding nothing of V8's; false: sleep now.
+  bool defer_tail_sleep(Nanos duration);
   // Turns an exception into the log text k6 prints: "Error: message\n\tat fn (file:///x.js:3:9)".
   std::string describe(v8::TryCatch& try_catch);
   // k6/http's setResponseCallback(expectedStatuses(...)) for this VU; empty: every status is expected.
@@ -86,14 +93,22 @@ class JsVu final : public vu::CooperativeVu {
 
   void serve() override;
   void yield() override;
+  void before_idle() override;
   void run_iteration() override;
   void before_long_wait() override;
+  void take_isolate();
+  void let_isolate_go();
   void release_runtime();
   bool ensure_initialized(std::string& error);
   v8::MaybeLocal<v8::Module> load_module(const std::string& path, std::string& error);
   static v8::MaybeLocal<v8::Module> resolve(v8::Local<v8::Context> context, v8::Local<v8::String> specifier,
                                             v8::Local<v8::FixedArray> assertions, v8::Local<v8::Module> referrer);
   CallResult call_export(const std::string& function, const std::string& argument, bool iteration);
+  // call_export()'s halves: the call itself (false: it failed, `result` says why), and what follows
+  // it (the promise settled, the timers run), with a deferred sleep between them.
+  bool start_call(const std::string& function, const std::string& argument, bool iteration,
+                  v8::Global<v8::Value>& returned, CallResult& result);
+  void finish_call(const v8::Global<v8::Value>& returned, bool iteration, CallResult& result);
   bool run_timers();
   bool settle(v8::Local<v8::Value> value, v8::Local<v8::Value>& result, std::string& error);
 
@@ -102,6 +117,16 @@ class JsVu final : public vu::CooperativeVu {
   metrics::TagSetId scenario_tags_ = 0;
   vu::Fiber fiber_;     // the VU's flow: serve() on a stack of its own
   int v8_thread_id_;    // who V8 takes the fiber for (v8_thread_identity.h)
+  struct IsolateScopes {  // the isolate as this VU holds it while it runs a command
+    explicit IsolateScopes(IsolateHost& host)
+        : locker(host.isolate()), handles(host.isolate()), context(host.context()) {}
+    v8::Locker locker;
+    v8::HandleScope handles;
+    v8::Context::Scope context;
+  };
+  std::optional<IsolateScopes> isolate_scopes_;
+  bool in_iteration_call_ = false;  // the iteration's function itself runs (not its timers)
+  Nanos deferred_sleep_ = 0;        // k6's sleep() called as that function's last act
 
   // The VU only.
   bool initialized_ = false;

@@ -94,7 +94,9 @@ void sleep(const FunctionCallbackInfo<Value>& info) {
   JsVu& vu = JsVu::current();
   const double seconds = info.Length() > 0 ? info[0]->NumberValue(isolate->GetCurrentContext()).FromMaybe(0) : 0;
   if (!std::isfinite(seconds) || seconds <= 0) return;
-  if (!vu.sleep(static_cast<Nanos>(seconds * 1e9))) throw_error(isolate, "iteration interrupted");
+  const auto duration = static_cast<Nanos>(seconds * 1e9);
+  if (vu.defer_tail_sleep(duration)) return;
+  if (!vu.sleep(duration)) throw_error(isolate, "iteration interrupted");
 }
 
 void random_seed(const FunctionCallbackInfo<Value>& info) {

@@ -13,6 +13,7 @@
 
 #include "common/clock.h"
 #include "frontends/k6/script_bundle.h"
+#include "frontends/k6/tail_calls.h"
 
 namespace squall::k6 {
 
@@ -29,6 +30,7 @@ struct RunShared {
   std::string options_json = "{}";         // the consolidated options, for k6/execution test.options
   std::string setup_data_json;             // setup()'s return value as JSON; empty: undefined
   std::string summary_text;                // the end-of-test summary, set before handleSummary()
+  TailCalls tail_calls;                    // of the script's files, found after the first init
   bool http_debug = false;
   bool http_debug_full = false;
   bool discard_response_bodies = false;  // options.discardResponseBodies: responseType 'none' by default

@@ -1,0 +1,16 @@
+# raw_string_pieces(TEXT OUT DELIMITER): OUT becomes C++ source for TEXT as adjacent raw-string
+# literals of at most 12,000 characters each (compilers bound one literal's length), or "".
+function(raw_string_pieces text out delimiter)
+  set(pieces "")
+  string(LENGTH "${text}" length)
+  set(offset 0)
+  while(offset LESS length)
+    string(SUBSTRING "${text}" ${offset} 12000 piece)
+    string(APPEND pieces "R\"${delimiter}(${piece})${delimiter}\" ")
+    math(EXPR offset "${offset} + 12000")
+  endwhile()
+  if(pieces STREQUAL "")
+    set(pieces "\"\"")
+  endif()
+  set(${out} "${pieces}" PARENT_SCOPE)
+endfunction()

@@ -46,6 +46,7 @@ constexpr char kK6Help[] =
     "      --hosts NAME=ADDR       resolve NAME (or NAME:PORT) to ADDR (repeatable; also options.hosts)\n"
     "      --http-debug            print every request and response head to stderr\n"
     "      --user-agent UA         the User-Agent header\n"
+    "      --batch N, --batch-per-host N   http.batch: requests at once, and to one host (20, 6; 0: no limit)\n"
     "      --address H:P           control API (GET/PATCH /v1/status)\n"
     "      --execution-segment A:B, --execution-segment-sequence LIST   run one share of the test\n"
     "  -q, --quiet                 no progress line\n"
@@ -62,6 +63,7 @@ const std::vector<FlagSpec> kK6OwnFlags = {
     {{"--no-setup"}, false},     {{"--no-teardown"}, false}, {{"--no-summary"}, false},
     {{"--insecure-skip-tls-verify"}, false}, {{"--hosts"}, true, true}, {{"--http-debug"}, false},
     {{"--user-agent"}},          {{"--address"}},          {{"--execution-segment"}},
+    {{"--batch"}},               {{"--batch-per-host"}},
     {{"--execution-segment-sequence"}}, {{"-q", "--quiet"}, false}, {{"-h", "--help"}, false},
 };
 
@@ -115,6 +117,14 @@ std::optional<plan::TestOptions> flag_options(const Args& args, std::string& err
       start = comma + 1;
     }
     flags.summary_trend_stats = stats;
+  }
+  if (auto v = args.get("--batch")) {
+    if (!positive_number(*v, n)) return error = "invalid --batch '" + *v + "'", std::nullopt;
+    flags.batch = n;
+  }
+  if (auto v = args.get("--batch-per-host")) {
+    if (!positive_number(*v, n)) return error = "invalid --batch-per-host '" + *v + "'", std::nullopt;
+    flags.batch_per_host = n;
   }
   if (args.has("--insecure-skip-tls-verify")) flags.insecure_skip_tls_verify = true;
   if (auto v = args.get("--user-agent")) flags.user_agent = *v;
@@ -217,6 +227,8 @@ int run_script(const Args& args, const std::string& path) {
   run.options_json = options_text.empty() ? "{}" : options_text;
   run.discard_response_bodies = options.discard_response_bodies.value_or(false);
   run.min_iteration_duration = options.min_iteration_duration.value_or(0);
+  run.batch = static_cast<size_t>(options.batch.value_or(20));  // k6's defaults
+  run.batch_per_host = static_cast<size_t>(options.batch_per_host.value_or(6));
 
   TestSpec spec;
   spec.scenarios = *scenarios;

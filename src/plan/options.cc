@@ -263,6 +263,10 @@ std::optional<TestOptions> options_from_json(const json& j, const std::string& w
       Nanos d = 0;
       ok = r.duration(v, key, d);
       o.min_iteration_duration = d;
+    } else if (key == "batch" || key == "batchPerHost") {
+      int64_t n = 0;
+      ok = r.integer(v, key, n) && (n >= 0 || r.fail(key, "can't be negative"));
+      (key == "batch" ? o.batch : o.batch_per_host) = n;
     } else if (key == "executionSegment") {
       std::string s;
       ok = r.string(v, key, s);
@@ -274,7 +278,7 @@ std::optional<TestOptions> options_from_json(const json& j, const std::string& w
     } else if (key == "tags") {
       ok = r.tags(v, key, o.tags);
     }
-    // Other k6 options (setupTimeout, batch, ...) are accepted and not used yet.
+    // Other k6 options (setupTimeout, dns, ...) are accepted and not used yet.
     if (!ok || r.failed()) return std::nullopt;
   }
   return o;
@@ -376,6 +380,8 @@ TestOptions merge_options(const TestOptions& lower, const TestOptions& higher) {
   take(out.user_agent, higher.user_agent);
   take(out.discard_response_bodies, higher.discard_response_bodies);
   take(out.min_iteration_duration, higher.min_iteration_duration);
+  take(out.batch, higher.batch);
+  take(out.batch_per_host, higher.batch_per_host);
   take(out.execution_segment, higher.execution_segment);
   take(out.execution_segment_sequence, higher.execution_segment_sequence);
   for (const auto& [k, v] : higher.hosts) out.hosts[k] = v;

@@ -37,6 +37,7 @@ struct TestOptions {
   std::optional<std::string> user_agent;
   std::optional<bool> discard_response_bodies;
   std::optional<Nanos> min_iteration_duration;  // a shorter iteration is padded with a sleep
+  std::optional<int64_t> batch, batch_per_host;  // http.batch: requests in flight at once, per host; 0 = no limit
   std::optional<std::string> execution_segment, execution_segment_sequence;
   metrics::Tags tags;  // test-wide tags
 };

@@ -69,6 +69,48 @@ bool ScriptVu::http(const net::HttpRequest& request, const net::RequestOptions& 
   return true;
 }
 
+bool ScriptVu::http_batch(const std::vector<BatchRequest>& requests, size_t in_flight, size_t per_host,
+                          const std::function<bool(int)>& expected, std::vector<net::HttpResponse>& responses) {
+  const Nanos intended = first_request_ ? state_.intended_start : 0;
+  first_request_ = false;
+  const size_t n = requests.size();
+  batch_.responses.assign(n, net::HttpResponse{});
+  batch_.started.assign(n, false);
+  batch_.per_host.clear();
+  batch_.in_flight = batch_.completed = 0;
+  while (batch_.completed < n) {
+    batch_.progress = false;  // (before the sends: a completion may come at once)
+    // Starts what the limits allow, in order; a request to a busy host waits for a slot there.
+    for (size_t i = 0; i < n && (in_flight == 0 || batch_.in_flight < in_flight); ++i) {
+      if (batch_.started[i]) continue;
+      std::string host = requests[i].request->url.authority();
+      size_t& to_host = batch_.per_host[host];
+      if (per_host != 0 && to_host >= per_host) continue;
+      batch_.started[i] = true;
+      ++batch_.in_flight;
+      ++to_host;
+      // Completions run on whoever polls the loop; the VU starts the next requests itself.
+      client_.send(*requests[i].request, requests[i].options, [this, i, host = std::move(host)](net::HttpResponse& r) {
+        batch_.responses[i] = std::move(r);
+        --batch_.in_flight;
+        --batch_.per_host[host];
+        ++batch_.completed;
+        batch_.progress = true;
+        wake();
+      });
+    }
+    if (!wait_for([this] { return batch_.progress; })) {
+      client_.abort();
+      return false;
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    recorder_.record(requests[i].tags, batch_.responses[i], expected(batch_.responses[i].status), i == 0 ? intended : 0);
+  }
+  responses = std::move(batch_.responses);
+  return true;
+}
+
 void ScriptVu::record(metrics::TagSetId request_tags, const net::HttpResponse& response, bool expected) {
   recorder_.record(request_tags, response, expected);
 }

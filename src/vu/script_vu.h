@@ -14,6 +14,9 @@
 
 #include <atomic>
 #include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "metrics/sink.h"
 #include "net/event_loop.h"
@@ -59,6 +62,17 @@ class ScriptVu {
   // decides expected_response / http_req_failed.
   bool http(const net::HttpRequest& request, const net::RequestOptions& options, metrics::TagSetId request_tags,
             const std::function<bool(int)>& expected, net::HttpResponse& response, bool record = true);
+  // One request of http_batch().
+  struct BatchRequest {
+    const net::HttpRequest* request;
+    net::RequestOptions options;
+    metrics::TagSetId tags = 0;
+  };
+  // Sends `requests` side by side — at most `in_flight` at once and `per_host` to one host
+  // (0: no limit), each on a connection of its own — waits for every final response and records
+  // their samples, as http() does. False (responses untouched) when interrupted meanwhile.
+  bool http_batch(const std::vector<BatchRequest>& requests, size_t in_flight, size_t per_host,
+                  const std::function<bool(int)>& expected, std::vector<net::HttpResponse>& responses);
   // Records a sample of a response http() did not record (the script decided its outcome later).
   void record(metrics::TagSetId request_tags, const net::HttpResponse& response, bool expected);
   // False when interrupted before `duration` passed.
@@ -101,6 +115,14 @@ class ScriptVu {
   net::HttpResponse exchange_response_;
   bool sleep_due_ = false;
   net::Timer sleep_timer_;
+  struct Batch {  // http_batch()'s exchanges in flight
+    std::vector<net::HttpResponse> responses;
+    std::vector<bool> started;
+    std::unordered_map<std::string, size_t> per_host;  // in flight, by authority
+    size_t in_flight = 0;
+    size_t completed = 0;
+    bool progress = false;  // a response came since the VU last looked
+  } batch_;
 
   std::atomic<uint64_t> generation_{0};  // bumped by cancel(): the running iteration is interrupted
   uint64_t running_generation_ = 0;

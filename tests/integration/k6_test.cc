@@ -273,6 +273,34 @@ export function long() { sleep(10); }
   EXPECT_EQ(data["metrics"]["iterations"]["count"], 10) << "6 + 4 completed; the 2 cut short are not counted";
 }
 
+// http.batch sends its requests side by side, as k6 does: four 300 ms requests take ~300 ms, and
+// with batchPerHost 2 they take two rounds; each request is its own sample.
+TEST_F(K6Script, BatchRequestsGoOutSideBySideWithinTheLimits) {
+  const std::string exported = temp_path("batch.json");
+  const std::string body = R"(
+import http from 'k6/http';
+import { check } from 'k6';
+export default function () {
+  const url = `${__ENV.BASE}/users?delay=300ms`;
+  const started = Date.now();
+  const responses = http.batch([url, url, ['GET', url], { method: 'GET', url }]);
+  const took = Date.now() - started;
+  check(responses, { 'all four answered': (r) => r.length === 4 && r.every((x) => x.status === 200) });
+  console.log(`batch took ${took} ms`);
+}
+)";
+  auto wide = run_squall({"run", "-i", "1", "-e", "BASE=" + base(), "--summary-export", exported, script("batch.js", body)});
+  ASSERT_EQ(wide.exit_code, 0) << wide.output;
+  const auto data = read_json(exported);
+  EXPECT_EQ(data["metrics"]["http_reqs"]["count"], 4);
+  EXPECT_EQ(data["metrics"]["checks"]["passes"], 1);
+  EXPECT_LT(data["metrics"]["iteration_duration"]["max"].get<double>(), 550.0) << wide.output;
+  auto narrow = run_squall({"run", "-i", "1", "--batch-per-host", "2", "-e", "BASE=" + base(), "--summary-export", exported,
+                            script("batch.js", body)});
+  ASSERT_EQ(narrow.exit_code, 0) << narrow.output;
+  EXPECT_GE(read_json(exported)["metrics"]["iteration_duration"]["max"].get<double>(), 595.0) << narrow.output;
+}
+
 TEST_F(K6Script, IterationExceptionIsLoggedAndTheTestGoesOn) {
   auto r = run_squall({"run", "-i", "3", "--summary-export", temp_path("exc.json"),
                        script("exc.js", "export default function () {\n  throw new Error('boom ' + __ITER);\n}\n")});

@@ -282,31 +282,39 @@ void log_http_exchange(const net::HttpRequest& request, const net::HttpResponse&
   std::fwrite(text.data(), 1, text.size(), stderr);
 }
 
-// Sends and returns the Response object; empty with an exception on interruption.
-Local<Value> send(v8::Isolate* isolate, PreparedRequest& prepared) {
-  JsVu& vu = JsVu::current();
-  if (vu.in_init()) {
-    throw_error(isolate, "making HTTP requests in the init context is not supported");
-    return {};
-  }
-  net::HttpResponse response;
-  auto ranges = vu.expected_statuses;
-  auto expected = [ranges](int status) {
+// Whether a status counts as expected: setResponseCallback(expectedStatuses(...)) of the VU.
+std::function<bool(int)> expected_statuses_of(JsVu& vu) {
+  return [&ranges = vu.expected_statuses](int status) {
     if (ranges.empty()) return true;
     for (const auto& [lo, hi] : ranges) {
       if (status >= lo && status <= hi) return true;
     }
     return false;
   };
-  if (!vu.http(prepared.request, prepared.options, prepared.tags, expected, response)) {
+}
+
+bool refuse_in_init(v8::Isolate* isolate, JsVu& vu) {
+  if (vu.in_init()) throw_error(isolate, "making HTTP requests in the init context is not supported");
+  return vu.in_init();
+}
+
+// The Response object of a finished exchange, once k6's log lines about it are written.
+Local<Value> response_of(v8::Isolate* isolate, JsVu& vu, const PreparedRequest& prepared, const net::HttpResponse& response) {
+  if (response.failed()) log_line(vu.run(), "WARN", "Request Failed", "error=\"" + response.error + "\"");
+  if (vu.run().http_debug) log_http_exchange(prepared.request, response);
+  return make_response(isolate->GetCurrentContext(), prepared.request, response, prepared.response_type);
+}
+
+// Sends and returns the Response object; empty with an exception on interruption.
+Local<Value> send(v8::Isolate* isolate, PreparedRequest& prepared) {
+  JsVu& vu = JsVu::current();
+  if (refuse_in_init(isolate, vu)) return {};
+  net::HttpResponse response;
+  if (!vu.http(prepared.request, prepared.options, prepared.tags, expected_statuses_of(vu), response)) {
     throw_error(isolate, "iteration interrupted");
     return {};
   }
-  if (response.failed()) {
-    log_line(vu.run(), "WARN", "Request Failed", "error=\"" + response.error + "\"");
-  }
-  if (vu.run().http_debug) log_http_exchange(prepared.request, response);
-  return make_response(isolate->GetCurrentContext(), prepared.request, response, prepared.response_type);
+  return response_of(isolate, vu, prepared, response);
 }
 
 void request_with(const FunctionCallbackInfo<Value>& info, const std::string& method, int url_at, int body_at,
@@ -354,18 +362,19 @@ void http_async_request(const FunctionCallbackInfo<Value>& info) {
 }
 
 // batch(requests): each request as a URL string, [method, url, body, params] or {method, url, body, params}.
-// They run one after another on the VU's connections (k6 runs them in parallel).
+// They go out side by side, within options.batch and batchPerHost, as in k6.
 void http_batch(const FunctionCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   auto context = isolate->GetCurrentContext();
   if (info.Length() < 1 || !info[0]->IsObject()) return throw_type_error(isolate, "batch(requests) needs an array or object");
+  JsVu& vu = JsVu::current();
+  if (refuse_in_init(isolate, vu)) return;
   auto requests = info[0].As<v8::Object>();
   const bool is_array = info[0]->IsArray();
-  Local<v8::Object> out = is_array ? Local<v8::Object>(v8::Array::New(isolate)) : v8::Object::New(isolate);
   auto keys = requests->GetOwnPropertyNames(context).ToLocalChecked();
+  std::vector<PreparedRequest> prepared(keys->Length());
   for (uint32_t i = 0; i < keys->Length(); ++i) {
-    auto key = keys->Get(context, i).ToLocalChecked();
-    auto item = requests->Get(context, key).ToLocalChecked();
+    auto item = requests->Get(context, keys->Get(context, i).ToLocalChecked()).ToLocalChecked();
     std::string method = "GET";
     Local<Value> url, body, params;
     if (item->IsArray()) {
@@ -385,11 +394,17 @@ void http_batch(const FunctionCallbackInfo<Value>& info) {
       url = item;
     }
     if (url.IsEmpty()) return throw_type_error(isolate, "a batch request needs a URL");
-    PreparedRequest prepared;
-    if (!prepare(isolate, method, url, body, params, prepared)) return;
-    auto response = send(isolate, prepared);
-    if (response.IsEmpty()) return;
-    out->Set(context, key, response).Check();
+    if (!prepare(isolate, method, url, body, params, prepared[i])) return;
+  }
+  std::vector<vu::ScriptVu::BatchRequest> batch;
+  for (const auto& p : prepared) batch.push_back({&p.request, p.options, p.tags});
+  std::vector<net::HttpResponse> responses;
+  if (!vu.http_batch(batch, vu.run().batch, vu.run().batch_per_host, expected_statuses_of(vu), responses)) {
+    return throw_error(isolate, "iteration interrupted");
+  }
+  Local<v8::Object> out = is_array ? Local<v8::Object>(v8::Array::New(isolate)) : v8::Object::New(isolate);
+  for (uint32_t i = 0; i < keys->Length(); ++i) {
+    out->Set(context, keys->Get(context, i).ToLocalChecked(), response_of(isolate, vu, prepared[i], responses[i])).Check();
   }
   info.GetReturnValue().Set(out);
 }

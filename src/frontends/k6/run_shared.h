@@ -35,6 +35,7 @@ struct RunShared {
   bool http_debug_full = false;
   bool discard_response_bodies = false;  // options.discardResponseBodies: responseType 'none' by default
   Nanos min_iteration_duration = 0;      // options.minIterationDuration: shorter iterations sleep the rest
+  size_t batch = 20, batch_per_host = 6;  // options.batch, batchPerHost: http.batch's limits (0: none)
 
   // test.abort(reason) from a script, or a VU whose init failed. Any thread.
   std::function<void(const std::string& reason)> abort_test;

@@ -189,7 +189,7 @@ int run_script(const Args& args, const std::string& path) {
     k6::LifecycleVu probe(run, probe_settings);
     if (!probe.init(error)) return script_error(error);
     options_text = probe.options_json(functions);
-    run.tail_calls = probe.find_tail_calls();
+    probe.survey_modules();
   }
   auto has_function = [&](const std::string& name) {
     return std::find(functions.begin(), functions.end(), name) != functions.end();

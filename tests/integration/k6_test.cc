@@ -241,15 +241,13 @@ export default function () {
 // A sleep() that is the iteration function's last act waits after the function has returned, with
 // the VU holding nothing of V8's: the iteration still lasts as long, and what k6 runs after the
 // function (promise jobs, timers) still runs after the sleep. Other sleeps wait where they are.
-// (One VU where promise jobs are checked: the VUs of an isolate share its job queue, a known
-// difference from k6, docs/javascript.md.)
 TEST_F(K6Script, TailSleepsKeepK6sTimingAndOrder) {
   const std::string exported = temp_path("tail.json");
   auto r = run_squall({"run", "--summary-export", exported, script("tail.js", R"(
 import { check, sleep } from 'k6';
 export const options = {
   scenarios: {
-    tail: { executor: 'per-vu-iterations', vus: 1, iterations: 6, exec: 'tail' },
+    tail: { executor: 'per-vu-iterations', vus: 3, iterations: 2, exec: 'tail' },
     helper: { executor: 'per-vu-iterations', vus: 2, iterations: 2, exec: 'helper' },
     cut: { executor: 'constant-vus', vus: 2, duration: '1s', gracefulStop: '0s', exec: 'long', startTime: '1s' },
   },
@@ -299,6 +297,28 @@ export default function () {
                             script("batch.js", body)});
   ASSERT_EQ(narrow.exit_code, 0) << narrow.output;
   EXPECT_GE(read_json(exported)["metrics"]["iteration_duration"]["max"].get<double>(), 595.0) << narrow.output;
+}
+
+// A script that may queue promise jobs gives each VU a context (and so a job queue) of its own: a
+// continuation after an await runs on its own VU, even while other VUs run and wait meanwhile.
+TEST_F(K6Script, AsyncIterationsRunTheirPromiseJobsOnTheirOwnVu) {
+  const std::string exported = temp_path("async.json");
+  auto r = run_squall({"run", "-e", "BASE=" + base(), "--summary-export", exported, script("async.js", R"(
+import http from 'k6/http';
+import { check, sleep } from 'k6';
+export const options = { scenarios: { s: { executor: 'per-vu-iterations', vus: 10, iterations: 3 } },
+                         thresholds: { checks: ['rate==1'], iteration_duration: ['max<1000'] } };
+export default async function () {
+  const me = __VU;
+  const res = await http.asyncRequest('GET', `${__ENV.BASE}/small`);
+  sleep(0.1);
+  await Promise.resolve();
+  check(res, { 'the continuation runs on its own VU': () => __VU === me && res.status === 200 });
+}
+)")});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto data = read_json(exported);
+  EXPECT_EQ(data["metrics"]["checks"]["passes"], 30) << data["metrics"]["checks"];
 }
 
 TEST_F(K6Script, IterationExceptionIsLoggedAndTheTestGoesOn) {

@@ -11,7 +11,7 @@
 #include "frontends/k6/http_response.h"
 #include "frontends/k6/json_selector.h"
 #include "frontends/k6/script_bundle.h"
-#include "frontends/k6/tail_calls.h"
+#include "frontends/k6/script_survey.h"
 #include "frontends/k6/v8_platform.h"
 #include "frontends/k6/v8_thread_identity.h"
 #include <v8.h>
@@ -88,14 +88,15 @@ TEST(V8ThreadIdentity, V8TakesTheAdoptedIdForTheThread) {
   EXPECT_GT(other, 0);
 }
 
-// Tail calls: where a function's last act is a plain call, at the position V8 reports for it.
-TEST(TailCalls, FoundWhereNothingOfTheFunctionRunsAfterTheCall) {
+// The survey: tail calls (where a function's last act is a plain call, at the position V8 reports
+// for it), and whether promise jobs may be queued.
+TEST(ScriptSurvey, TailCallsWhereNothingOfTheFunctionRunsAfterTheCallAndPromiseUse) {
   ensure_v8_initialized();
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   v8::Isolate::CreateParams params;
   params.array_buffer_allocator = allocator.get();
   v8::Isolate* isolate = v8::Isolate::New(params);
-  TailCalls calls;
+  ScriptSurvey survey, awaits, thens, broken;
   {
     v8::Locker locker(isolate);
     v8::Isolate::Scope scope(isolate);
@@ -112,10 +113,21 @@ export function nested() { return sleep(1)(2); }
 export function* gen() { sleep(1); }
 export function optional() { sleep?.(1); }
 )"};
-    SourceFile broken{"/b.js", "file:///b.js", "export default function ( {"};
-    calls = TailCalls::find(isolate, {&file, &broken});
+    survey = survey_script(isolate, {&file});
+    SourceFile await_file{"/a.js", "file:///a.js", "export default async function () { await 1; }"};
+    awaits = survey_script(isolate, {&file, &await_file});
+    SourceFile then_file{"/t.js", "file:///t.js", "export default function () { load().then((x) => x); }"};
+    thens = survey_script(isolate, {&then_file});
+    SourceFile broken_file{"/b.js", "file:///b.js", "export default function ( {"};
+    broken = survey_script(isolate, {&broken_file});
   }
   isolate->Dispose();
+  EXPECT_FALSE(survey.queues_promise_jobs);
+  EXPECT_TRUE(awaits.queues_promise_jobs);
+  EXPECT_TRUE(thens.queues_promise_jobs);
+  EXPECT_TRUE(broken.queues_promise_jobs) << "what cannot be read is assumed to";
+  EXPECT_EQ(broken.tail_calls.size(), 0u);
+  const TailCalls& calls = survey.tail_calls;
   EXPECT_TRUE(calls.contains("file:///s.js", 2, 38));   // default: sleep, after work()
   EXPECT_FALSE(calls.contains("file:///s.js", 2, 30));  // work() is followed by the sleep
   EXPECT_FALSE(calls.contains("file:///s.js", 2, 39));
@@ -131,7 +143,7 @@ export function optional() { sleep?.(1); }
   EXPECT_FALSE(calls.contains("file:///s.js", 10, 35)); // its result is called
   EXPECT_FALSE(calls.contains("file:///s.js", 11, 26)); // a generator
   EXPECT_FALSE(calls.contains("file:///s.js", 12, 30)); // an optional call
-  EXPECT_EQ(calls.size(), 7u);  // and none in the file acorn cannot parse
+  EXPECT_EQ(calls.size(), 7u);
 }
 
 }  // namespace

@@ -28,6 +28,7 @@ IsolateHost::IsolateHost(RunShared& run, const std::map<std::string, std::string
     auto context = v8::Context::New(isolate_);
     context_.Reset(isolate_, context);
     v8::Context::Scope context_scope(context);
+    number(context);
     install_globals(context);
   }
   hub_ = std::make_unique<JsHub>(isolate_);  // enters the isolate on its thread: not while this one is in
@@ -39,41 +40,53 @@ IsolateHost::~IsolateHost() {
     v8::Locker locker(isolate_);
     v8::Isolate::Scope isolate_scope(isolate_);
     builtins_.clear();
-    builtin_exports_by_hash_.clear();
     context_.Reset();
   }
   isolate_->Dispose();
 }
 
-v8::MaybeLocal<v8::Module> IsolateHost::builtin_module(const std::string& specifier) {
-  auto it = builtins_.find(specifier);
+void IsolateHost::number(v8::Local<v8::Context> context) {
+  context->SetEmbedderData(kContextNumber, v8::Integer::New(isolate_, contexts_++));
+}
+
+v8::Local<v8::Context> IsolateHost::new_vu_context(v8::MicrotaskQueue* promise_jobs) {
+  auto context = v8::Context::New(isolate_, nullptr, {}, {}, {}, promise_jobs);
+  v8::Context::Scope scope(context);
+  number(context);
+  install_globals(context);
+  return context;
+}
+
+v8::MaybeLocal<v8::Module> IsolateHost::builtin_module(v8::Local<v8::Context> context, const std::string& specifier) {
+  const int number = context->GetEmbedderData(kContextNumber).As<v8::Integer>()->Int32Value(context).FromMaybe(-1);
+  auto it = builtins_.find({number, specifier});
   if (it != builtins_.end()) return it->second.module.Get(isolate_);
   ModuleBuilder build = find_builtin_module(specifier);
   if (!build) return {};
-  auto context = this->context();
   auto exports = v8::Object::New(isolate_);
   build(context, exports);
   std::vector<v8::Local<v8::String>> names = {js_string(isolate_, "default")};
   auto keys = exports->GetOwnPropertyNames(context).ToLocalChecked();
   for (uint32_t i = 0; i < keys->Length(); ++i) names.push_back(keys->Get(context, i).ToLocalChecked().As<v8::String>());
   auto module = v8::Module::CreateSyntheticModule(isolate_, js_string(isolate_, specifier), names, evaluate_builtin);
-  builtin_exports_by_hash_[module->GetIdentityHash()].Reset(isolate_, exports);
-  auto& entry = builtins_[specifier];
+  auto& entry = builtins_[{number, specifier}];
   entry.module.Reset(isolate_, module);
   entry.exports.Reset(isolate_, exports);
   // A synthetic module imports nothing: instantiation never calls back.
   module->InstantiateModule(context, [](v8::Local<v8::Context>, v8::Local<v8::String>, v8::Local<v8::FixedArray>,
                                         v8::Local<v8::Module>) { return v8::MaybeLocal<v8::Module>(); })
       .Check();
+  evaluating_exports_ = exports;  // evaluation runs at once, in Evaluate()
   v8::Local<v8::Value> ignored;
-  if (!module->Evaluate(context).ToLocal(&ignored)) return {};
+  const bool evaluated = module->Evaluate(context).ToLocal(&ignored);
+  evaluating_exports_.Clear();
+  if (!evaluated) return {};
   return module;
 }
 
 v8::MaybeLocal<v8::Value> IsolateHost::evaluate_builtin(v8::Local<v8::Context> context, v8::Local<v8::Module> module) {
   v8::Isolate* isolate = context->GetIsolate();
-  auto* host = static_cast<IsolateHost*>(isolate->GetData(0));
-  auto exports = host->builtin_exports_by_hash_.at(module->GetIdentityHash()).Get(isolate);
+  auto exports = of(isolate).evaluating_exports_;
   module->SetSyntheticModuleExport(isolate, js_string(isolate, "default"), exports).Check();
   auto keys = exports->GetOwnPropertyNames(context).ToLocalChecked();
   for (uint32_t i = 0; i < keys->Length(); ++i) {

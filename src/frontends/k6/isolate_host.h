@@ -32,15 +32,17 @@ class IsolateHost {
   IsolateHost& operator=(const IsolateHost&) = delete;
 
   v8::Isolate* isolate() const { return isolate_; }
-  // Under the lock only.
+  // Under the lock only: the context the VUs share (when they do: RunShared::context_per_vu).
   v8::Local<v8::Context> context() const { return context_.Get(isolate_); }
+  // Under the lock: a context of one VU's own, with k6's globals and `promise_jobs` for its queue.
+  v8::Local<v8::Context> new_vu_context(v8::MicrotaskQueue* promise_jobs);
   JsHub& hub() { return *hub_; }
   net::EventLoop& io() { return hub_->io(); }
   RunShared& run() const { return run_; }
   const std::map<std::string, std::string>& env() const { return env_; }
 
-  // Under the lock: the built-in module `specifier` (created on first use), or empty if unknown.
-  v8::MaybeLocal<v8::Module> builtin_module(const std::string& specifier);
+  // Under the lock: the built-in module `specifier` of `context` (created on first use), or empty if unknown.
+  v8::MaybeLocal<v8::Module> builtin_module(v8::Local<v8::Context> context, const std::string& specifier);
   // Under the lock: V8's code cache for a file, so later VUs compile it faster (null: none yet).
   v8::ScriptCompiler::CachedData* code_cache(const std::string& path);
   void store_code_cache(const std::string& path, v8::Local<v8::Module> module);
@@ -60,6 +62,9 @@ class IsolateHost {
 
  private:
   static v8::MaybeLocal<v8::Value> evaluate_builtin(v8::Local<v8::Context> context, v8::Local<v8::Module> module);
+  // A context's number, in its embedder data: which built-in modules are its.
+  static constexpr int kContextNumber = 1;
+  void number(v8::Local<v8::Context> context);
 
   RunShared& run_;
   std::map<std::string, std::string> env_;
@@ -71,8 +76,9 @@ class IsolateHost {
     v8::Global<v8::Module> module;
     v8::Global<v8::Object> exports;
   };
-  std::map<std::string, Builtin> builtins_;
-  std::unordered_map<int, v8::Global<v8::Object>> builtin_exports_by_hash_;
+  std::map<std::pair<int, std::string>, Builtin> builtins_;  // by context number (kContextNumber) and name
+  int contexts_ = 0;
+  v8::Local<v8::Object> evaluating_exports_;  // of the built-in module being evaluated (evaluate_builtin)
   std::map<std::string, std::unique_ptr<v8::ScriptCompiler::CachedData>> code_caches_;
   std::unordered_map<const char*, v8::Eternal<v8::String>> names_;
   std::unordered_map<const char*, v8::Eternal<v8::Private>> private_keys_;

@@ -47,9 +47,27 @@ void JsVu::serve() {
   host_.isolate()->DiscardThreadSpecificMetadata();
 }
 
+v8::Local<v8::Context> JsVu::context() {
+  if (!run().context_per_vu) return host_.context();
+  if (own_context_.IsEmpty()) {
+    v8::HandleScope scope(host_.isolate());  // what making it takes does not outlive it
+    promise_jobs_ = v8::MicrotaskQueue::New(host_.isolate(), v8::MicrotasksPolicy::kExplicit);
+    own_context_.Reset(host_.isolate(), host_.new_vu_context(promise_jobs_.get()));
+  }
+  return own_context_.Get(host_.isolate());
+}
+
+void JsVu::run_promise_jobs() {
+  if (promise_jobs_) {
+    promise_jobs_->PerformCheckpoint(host_.isolate());
+  } else {
+    host_.isolate()->PerformMicrotaskCheckpoint();
+  }
+}
+
 void JsVu::take_isolate() {
   if (isolate_scopes_) return;
-  isolate_scopes_.emplace(host_);
+  isolate_scopes_.emplace(*this);
   // V8 assumes a large stack below the point where a thread first takes the isolate.
   host_.isolate()->SetStackLimit(fiber_.stack_low() + kNativeGuardBytes);
 }
@@ -79,6 +97,8 @@ void JsVu::release_runtime() {
   exports_cache_.clear();
   setup_data_.Reset();
   timers_.clear();
+  own_context_.Reset();
+  promise_jobs_.reset();  // (the isolate's list of queues changes: under the lock)
 }
 
 bool JsVu::init(std::string& error) {
@@ -110,7 +130,7 @@ std::string JsVu::options_json(std::vector<std::string>& functions) {
     if (!ensure_initialized(error)) return;
     auto isolate = host_.isolate();
     v8::HandleScope handles(isolate);
-    auto context = host_.context();
+    auto context = this->context();
     auto ns = entry_.Get(isolate)->GetModuleNamespace().As<v8::Object>();
     auto keys = ns->GetOwnPropertyNames(context).ToLocalChecked();
     for (uint32_t i = 0; i < keys->Length(); ++i) {
@@ -126,20 +146,26 @@ std::string JsVu::options_json(std::vector<std::string>& functions) {
   return options;
 }
 
-TailCalls JsVu::find_tail_calls() {
-  TailCalls calls;
+void JsVu::survey_modules() {
   run_task([&] {
     take_isolate();
     std::vector<const SourceFile*> files;
     std::string error;
     for (const auto& [path, module] : modules_) {
-      // Only tail sleeps are looked for: a file without "sleep" has none (and acorn is not loaded).
-      const SourceFile* file = run().bundle.file(path, error);
-      if (file && file->text.find("sleep") != std::string::npos) files.push_back(file);
+      if (const SourceFile* file = run().bundle.file(path, error)) files.push_back(file);
     }
-    if (!files.empty()) calls = TailCalls::find(host_.isolate(), files);
+    // acorn is loaded only for a script that names what the survey looks for.
+    bool worth_it = false;
+    for (const SourceFile* file : files) {
+      for (const char* word : {"sleep", "async", "await", "Promise", ".then", ".catch", ".finally"}) {
+        worth_it = worth_it || file->text.find(word) != std::string::npos;
+      }
+    }
+    if (!worth_it) return;
+    ScriptSurvey survey = survey_script(host_.isolate(), files);
+    run().tail_calls = std::move(survey.tail_calls);
+    run().context_per_vu = survey.queues_promise_jobs;
   });
-  return calls;
 }
 
 void JsVu::run_iteration() {
@@ -178,7 +204,7 @@ bool JsVu::ensure_initialized(std::string& error) {
   }
   auto isolate = host_.isolate();
   v8::HandleScope handles(isolate);
-  auto context = host_.context();
+  auto context = this->context();
   in_init_ = true;
   v8::TryCatch try_catch(isolate);
   v8::Local<v8::Module> entry;
@@ -189,7 +215,7 @@ bool JsVu::ensure_initialized(std::string& error) {
   if (ok && !entry->Evaluate(context).ToLocal(&evaluated)) ok = false;
   if (ok && evaluated->IsPromise()) {
     auto promise = evaluated.As<v8::Promise>();
-    isolate->PerformMicrotaskCheckpoint();
+    run_promise_jobs();
     if (promise->State() == v8::Promise::kRejected) {
       isolate->ThrowException(promise->Result());
       ok = false;
@@ -234,7 +260,7 @@ v8::MaybeLocal<v8::Module> JsVu::resolve(v8::Local<v8::Context> context, v8::Loc
   v8::Isolate* isolate = context->GetIsolate();
   const std::string name = to_std_string(isolate, specifier);
   v8::Local<v8::Module> builtin;
-  if (vu.host_.builtin_module(name).ToLocal(&builtin)) return builtin;
+  if (vu.host_.builtin_module(context, name).ToLocal(&builtin)) return builtin;
   std::string error;
   const std::string& referrer_path = vu.module_paths_[referrer->GetIdentityHash()];
   auto path = ScriptBundle::resolve(referrer_path, name, error);
@@ -275,7 +301,7 @@ bool JsVu::start_call(const std::string& function, const std::string& argument, 
   v8::HandleScope handles(host_.isolate());
   if (!ensure_initialized(result.error)) return false;
   auto isolate = host_.isolate();
-  auto context = host_.context();
+  auto context = this->context();
   v8::TryCatch try_catch(isolate);
   v8::Local<v8::Function> fn;
   auto cached = exports_cache_.find(function);
@@ -329,10 +355,10 @@ bool JsVu::start_call(const std::string& function, const std::string& argument, 
 void JsVu::finish_call(const v8::Global<v8::Value>& returned, bool iteration, CallResult& result) {
   auto isolate = host_.isolate();
   v8::HandleScope handles(isolate);
-  auto context = host_.context();
+  auto context = this->context();
   v8::TryCatch try_catch(isolate);
   v8::Local<v8::Value> value = returned.Get(isolate);
-  isolate->PerformMicrotaskCheckpoint();
+  run_promise_jobs();
   std::string error;
   bool ok = settle(value, value, error);
   if (ok) ok = run_timers();
@@ -370,10 +396,10 @@ bool JsVu::settle(v8::Local<v8::Value> value, v8::Local<v8::Value>& result, std:
   }
   auto isolate = host_.isolate();
   auto promise = value.As<v8::Promise>();
-  isolate->PerformMicrotaskCheckpoint();
+  run_promise_jobs();
   while (promise->State() == v8::Promise::kPending && !timers_.empty() && !interrupted()) {
     if (!run_timers()) return false;
-    isolate->PerformMicrotaskCheckpoint();
+    run_promise_jobs();
   }
   if (promise->State() == v8::Promise::kRejected) {
     isolate->ThrowException(promise->Result());
@@ -390,7 +416,7 @@ bool JsVu::settle(v8::Local<v8::Value> value, v8::Local<v8::Value>& result, std:
 
 bool JsVu::run_timers() {
   auto isolate = host_.isolate();
-  auto context = host_.context();
+  auto context = this->context();
   while (!timers_.empty() && !interrupted()) {
     auto next = std::min_element(timers_.begin(), timers_.end(), [](const Timer& a, const Timer& b) {
       return a.due != b.due ? a.due < b.due : a.id < b.id;
@@ -412,7 +438,7 @@ bool JsVu::run_timers() {
     if (!callback->Call(context, context->Global(), static_cast<int>(args.size()), args.data()).ToLocal(&ignored)) {
       return false;
     }
-    isolate->PerformMicrotaskCheckpoint();
+    run_promise_jobs();
   }
   return true;
 }
@@ -437,7 +463,7 @@ void JsVu::clear_timer(int64_t id) {
 std::string JsVu::describe(v8::TryCatch& try_catch) {
   if (!try_catch.HasCaught()) return "";
   auto isolate = host_.isolate();
-  auto context = host_.context();
+  auto context = this->context();
   if (try_catch.HasTerminated()) return "the script was terminated";
   v8::Local<v8::Value> stack;
   std::string text;

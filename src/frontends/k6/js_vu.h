@@ -44,9 +44,10 @@ class JsVu final : public vu::CooperativeVu {
   CallResult call(const std::string& function, const std::string& arg_json);
   // Another thread: the entry module's `options` export as JSON ("" if none) and its exported function names.
   std::string options_json(std::vector<std::string>& functions);
-  // Another thread, after init(): the tail calls of the modules this VU has loaded that may hold
-  // a tail sleep (defer_tail_sleep()).
-  TailCalls find_tail_calls();
+  // Another thread, after init(): what the modules this VU has loaded tell of how to run the
+  // script — their tail calls (defer_tail_sleep()), and whether they may queue promise jobs
+  // (RunShared::context_per_vu).
+  void survey_modules();
 
   // ---- VU (its fiber, holding the isolate) ----
   static JsVu& current() { return *static_cast<JsVu*>(vu::CooperativeHub::running()); }
@@ -98,6 +99,10 @@ class JsVu final : public vu::CooperativeVu {
   void before_long_wait() override;
   void take_isolate();
   void let_isolate_go();
+  // Holding the isolate: the context this VU runs in, the isolate's shared one or its own.
+  v8::Local<v8::Context> context();
+  // Holding the isolate: the promise jobs queued in that context.
+  void run_promise_jobs();
   void release_runtime();
   bool ensure_initialized(std::string& error);
   v8::MaybeLocal<v8::Module> load_module(const std::string& path, std::string& error);
@@ -118,13 +123,15 @@ class JsVu final : public vu::CooperativeVu {
   vu::Fiber fiber_;     // the VU's flow: serve() on a stack of its own
   int v8_thread_id_;    // who V8 takes the fiber for (v8_thread_identity.h)
   struct IsolateScopes {  // the isolate as this VU holds it while it runs a command
-    explicit IsolateScopes(IsolateHost& host)
-        : locker(host.isolate()), handles(host.isolate()), context(host.context()) {}
+    explicit IsolateScopes(JsVu& vu)
+        : locker(vu.host_.isolate()), handles(vu.host_.isolate()), context(vu.context()) {}
     v8::Locker locker;
     v8::HandleScope handles;
     v8::Context::Scope context;
   };
   std::optional<IsolateScopes> isolate_scopes_;
+  v8::Global<v8::Context> own_context_;  // RunShared::context_per_vu, with its own queue of promise jobs
+  std::unique_ptr<v8::MicrotaskQueue> promise_jobs_;
   bool in_iteration_call_ = false;  // the iteration's function itself runs (not its timers)
   Nanos deferred_sleep_ = 0;        // k6's sleep() called as that function's last act
 

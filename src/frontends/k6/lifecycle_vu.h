@@ -21,7 +21,7 @@ class LifecycleVu {
 
   bool init(std::string& error) { return vu_->init(error); }
   std::string options_json(std::vector<std::string>& functions) { return vu_->options_json(functions); }
-  TailCalls find_tail_calls() { return vu_->find_tail_calls(); }
+  void survey_modules() { vu_->survey_modules(); }
   // The call's samples are in the store when it returns.
   JsVu::CallResult call(const std::string& function, const std::string& arg_json);
 

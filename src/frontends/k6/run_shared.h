@@ -13,7 +13,7 @@
 
 #include "common/clock.h"
 #include "frontends/k6/script_bundle.h"
-#include "frontends/k6/tail_calls.h"
+#include "frontends/k6/script_survey.h"
 
 namespace squall::k6 {
 
@@ -31,6 +31,10 @@ struct RunShared {
   std::string setup_data_json;             // setup()'s return value as JSON; empty: undefined
   std::string summary_text;                // the end-of-test summary, set before handleSummary()
   TailCalls tail_calls;                    // of the script's files, found after the first init
+  // Each VU in a context of its own (~150 KB more per VU), not all of an isolate's in one: a
+  // context has one queue of promise jobs, and a job one VU queued must run on that VU's turn.
+  // For scripts that may queue any (ScriptSurvey::queues_promise_jobs).
+  bool context_per_vu = false;
   bool http_debug = false;
   bool http_debug_full = false;
   bool discard_response_bodies = false;  // options.discardResponseBodies: responseType 'none' by default

@@ -1,4 +1,4 @@
-#include "frontends/k6/tail_calls.h"
+#include "frontends/k6/script_survey.h"
 
 #include "frontends/k6/js_util.h"
 #include "frontends/k6/script_bundle.h"
@@ -9,16 +9,18 @@ const std::string& acorn_source();  // acorn.js, embedded at build time (cmake/e
 
 namespace {
 
-// Given acorn and [[url, text], ...], returns [[url, line, column], ...]: the callee positions of
-// the calls in tail position of every function. A call is in tail position when it is the
-// expression of the last statement of the function's body, or of an arrow function's concise
-// body, or what a `return` returns — where that statement is reached from the body through
-// blocks and `if`s only (no loop, `try`, `switch` or label in between: code could run after it).
-// Function declarations and empty statements after the last statement do not run. Only plain
-// calls count (`f(x)`, `a.f(x)`): V8 reports the position of `f` for them, as acorn does.
-constexpr char kFinder[] = R"js(
+// Given acorn and [[url, text], ...], returns {tails: [[url, line, column], ...], promises}.
+// tails: the callee positions of the calls in tail position of every function. A call is in tail
+// position when it is the expression of the last statement of the function's body, or of an arrow
+// function's concise body, or what a `return` returns — where that statement is reached from the
+// body through blocks and `if`s only (no loop, `try`, `switch` or label in between: code could run
+// after it). Function declarations and empty statements after the last statement do not run. Only
+// plain calls count (`f(x)`, `a.f(x)`): V8 reports the position of `f` for them, as acorn does.
+// promises: an await, an async function, a call of .then/.catch/.finally, or the name Promise.
+constexpr char kSurvey[] = R"js(
 (function (acorn, files) {
   const found = [];
+  let promises = false;
   const isFunction = (n) =>
     n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression';
   const tailsOfStatement = (statement, isLast, out) => {
@@ -42,11 +44,17 @@ constexpr char kFinder[] = R"js(
     try {
       ast = acorn.parse(text, { ecmaVersion: 'latest', sourceType: 'module', locations: true, allowHashBang: true });
     } catch (e) {
+      promises = true;
       continue;
     }
     const stack = [ast];
     while (stack.length > 0) {
       const node = stack.pop();
+      if (node.type === 'AwaitExpression' || (isFunction(node) && node.async) ||
+          (node.type === 'Identifier' && node.name === 'Promise') ||
+          (node.type === 'MemberExpression' && !node.computed && ['then', 'catch', 'finally'].includes(node.property.name))) {
+        promises = true;
+      }
       if (isFunction(node) && !node.generator) {
         const tails = [];
         if (node.body.type === 'BlockStatement') tailsOfList(node.body.body, true, tails);
@@ -70,7 +78,7 @@ constexpr char kFinder[] = R"js(
       }
     }
   }
-  return found;
+  return { tails: found, promises };
 })
 )js";
 
@@ -90,17 +98,18 @@ size_t TailCalls::size() const {
   return n;
 }
 
-TailCalls TailCalls::find(v8::Isolate* isolate, const std::vector<const SourceFile*>& files) {
-  TailCalls calls;
+ScriptSurvey survey_script(v8::Isolate* isolate, const std::vector<const SourceFile*>& files) {
+  ScriptSurvey survey;
+  survey.queues_promise_jobs = true;  // unless the survey says otherwise
   v8::HandleScope handles(isolate);
   // A context of its own: acorn's global stays out of the VUs' context.
   auto context = v8::Context::New(isolate);
   v8::Context::Scope scope(context);
   v8::TryCatch try_catch(isolate);
-  v8::Local<v8::Value> finder;
+  v8::Local<v8::Value> surveyor;
   if (run_script(context, acorn_source(), "squall:acorn.js").IsEmpty() ||
-      !run_script(context, kFinder, "squall:tail_calls.js").ToLocal(&finder) || !finder->IsFunction()) {
-    return calls;
+      !run_script(context, kSurvey, "squall:script_survey.js").ToLocal(&surveyor) || !surveyor->IsFunction()) {
+    return survey;
   }
   auto list = v8::Array::New(isolate, static_cast<int>(files.size()));
   for (uint32_t i = 0; i < files.size(); ++i) {
@@ -109,18 +118,19 @@ TailCalls TailCalls::find(v8::Isolate* isolate, const std::vector<const SourceFi
   }
   v8::Local<v8::Value> args[] = {get_value(context, context->Global(), "acorn"), list};
   v8::Local<v8::Value> found;
-  if (!finder.As<v8::Function>()->Call(context, v8::Undefined(isolate), 2, args).ToLocal(&found) || !found->IsArray()) {
-    return calls;
+  if (!surveyor.As<v8::Function>()->Call(context, v8::Undefined(isolate), 2, args).ToLocal(&found) || !found->IsObject()) {
+    return survey;
   }
-  auto positions = found.As<v8::Array>();
+  survey.queues_promise_jobs = get_value(context, found.As<v8::Object>(), "promises")->BooleanValue(isolate);
+  auto positions = get_value(context, found.As<v8::Object>(), "tails").As<v8::Array>();
   for (uint32_t i = 0; i < positions->Length(); ++i) {
     auto entry = positions->Get(context, i).ToLocalChecked().As<v8::Array>();
     const std::string url = to_std_string(isolate, entry->Get(context, 0).ToLocalChecked());
     const int line = entry->Get(context, 1).ToLocalChecked()->Int32Value(context).FromMaybe(0);
     const int column = entry->Get(context, 2).ToLocalChecked()->Int32Value(context).FromMaybe(0);
-    calls.add(url, line, column);
+    survey.tail_calls.add(url, line, column);
   }
-  return calls;
+  return survey;
 }
 
 }  // namespace squall::k6

@@ -1,4 +1,4 @@
-// Splitting a list written as text ("a,b,,c" -> a, b, c).
+// Splitting a list written as text ("a,b,,c" -> a, b, c), and trimming its pieces.
 #pragma once
 
 #include <string>
@@ -19,6 +19,13 @@ inline std::vector<std::string> split_nonempty(std::string_view text, char separ
     start = end + 1;
   }
   return out;
+}
+
+// `text` without the spaces and tabs around it.
+inline std::string_view trim_blanks(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
 }
 
 }  // namespace squall

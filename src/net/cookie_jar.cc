@@ -4,17 +4,12 @@
 #include <charconv>
 #include <ctime>
 
+#include "common/split.h"
 #include "net/http1_parser.h"
 
 namespace squall::net {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::string to_lower(std::string_view s) {
   std::string out(s);
@@ -56,13 +51,13 @@ int64_t parse_http_date(std::string_view text) {
 void CookieJar::store(const Url& url, std::string_view set_cookie, int64_t now_unix) {
   std::string_view rest = set_cookie;
   const size_t semi = rest.find(';');
-  const std::string_view pair = trim(rest.substr(0, semi));
+  const std::string_view pair = trim_blanks(rest.substr(0, semi));
   rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
   const size_t eq = pair.find('=');
-  if (eq == std::string_view::npos || trim(pair.substr(0, eq)).empty()) return;
+  if (eq == std::string_view::npos || trim_blanks(pair.substr(0, eq)).empty()) return;
   Cookie cookie;
-  cookie.name = std::string(trim(pair.substr(0, eq)));
-  cookie.value = std::string(trim(pair.substr(eq + 1)));
+  cookie.name = std::string(trim_blanks(pair.substr(0, eq)));
+  cookie.value = std::string(trim_blanks(pair.substr(eq + 1)));
   if (cookie.value.size() >= 2 && cookie.value.front() == '"' && cookie.value.back() == '"') {
     cookie.value = cookie.value.substr(1, cookie.value.size() - 2);
   }
@@ -71,11 +66,11 @@ void CookieJar::store(const Url& url, std::string_view set_cookie, int64_t now_u
   bool has_max_age = false;
   while (!rest.empty()) {
     const size_t next = rest.find(';');
-    const std::string_view attribute = trim(rest.substr(0, next));
+    const std::string_view attribute = trim_blanks(rest.substr(0, next));
     rest = next == std::string_view::npos ? std::string_view{} : rest.substr(next + 1);
     const size_t aeq = attribute.find('=');
-    const std::string key = to_lower(trim(attribute.substr(0, aeq)));
-    const std::string_view value = aeq == std::string_view::npos ? std::string_view{} : trim(attribute.substr(aeq + 1));
+    const std::string key = to_lower(trim_blanks(attribute.substr(0, aeq)));
+    const std::string_view value = aeq == std::string_view::npos ? std::string_view{} : trim_blanks(attribute.substr(aeq + 1));
     if (key == "domain" && !value.empty()) {
       std::string domain = to_lower(value);
       if (domain.front() == '.') domain.erase(0, 1);

@@ -3,17 +3,13 @@
 #include <charconv>
 #include <cstring>
 
+#include "common/split.h"
+
 namespace squall::net {
 
 namespace {
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool is_token_char(char c) {
   if (c >= 'a' && c <= 'z') return true;
@@ -42,7 +38,7 @@ bool iequals(std::string_view a, std::string_view b) {
 bool header_has_token(std::string_view value, std::string_view token) {
   while (!value.empty()) {
     const size_t comma = value.find(',');
-    if (iequals(trim(value.substr(0, comma)), token)) return true;
+    if (iequals(trim_blanks(value.substr(0, comma)), token)) return true;
     if (comma == std::string_view::npos) break;
     value.remove_prefix(comma + 1);
   }
@@ -161,7 +157,7 @@ bool Http1Parser::on_line(std::string_view line, Http1Handler& handler) {
       }
       return parse_header_line(line, handler, false);
     case State::kChunkSize: {
-      const std::string_view digits = trim(line.substr(0, line.find(';')));
+      const std::string_view digits = trim_blanks(line.substr(0, line.find(';')));
       uint64_t size = 0;
       const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), size, 16);
       if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) {
@@ -257,7 +253,7 @@ bool Http1Parser::parse_header_line(std::string_view line, Http1Handler& handler
       return false;
     }
   }
-  const std::string_view value = trim(line.substr(colon + 1));
+  const std::string_view value = trim_blanks(line.substr(colon + 1));
   if (trailer) {
     handler.on_trailer(name, value);
     return true;

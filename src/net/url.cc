@@ -5,16 +5,11 @@
 #include <charconv>
 #include <vector>
 
+#include "net/http1_parser.h"  // iequals
+
 namespace squall::net {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 UrlParseResult fail(std::string message) { return {std::nullopt, std::move(message)}; }
 

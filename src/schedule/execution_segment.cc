@@ -4,15 +4,11 @@
 #include <cmath>
 #include <numeric>
 
+#include "common/split.h"
+
 namespace squall::schedule {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
 
 Fraction reduce(Fraction f) {
   const int64_t g = std::gcd(f.num, f.den);
@@ -21,7 +17,7 @@ Fraction reduce(Fraction f) {
 
 // "1/3", "0.25", "25%", "1".
 std::optional<Fraction> parse_fraction(std::string_view text) {
-  text = trim(text);
+  text = trim_blanks(text);
   if (text.empty()) return std::nullopt;
   auto integer = [](std::string_view s, int64_t& out) {
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -78,9 +74,9 @@ ExecutionSegment::ExecutionSegment(Fraction from, Fraction to, int64_t period) :
 
 std::optional<ExecutionSegment> ExecutionSegment::parse(std::string_view segment, std::string_view sequence,
                                                         std::string& error) {
-  segment = trim(segment);
+  segment = trim_blanks(segment);
   if (segment.empty()) {
-    if (!trim(sequence).empty()) {
+    if (!trim_blanks(sequence).empty()) {
       error = "--execution-segment-sequence needs --execution-segment";
       return std::nullopt;
     }
@@ -97,7 +93,7 @@ std::optional<ExecutionSegment> ExecutionSegment::parse(std::string_view segment
   from = *a;
   to = *b;
   std::vector<Fraction> points;
-  if (trim(sequence).empty()) {
+  if (trim_blanks(sequence).empty()) {
     points = {{0, 1}, from, to, {1, 1}};
   } else {
     std::string_view rest = sequence;

@@ -15,6 +15,7 @@
 #endif
 #endif
 #ifdef SQUALL_ASAN_FIBERS
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -49,7 +50,14 @@ class Fiber::StackAllocator {
     low_ = reinterpret_cast<uintptr_t>(context.sp) - context.size + boost::context::stack_traits::page_size();
     return context;
   }
-  void deallocate(boost::context::stack_context& context) noexcept { stack_.deallocate(context); }
+  void deallocate(boost::context::stack_context& context) noexcept {
+#ifdef SQUALL_ASAN_FIBERS
+    // The frames that never returned (Boost's entry frame) left their redzones poisoned: memory
+    // mapped at these addresses later would be taken for a stack.
+    ASAN_UNPOISON_MEMORY_REGION(static_cast<char*>(context.sp) - context.size, context.size);
+#endif
+    stack_.deallocate(context);
+  }
 
  private:
   boost::context::protected_fixedsize_stack stack_;

@@ -47,6 +47,10 @@ constexpr char kK6Help[] =
     "      --http-debug            print every request and response head to stderr\n"
     "      --user-agent UA         the User-Agent header\n"
     "      --batch N, --batch-per-host N   http.batch: requests at once, and to one host (20, 6; 0: no limit)\n"
+    "      --max-redirects N       redirects followed by default (10)\n"
+    "  -w, --throw                 a request that gets no response throws\n"
+    "      --no-connection-reuse   a new connection for every request\n"
+    "      --no-vu-connection-reuse   a VU's connections are closed after each iteration\n"
     "      --address H:P           control API (GET/PATCH /v1/status)\n"
     "      --execution-segment A:B, --execution-segment-sequence LIST   run one share of the test\n"
     "  -q, --quiet                 no progress line\n"
@@ -63,7 +67,8 @@ const std::vector<FlagSpec> kK6OwnFlags = {
     {{"--no-setup"}, false},     {{"--no-teardown"}, false}, {{"--no-summary"}, false},
     {{"--insecure-skip-tls-verify"}, false}, {{"--hosts"}, true, true}, {{"--http-debug"}, false},
     {{"--user-agent"}},          {{"--address"}},          {{"--execution-segment"}},
-    {{"--batch"}},               {{"--batch-per-host"}},
+    {{"--batch"}},               {{"--batch-per-host"}},  {{"--max-redirects"}},
+    {{"-w", "--throw"}, false},  {{"--no-connection-reuse"}, false}, {{"--no-vu-connection-reuse"}, false},
     {{"--execution-segment-sequence"}}, {{"-q", "--quiet"}, false}, {{"-h", "--help"}, false},
 };
 
@@ -126,6 +131,13 @@ std::optional<plan::TestOptions> flag_options(const Args& args, std::string& err
     if (!positive_number(*v, n)) return error = "invalid --batch-per-host '" + *v + "'", std::nullopt;
     flags.batch_per_host = n;
   }
+  if (auto v = args.get("--max-redirects")) {
+    if (!positive_number(*v, n)) return error = "invalid --max-redirects '" + *v + "'", std::nullopt;
+    flags.max_redirects = n;
+  }
+  if (args.has("-w")) flags.throw_errors = true;
+  if (args.has("--no-connection-reuse")) flags.no_connection_reuse = true;
+  if (args.has("--no-vu-connection-reuse")) flags.no_vu_connection_reuse = true;
   if (args.has("--insecure-skip-tls-verify")) flags.insecure_skip_tls_verify = true;
   if (auto v = args.get("--user-agent")) flags.user_agent = *v;
   if (auto v = args.get("--execution-segment")) flags.execution_segment = *v;
@@ -229,6 +241,10 @@ int run_script(const Args& args, const std::string& path) {
   run.min_iteration_duration = options.min_iteration_duration.value_or(0);
   run.batch = static_cast<size_t>(options.batch.value_or(20));  // k6's defaults
   run.batch_per_host = static_cast<size_t>(options.batch_per_host.value_or(6));
+  run.throw_errors = options.throw_errors.value_or(false);
+  run.no_connection_reuse = options.no_connection_reuse.value_or(false);
+  run.no_vu_connection_reuse = options.no_vu_connection_reuse.value_or(false);
+  run.max_redirects = static_cast<int>(options.max_redirects.value_or(10));
 
   TestSpec spec;
   spec.scenarios = *scenarios;

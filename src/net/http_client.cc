@@ -41,7 +41,8 @@ class Exchange final : public ConnectionUser, public Http1Handler {
 
   bool busy() const { return busy_; }
   void abort();
-  void begin(const HttpRequest& request, const RequestOptions& options, HttpClient::Completion done);
+  void begin(const HttpRequest& request, const RequestOptions& options, HttpClient::Completion done,
+             HttpClient::RedirectObserver on_redirect);
 
   void on_connected(Connection& conn, Nanos tcp_done) override;
   void on_sent(Connection& conn) override;
@@ -81,6 +82,7 @@ class Exchange final : public ConnectionUser, public Http1Handler {
   HttpRequest request_;
   RequestOptions options_;
   HttpClient::Completion done_;
+  HttpClient::RedirectObserver on_redirect_;
   HttpResponse response_;
   std::unique_ptr<Connection> conn_;
   Http1Parser parser_{Http1Parser::Kind::kResponse};
@@ -95,11 +97,13 @@ class Exchange final : public ConnectionUser, public Http1Handler {
   Nanos t_write_start_ = 0;  // its bytes began to go out (later than t_send_start_ on a coalescing loop)
 };
 
-void Exchange::begin(const HttpRequest& request, const RequestOptions& options, HttpClient::Completion done) {
+void Exchange::begin(const HttpRequest& request, const RequestOptions& options, HttpClient::Completion done,
+                     HttpClient::RedirectObserver on_redirect) {
   busy_ = true;
   request_ = request;
   options_ = options;
   done_ = std::move(done);
+  on_redirect_ = std::move(on_redirect);
   redirects_left_ = options.max_redirects;
   deadline_ = mono_now() + options.timeout;
   client_.context_.loop.arm(timer_, deadline_);
@@ -114,6 +118,8 @@ void Exchange::start_hop() {
   t_send_start_ = t_write_start_ = t_sent_ = t_first_byte_ = t_done_ = 0;
   response_.started_at = t_start_;
   response_.url = request_.url.to_string();
+  response_.method = request_.method;
+  response_.redirects = options_.max_redirects - redirects_left_;
   retried_ = false;
   // Redirect bodies are never shown; keep what the caller wants of the last hop.
   keep_body_ = !options_.discard_body;
@@ -124,6 +130,9 @@ void Exchange::start_hop() {
   const auto& config = client_.context_.config;
   if (find_header(request_.headers, "user-agent").empty() && !config.user_agent.empty()) {
     extra.push_back({"User-Agent", config.user_agent});
+  }
+  if (!options_.keep_alive && find_header(request_.headers, "connection").empty()) {
+    extra.push_back({"Connection", "close"});
   }
   if (config.accept_gzip && find_header(request_.headers, "accept-encoding").empty()) {
     extra.push_back({"Accept-Encoding", "gzip, deflate"});
@@ -137,7 +146,7 @@ void Exchange::start_hop() {
     }
   }
   write_request(wire_, request_, extra);
-  acquire_connection(true);
+  acquire_connection(options_.keep_alive);
 }
 
 void Exchange::acquire_connection(bool allow_reuse) {
@@ -244,7 +253,7 @@ void Exchange::complete_message(bool reusable) {
   phase_ = Phase::kIdle;
   response_.proto = parser_.http_minor() == 1 ? "HTTP/1.1" : "HTTP/1.0";
   fill_timings();
-  release_connection(reusable && parser_.keep_alive());
+  release_connection(reusable && parser_.keep_alive() && options_.keep_alive);
   if (client_.context_.config.use_cookie_jar) {
     for (const auto& h : response_.headers) {
       if (iequals(h.name, "set-cookie")) client_.jar_.store(request_.url, h.value, unix_now());
@@ -255,7 +264,7 @@ void Exchange::complete_message(bool reusable) {
     if (!location.empty()) {
       auto next = resolve_reference(request_.url, location);
       if (next.url) {
-        if (client_.observer_) client_.observer_(request_, response_);
+        if (on_redirect_) on_redirect_(request_, response_);
         --redirects_left_;
         request_.url = std::move(*next.url);
         const int s = response_.status;
@@ -304,7 +313,7 @@ void Exchange::release_connection(bool reusable) {
 void Exchange::finish() {
   ++generation_;
   client_.context_.loop.cancel(timer_);
-  if (client_.observer_) client_.observer_(request_, response_);
+  on_redirect_ = nullptr;
   auto done = std::move(done_);
   done_ = nullptr;
   if (done) done(response_);
@@ -318,6 +327,7 @@ void Exchange::abort() {
   client_.context_.loop.cancel(timer_);
   release_connection(false);
   done_ = nullptr;
+  on_redirect_ = nullptr;
   busy_ = false;
 }
 
@@ -336,7 +346,8 @@ HttpClient::~HttpClient() {
   idle_.clear();
 }
 
-void HttpClient::send(const HttpRequest& request, const RequestOptions& options, Completion done) {
+void HttpClient::send(const HttpRequest& request, const RequestOptions& options, Completion done,
+                      RedirectObserver on_redirect) {
   Exchange* free = nullptr;
   for (auto& e : exchanges_) {
     if (!e->busy()) {
@@ -348,7 +359,7 @@ void HttpClient::send(const HttpRequest& request, const RequestOptions& options,
     exchanges_.push_back(std::make_unique<Exchange>(*this));
     free = exchanges_.back().get();
   }
-  free->begin(request, options, std::move(done));
+  free->begin(request, options, std::move(done), std::move(on_redirect));
 }
 
 size_t HttpClient::open_connections() const {

@@ -5,8 +5,8 @@
 // Contract: all calls happen on the owning worker's loop thread. send() never
 // calls back synchronously before returning... except when the request fails
 // at once (invalid URL scheme, no TLS context); callers must tolerate both.
-// Every hop of a redirect chain is reported to the observer, as k6 emits a
-// sample per hop; the completion gets the final hop only.
+// Each hop of a redirect chain but the last goes to the request's redirect
+// observer (k6 emits a sample per hop); the completion gets the last hop.
 #pragma once
 
 #include <functional>
@@ -44,15 +44,15 @@ class HttpClient final : public ConnectionUser {
  public:
   // The response is the exchange's until the next send(): a completion may move from it.
   using Completion = std::function<void(HttpResponse&)>;
-  using Observer = std::function<void(const HttpRequest&, const HttpResponse&)>;
+  using RedirectObserver = std::function<void(const HttpRequest& hop, const HttpResponse&)>;
 
   explicit HttpClient(ClientContext& context);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  void send(const HttpRequest& request, const RequestOptions& options, Completion done);
-  void set_observer(Observer observer) { observer_ = std::move(observer); }
+  void send(const HttpRequest& request, const RequestOptions& options, Completion done,
+            RedirectObserver on_redirect = nullptr);
   CookieJar& cookie_jar() { return jar_; }
   // Connections this client holds open (idle and busy).
   size_t open_connections() const;
@@ -83,7 +83,6 @@ class HttpClient final : public ConnectionUser {
 
   ClientContext& context_;
   CookieJar jar_;
-  Observer observer_;
   std::vector<Idle> idle_;
   std::vector<std::unique_ptr<Exchange>> exchanges_;
   uint64_t connections_opened_ = 0;

@@ -17,6 +17,8 @@ void HttpResponse::clear() {
   headers.clear();
   body.clear();
   url.clear();
+  method.clear();
+  redirects = 0;
   proto = {};
   tls_version = {};
   remote_ip.clear();

@@ -53,6 +53,11 @@ class Reader {
     out = j.get<double>();
     return true;
   }
+  bool boolean(const json& j, const std::string& path, std::optional<bool>& out) {
+    if (!j.is_boolean()) return fail(path, "expected true or false");
+    out = j.get<bool>();
+    return true;
+  }
   bool string(const json& j, const std::string& path, std::string& out) {
     if (!j.is_string()) return fail(path, "expected a string");
     out = j.get<std::string>();
@@ -239,8 +244,7 @@ std::optional<TestOptions> options_from_json(const json& j, const std::string& w
         o.hosts[name] = addr.get<std::string>();
       }
     } else if (key == "insecureSkipTLSVerify") {
-      if (!v.is_boolean()) return r.fail(key, "expected true or false"), std::nullopt;
-      o.insecure_skip_tls_verify = v.get<bool>();
+      ok = r.boolean(v, key, o.insecure_skip_tls_verify);
     } else if (key == "tlsVersion") {
       std::string s;
       if (v.is_string()) {
@@ -257,8 +261,17 @@ std::optional<TestOptions> options_from_json(const json& j, const std::string& w
       ok = r.string(v, key, s);
       o.user_agent = s;
     } else if (key == "discardResponseBodies") {
-      if (!v.is_boolean()) return r.fail(key, "expected true or false"), std::nullopt;
-      o.discard_response_bodies = v.get<bool>();
+      ok = r.boolean(v, key, o.discard_response_bodies);
+    } else if (key == "throw") {
+      ok = r.boolean(v, key, o.throw_errors);
+    } else if (key == "noConnectionReuse") {
+      ok = r.boolean(v, key, o.no_connection_reuse);
+    } else if (key == "noVUConnectionReuse") {
+      ok = r.boolean(v, key, o.no_vu_connection_reuse);
+    } else if (key == "maxRedirects") {
+      int64_t n = 0;
+      ok = r.integer(v, key, n) && (n >= 0 || r.fail(key, "can't be negative"));
+      o.max_redirects = n;
     } else if (key == "minIterationDuration") {
       Nanos d = 0;
       ok = r.duration(v, key, d);
@@ -381,6 +394,10 @@ TestOptions merge_options(const TestOptions& lower, const TestOptions& higher) {
   take(out.discard_response_bodies, higher.discard_response_bodies);
   take(out.min_iteration_duration, higher.min_iteration_duration);
   take(out.batch, higher.batch);
+  take(out.throw_errors, higher.throw_errors);
+  take(out.no_connection_reuse, higher.no_connection_reuse);
+  take(out.no_vu_connection_reuse, higher.no_vu_connection_reuse);
+  take(out.max_redirects, higher.max_redirects);
   take(out.batch_per_host, higher.batch_per_host);
   take(out.execution_segment, higher.execution_segment);
   take(out.execution_segment_sequence, higher.execution_segment_sequence);

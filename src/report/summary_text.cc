@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string_view>
 
 namespace squall::report {
 
@@ -238,9 +239,18 @@ std::string render_text(const Summary& summary) {
   static const std::pair<Section, const char*> kSections[] = {
       {Section::kCustom, "CUSTOM"}, {Section::kHttp, "HTTP"}, {Section::kExecution, "EXECUTION"}, {Section::kNetwork, "NETWORK"}};
   for (const auto& [section, title] : kSections) {
-    std::string body;
+    // A sub-metric right under its parent, as in k6: "a{x}" after "a" and before "a_b".
+    std::vector<const MetricLine*> lines;
     for (const auto& line : summary.metrics) {
-      if (section_of(line) != section) continue;
+      if (section_of(line) == section) lines.push_back(&line);
+    }
+    std::stable_sort(lines.begin(), lines.end(), [](const MetricLine* a, const MetricLine* b) {
+      const size_t ia = a->name.find('{'), ib = b->name.find('{');
+      return std::string_view(a->name).substr(0, ia) < std::string_view(b->name).substr(0, ib);
+    });
+    std::string body;
+    for (const MetricLine* line_ptr : lines) {
+      const MetricLine& line = *line_ptr;
       const size_t brace = line.name.find('{');
       const std::string name = brace == std::string::npos ? line.name : "  " + line.name.substr(brace);
       body += label(name) + value_text(summary, line) + "\n";

@@ -22,7 +22,10 @@ int64_t TestRun::active_vus() const {
 void TestRun::sample_gauges(metrics::Sink& sink, Nanos now) {
   int64_t active = 0, allocated = 0;
   for (const auto& s : shared_) {
-    active += s->active_vus.load();
+    // As in k6, an open model's VU pool counts as active while its scenario is scheduled,
+    // busy or not; after that only the iterations still finishing count.
+    const bool pool_active = s->executor->open_model() && now >= s->start() && now < s->end();
+    active += pool_active ? s->allocated_vus.load() : s->active_vus.load();
     allocated += s->allocated_vus.load();
   }
   const metrics::TagSetId none = metrics::TagSetRegistry::global().intern({});

@@ -18,6 +18,14 @@ metrics::TagSetId request_tags(const RequestTagInput& input) {
   return TagSetRegistry::global().intern(std::move(tags));
 }
 
+metrics::TagSetId redirect_hop_tags(metrics::TagSetId request, std::string_view method, std::string_view url) {
+  auto& registry = TagSetRegistry::global();
+  const Tags base = registry.get(request);
+  Tags hop = {{"method", std::string(method)}, {"url", std::string(url)}};
+  if (tag_value(base, "name") == tag_value(base, "url")) hop.emplace_back("name", std::string(url));
+  return registry.with(request, hop);
+}
+
 namespace {
 
 uint64_t proto_code(std::string_view proto) {

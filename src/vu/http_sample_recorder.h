@@ -25,6 +25,10 @@ struct RequestTagInput {
 // The request-static part of the system tags (method, url, name, group, scenario).
 metrics::TagSetId request_tags(const RequestTagInput& input);
 
+// The tags of a redirect hop of a request tagged `request`: the hop's method and url, and its url as
+// the name unless the request was named.
+metrics::TagSetId redirect_hop_tags(metrics::TagSetId request, std::string_view method, std::string_view url);
+
 // k6's default expectedStatuses: 200-399.
 inline bool default_expected(int status) { return status >= 200 && status < 400; }
 

@@ -1,6 +1,7 @@
 #include "vu/script_vu.h"
 
 #include <mutex>
+#include <utility>
 
 namespace squall::vu {
 
@@ -55,16 +56,22 @@ bool ScriptVu::http(const net::HttpRequest& request, const net::RequestOptions& 
   first_request_ = false;
   exchange_done_ = false;
   // The completion runs on whoever polls the loop; the sample is recorded back on the VU.
-  client_.send(request, options, [this](net::HttpResponse& r) {
-    exchange_response_ = std::move(r);
-    exchange_done_ = true;
-    wake();
-  });
+  Nanos intended_left = intended;
+  hops_.clear();
+  client_.send(
+      request, options,
+      [this](net::HttpResponse& r) {
+        exchange_response_ = std::move(r);
+        exchange_done_ = true;
+        wake();
+      },
+      record ? hop_observer(request_tags) : nullptr);
   if (!wait_for([this] { return exchange_done_; })) {
     client_.abort();
     return false;
   }
-  if (record) recorder_.record(request_tags, exchange_response_, expected(exchange_response_.status), intended);
+  if (record) record_hops(expected, intended_left);
+  if (record) recorder_.record(final_hop_tags(request_tags, exchange_response_), exchange_response_, expected(exchange_response_.status), intended_left);
   response = std::move(exchange_response_);
   return true;
 }
@@ -74,6 +81,7 @@ bool ScriptVu::http_batch(const std::vector<BatchRequest>& requests, size_t in_f
   const Nanos intended = first_request_ ? state_.intended_start : 0;
   first_request_ = false;
   const size_t n = requests.size();
+  hops_.clear();
   batch_.responses.assign(n, net::HttpResponse{});
   batch_.started.assign(n, false);
   batch_.per_host.clear();
@@ -97,18 +105,40 @@ bool ScriptVu::http_batch(const std::vector<BatchRequest>& requests, size_t in_f
         ++batch_.completed;
         batch_.progress = true;
         wake();
-      });
+      }, hop_observer(requests[i].tags));
     }
     if (!wait_for([this] { return batch_.progress; })) {
       client_.abort();
       return false;
     }
   }
+  Nanos intended_left = intended;
+  record_hops(expected, intended_left);
   for (size_t i = 0; i < n; ++i) {
-    recorder_.record(requests[i].tags, batch_.responses[i], expected(batch_.responses[i].status), i == 0 ? intended : 0);
+    recorder_.record(final_hop_tags(requests[i].tags, batch_.responses[i]), batch_.responses[i], expected(batch_.responses[i].status), std::exchange(intended_left, 0));
   }
   responses = std::move(batch_.responses);
   return true;
+}
+
+net::HttpClient::RedirectObserver ScriptVu::hop_observer(metrics::TagSetId request_tags) {
+  if (!record_redirect_hops_) return nullptr;
+  // Runs on whoever polls the loop, as the completion does; the VU records once the request is done.
+  return [this, request_tags](const net::HttpRequest&, const net::HttpResponse& response) {
+    hops_.push_back({request_tags, response});
+  };
+}
+
+void ScriptVu::record_hops(const std::function<bool(int)>& expected, Nanos& intended) {
+  for (const Hop& hop : hops_) {
+    recorder_.record(redirect_hop_tags(hop.request_tags, hop.response.method, hop.response.url), hop.response,
+                     expected(hop.response.status), std::exchange(intended, 0));
+  }
+  hops_.clear();
+}
+
+metrics::TagSetId ScriptVu::final_hop_tags(metrics::TagSetId request_tags, const net::HttpResponse& response) const {
+  return !record_redirect_hops_ || response.redirects == 0 ? request_tags : redirect_hop_tags(request_tags, response.method, response.url);
 }
 
 void ScriptVu::record(metrics::TagSetId request_tags, const net::HttpResponse& response, bool expected) {

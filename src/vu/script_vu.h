@@ -98,6 +98,8 @@ class ScriptVu {
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   // VU: hands the buffered samples to the worker's sink now.
   void drain_samples();
+  // k6 records every hop of a redirect chain; Locust (requests) one sample per call.
+  void record_redirect_hops(bool on) { record_redirect_hops_ = on; }
 
   Worker& worker_;
   std::atomic<bool> stopping_{false};
@@ -110,9 +112,21 @@ class ScriptVu {
   BufferedHttpSampleRecorder recorder_{samples_};
   std::atomic<uint64_t> connections_opened_{0};
   bool first_request_ = true;  // of the iteration: the one measured from the intended start
+  bool record_redirect_hops_ = false;
   // What the loop's callbacks write while the VU waits.
+  struct Hop {
+    metrics::TagSetId request_tags;
+    net::HttpResponse response;
+  };
+  std::vector<Hop> hops_;  // redirect hops, recorded by the VU once the request is done
   bool exchange_done_ = false;
   net::HttpResponse exchange_response_;
+  // The observer of a request's redirect hops (none unless they are recorded).
+  net::HttpClient::RedirectObserver hop_observer(metrics::TagSetId request_tags);
+  // Records the hops gathered meanwhile; the first request of an iteration was `intended`.
+  void record_hops(const std::function<bool(int)>& expected, Nanos& intended);
+  // The tags of a request's last hop: its own, or those of where its redirects led.
+  metrics::TagSetId final_hop_tags(metrics::TagSetId request_tags, const net::HttpResponse& response) const;
   bool sleep_due_ = false;
   net::Timer sleep_timer_;
   struct Batch {  // http_batch()'s exchanges in flight

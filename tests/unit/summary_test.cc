@@ -108,6 +108,17 @@ TEST(Summary, TextFollowsK6V1Layout) {
   options.trend_stats = {"avg", "count"};  // summaryTrendStats: a count has no time unit
   text = render_text(build_summary(store, options));
   EXPECT_NE(text.find("avg=0.00s count=5\n"), std::string::npos) << text;
+  // A sub-metric sits right under its parent, before a metric whose name extends the parent's.
+  Sink open_model;
+  open_model.add_time(builtin::kHttpReqDurationCorrected, TagSetRegistry::global().intern({{"expected_response", "true"}}),
+                      kMillisecond);
+  store.absorb(open_model.take(0));
+  text = render_text(build_summary(store, SummaryOptions{}));
+  const size_t parent = text.find("http_req_duration."), sub = text.find("{expected_response:true}"),
+               longer = text.find("http_req_duration_corrected");
+  ASSERT_NE(longer, std::string::npos) << text;
+  EXPECT_LT(parent, sub) << text;
+  EXPECT_LT(sub, longer) << text;
   EXPECT_EQ(format_time(1500, ""), "1.50s");
   EXPECT_EQ(format_time(0.25, ""), "250.00µs");
   EXPECT_EQ(format_time(61000, ""), "1m1.00s");

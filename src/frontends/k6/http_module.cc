@@ -180,6 +180,8 @@ bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_a
   }
   metrics::Tags extra;
   if (vu.run().discard_response_bodies) prepared.response_type = ResponseType::kNone;
+  prepared.options.max_redirects = vu.run().max_redirects;
+  prepared.options.keep_alive = !vu.run().no_connection_reuse;
   if (!params.IsEmpty() && params->IsObject()) {
     auto p = params.As<v8::Object>();
     if (auto headers = get_value(context, p, key(isolate, "headers")); !headers.IsEmpty() && headers->IsObject()) {
@@ -211,7 +213,7 @@ bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_a
       return false;
     }
     if (auto redirects = get_value(context, p, key(isolate, "redirects")); !redirects.IsEmpty()) {
-      prepared.options.max_redirects = static_cast<int>(redirects->NumberValue(context).FromMaybe(10));
+      prepared.options.max_redirects = static_cast<int>(redirects->NumberValue(context).FromMaybe(vu.run().max_redirects));
     }
     if (auto type = get_value(context, p, key(isolate, "responseType")); !type.IsEmpty()) {
       const std::string t = to_std_string(isolate, type);
@@ -300,6 +302,12 @@ bool refuse_in_init(v8::Isolate* isolate, JsVu& vu) {
 
 // The Response object of a finished exchange, once k6's log lines about it are written.
 Local<Value> response_of(v8::Isolate* isolate, JsVu& vu, const PreparedRequest& prepared, const net::HttpResponse& response) {
+  if (response.failed() && vu.run().throw_errors && response.status == 0) {
+    // options.throw: k6 turns a request that got no response into an exception.
+    if (vu.run().http_debug) log_http_exchange(prepared.request, response);
+    throw_error(isolate, response.error);
+    return {};
+  }
   if (response.failed()) log_line(vu.run(), "WARN", "Request Failed", "error=\"" + response.error + "\"");
   if (vu.run().http_debug) log_http_exchange(prepared.request, response);
   return make_response(isolate->GetCurrentContext(), prepared.request, response, prepared.response_type);
@@ -404,7 +412,9 @@ void http_batch(const FunctionCallbackInfo<Value>& info) {
   }
   Local<v8::Object> out = is_array ? Local<v8::Object>(v8::Array::New(isolate)) : v8::Object::New(isolate);
   for (uint32_t i = 0; i < keys->Length(); ++i) {
-    out->Set(context, keys->Get(context, i).ToLocalChecked(), response_of(isolate, vu, prepared[i], responses[i])).Check();
+    auto response = response_of(isolate, vu, prepared[i], responses[i]);
+    if (response.IsEmpty()) return;  // options.throw
+    out->Set(context, keys->Get(context, i).ToLocalChecked(), response).Check();
   }
   info.GetReturnValue().Set(out);
 }

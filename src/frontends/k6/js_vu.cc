@@ -33,6 +33,7 @@ JsVu::JsVu(IsolateHost& host, vu::Worker& worker, vu::VuState& state, const plan
     tags.insert(tags.end(), scenario_->tags.begin(), scenario_->tags.end());
   }
   scenario_tags_ = metrics::TagSetRegistry::global().intern(tags);
+  record_redirect_hops(true);  // k6 emits a sample per hop
 }
 
 JsVu::~JsVu() { end(); }
@@ -188,6 +189,7 @@ void JsVu::run_iteration() {
   // isolate, and the scope opened then, across many iterations.
   assert(v8::HandleScope::NumberOfHandles(host_.isolate()) == handles_before && "an iteration leaked V8 handles");
   --run().vus_active;
+  if (run().no_vu_connection_reuse) client().close_idle();
   ++(interrupted() ? run().iterations_interrupted : run().iterations_completed);
   if (!r.ok && !interrupted()) {
     log_line(run(), "ERRO", r.error,
@@ -254,6 +256,25 @@ v8::MaybeLocal<v8::Module> JsVu::load_module(const std::string& path, std::strin
   return module;
 }
 
+namespace {
+
+// "\n\tat file:///a.js:3:1", where the module at `url` imports `specifier`: an error thrown while
+// resolving has no JS frame to carry its place.
+std::string import_location(v8::Local<v8::Context> context, v8::Local<v8::Module> referrer, const std::string& url,
+                            const std::string& specifier) {
+  v8::Isolate* isolate = context->GetIsolate();
+  v8::Local<v8::FixedArray> requests = referrer->GetModuleRequests();
+  for (int i = 0; i < requests->Length(); ++i) {
+    auto request = requests->Get(context, i).As<v8::ModuleRequest>();
+    if (to_std_string(isolate, request->GetSpecifier()) != specifier) continue;
+    v8::Location at = referrer->SourceOffsetToLocation(request->GetSourceOffset());
+    return "\n\tat " + url + ":" + std::to_string(at.GetLineNumber() + 1) + ":" + std::to_string(at.GetColumnNumber() + 1);
+  }
+  return "\n\tat " + url;
+}
+
+}  // namespace
+
 v8::MaybeLocal<v8::Module> JsVu::resolve(v8::Local<v8::Context> context, v8::Local<v8::String> specifier,
                                          v8::Local<v8::FixedArray>, v8::Local<v8::Module> referrer) {
   JsVu& vu = current();
@@ -265,13 +286,15 @@ v8::MaybeLocal<v8::Module> JsVu::resolve(v8::Local<v8::Context> context, v8::Loc
   const std::string& referrer_path = vu.module_paths_[referrer->GetIdentityHash()];
   auto path = ScriptBundle::resolve(referrer_path, name, error);
   if (!path) {
-    throw_error(isolate, error);
+    throw_error(isolate, error + import_location(context, referrer, "file://" + referrer_path, name));
     return {};
   }
   v8::MaybeLocal<v8::Module> module = vu.load_module(*path, error);
-  if (module.IsEmpty() && !error.empty()) throw_error(isolate, error + " (imported by " + referrer_path + ")");
+  if (module.IsEmpty() && !error.empty()) throw_error(isolate, error + import_location(context, referrer, "file://" + referrer_path, name));
   return module;
 }
+
+
 
 JsVu::CallResult JsVu::call_export(const std::string& function, const std::string& argument, bool iteration) {
   CallResult result;
@@ -471,8 +494,8 @@ std::string JsVu::describe(v8::TryCatch& try_catch) {
   if (text.empty()) text = to_std_string(isolate, try_catch.Exception());
   // Compile errors carry no stack frames: name the place from the message, as file:line:column.
   auto message = try_catch.Message();
-  if (text.find("\n    at ") == std::string::npos && !message.IsEmpty()) {
-    const std::string where = to_std_string(isolate, message->GetScriptResourceName());
+  const std::string where = message.IsEmpty() ? "" : to_std_string(isolate, message->GetScriptResourceName());
+  if (text.find("\n    at ") == std::string::npos && !message.IsEmpty() && where != "undefined") {
     text += "\n\tat " + where + ":" + std::to_string(message->GetLineNumber(context).FromMaybe(0)) + ":" +
             std::to_string(message->GetStartColumn(context).FromMaybe(0) + 1);
     const std::string line = to_std_string(isolate, message->GetSourceLine(context).FromMaybe(v8::Local<v8::String>()));

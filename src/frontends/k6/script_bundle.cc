@@ -65,8 +65,11 @@ std::optional<std::string> ScriptBundle::resolve(const std::string& referrer_pat
     error = "remote module '" + specifier + "' is not supported (squall carries jslib.k6.io's k6-utils and k6-summary "
             "only): download it next to the script and import it by a relative path";
   } else {
-    error = "unknown module '" + specifier + "' (k6 modules: k6, k6/http, k6/metrics, k6/execution, k6/data, "
-            "k6/encoding, k6/crypto, k6/timers; local files start with ./ or ../)";
+    static const std::string kImplemented =
+        "squall has k6, k6/http, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto and k6/timers";
+    error = specifier == "k6" || specifier.starts_with("k6/")
+                ? "k6 module '" + specifier + "' is not implemented by squall yet (" + kImplemented + ")"
+                : "unknown module '" + specifier + "' (" + kImplemented + "; local files start with ./ or ../)";
   }
   return std::nullopt;
 }

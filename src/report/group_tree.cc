@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+
 namespace squall::report {
 
 std::string k6_id(const std::string& path) {
@@ -17,12 +19,31 @@ std::string k6_id(const std::string& path) {
   return out;
 }
 
+CheckResult& GroupNode::check(const std::string& check_name) {
+  for (auto& [key, c] : checks) {
+    if (key == check_name) return c;
+  }
+  return checks.emplace_back(check_name, CheckResult{}).second;
+}
+
+GroupNode& GroupNode::group(const std::string& group_name) {
+  for (auto& [key, g] : groups) {
+    if (key == group_name) return *g;
+  }
+  return *groups.emplace_back(group_name, std::make_unique<GroupNode>()).second;
+}
+
 GroupNode build_group_tree(const metrics::MetricsStore& store) {
   GroupNode root;
   auto& tagsets = metrics::TagSetRegistry::global();
+  // Tag set ids grow as sets are first interned: their order is the order of first use.
+  std::vector<std::pair<metrics::TagSetId, metrics::Aggregate>> series;
   for (const auto& [packed, aggregate] : store.totals()) {
-    if ((packed >> 32) != metrics::builtin::kChecks) continue;
-    const metrics::Tags tags = tagsets.get(static_cast<metrics::TagSetId>(packed & 0xffffffffu));
+    if ((packed >> 32) == metrics::builtin::kChecks) series.emplace_back(packed & 0xffffffffu, aggregate);
+  }
+  std::sort(series.begin(), series.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [tagset, aggregate] : series) {
+    const metrics::Tags tags = tagsets.get(tagset);
     const std::string group = metrics::tag_value(tags, "group");
     const std::string check = metrics::tag_value(tags, "check");
     GroupNode* node = &root;
@@ -31,17 +52,16 @@ GroupNode build_group_tree(const metrics::MetricsStore& store) {
     while (group.size() > pos + 2 && group.compare(pos, 2, "::") == 0) {
       const size_t next = group.find("::", pos + 2);
       const std::string name = group.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
-      auto& child = node->groups[name];
-      if (!child) {
-        child = std::make_unique<GroupNode>();
-        child->name = name;
-        child->path = group.substr(0, next == std::string::npos ? group.size() : next);
+      GroupNode& child = node->group(name);
+      if (child.name.empty()) {
+        child.name = name;
+        child.path = group.substr(0, next == std::string::npos ? group.size() : next);
       }
-      node = child.get();
+      node = &child;
       if (next == std::string::npos) break;
       pos = next;
     }
-    CheckResult& c = node->checks[check];
+    CheckResult& c = node->check(check);
     c.name = check;
     c.path = group + "::" + check;
     c.passes += aggregate.nonzero;

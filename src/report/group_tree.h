@@ -4,9 +4,9 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "metrics/store.h"
@@ -20,11 +20,15 @@ struct CheckResult {
   uint64_t fails = 0;
 };
 
+// Checks and groups in the order the test first used them, as k6 lists them.
 struct GroupNode {
   std::string name;
   std::string path;
-  std::map<std::string, CheckResult> checks;
-  std::map<std::string, std::unique_ptr<GroupNode>> groups;
+  std::vector<std::pair<std::string, CheckResult>> checks;
+  std::vector<std::pair<std::string, std::unique_ptr<GroupNode>>> groups;
+
+  CheckResult& check(const std::string& check_name);
+  GroupNode& group(const std::string& group_name);
 };
 
 GroupNode build_group_tree(const metrics::MetricsStore& store);

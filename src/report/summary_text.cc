@@ -222,16 +222,19 @@ std::string render_text(const Summary& summary) {
            std::to_string(passes + fails) + "\n\n";
     render_checks(out, summary.root_group, "    ");
     if (summary.options.compact) {
-      // Compact mode lists every group's checks flat, named by path.
+      // Compact mode lists every group's checks flat, named by path, in the tree's order.
       std::vector<const GroupNode*> stack;
-      for (const auto& [name, child] : summary.root_group.groups) stack.push_back(child.get());
+      auto push_children = [&stack](const GroupNode& g) {
+        for (auto it = g.groups.rbegin(); it != g.groups.rend(); ++it) stack.push_back(it->second.get());
+      };
+      push_children(summary.root_group);
       while (!stack.empty()) {
         const GroupNode* g = stack.back();
         stack.pop_back();
         GroupNode flat;
-        for (const auto& [name, c] : g->checks) flat.checks[g->path.substr(2) + " \u203a " + name] = c;
+        for (const auto& [name, c] : g->checks) flat.checks.emplace_back(g->path.substr(2) + " \u203a " + name, c);
         render_checks(out, flat, "    ");
-        for (const auto& [name, child] : g->groups) stack.push_back(child.get());
+        push_children(*g);
       }
     }
     out += "\n";

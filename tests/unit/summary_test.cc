@@ -124,5 +124,24 @@ TEST(Summary, TextFollowsK6V1Layout) {
   EXPECT_EQ(format_time(61000, ""), "1m1.00s");
 }
 
+// k6 lists checks and groups in the order the script first used them, not by name.
+TEST(Summary, ChecksAndGroupsKeepTheOrderOfFirstUse) {
+  MetricsStore store;
+  Sink sink;
+  auto& tags = TagSetRegistry::global();
+  for (const auto& [group, check] : std::vector<std::pair<std::string, std::string>>{
+           {"", "zz first check"}, {"", "aa second check"}, {"::zz group", "inner"}, {"::aa group", "inner"}}) {
+    sink.add(builtin::kChecks, tags.intern({{"group", group}, {"check", check}}), 1);
+  }
+  store.absorb(sink.take(0));
+  const std::string text = render_text(build_summary(store, SummaryOptions{}));
+  EXPECT_LT(text.find("zz first check"), text.find("aa second check")) << text;
+  EXPECT_LT(text.find("zz group"), text.find("aa group")) << text;
+  // handleSummary's data has them as arrays, in that order (the legacy export's objects are sorted, as Go's are).
+  const auto data = handle_summary_data(build_summary(store, SummaryOptions{}), RunState{true, false});
+  EXPECT_EQ(data["root_group"]["checks"][0]["name"], "zz first check") << data.dump();
+  EXPECT_EQ(data["root_group"]["groups"][0]["name"], "zz group") << data.dump();
+}
+
 }  // namespace
 }  // namespace squall::report

@@ -198,24 +198,36 @@ void EventLoop::run_until(const std::function<bool()>& done, Nanos deadline) {
     }
   }
   while (!stopping_ && !done() && (!deadline || mono_now() < deadline)) {
-    const bool nothing_ended = queued_writes_.empty() || write_queued_output();
-    const Nanos wait = nothing_ended ? wait_time(deadline) : 0;
-    if (guard) guard.unlock();
-    const int n = wait_for_events(wait);
-    if (guard_) guard.lock();
-    now_ = mono_now();
-    if (n < 0 && errno != EINTR) break;
-    for (int i = 0; i < n; ++i) {
-      auto* handler = static_cast<IoHandler*>(events_[i].data.ptr);
-      if (handler == kWakeMarker) {
-        run_posted();
-      } else {
-        handler->on_io(events_[i].events);
-      }
-    }
-    run_timers();
-    run_deferred();
+    if (!turn(guard, true, deadline)) break;
   }
+}
+
+void EventLoop::run_due() {
+  std::unique_lock<std::mutex> guard;
+  if (guard_) guard = std::unique_lock<std::mutex>(*guard_);
+  running_thread_ = std::this_thread::get_id();
+  turn(guard, false, 0);
+}
+
+bool EventLoop::turn(std::unique_lock<std::mutex>& guard, bool may_wait, Nanos deadline) {
+  const bool nothing_ended = queued_writes_.empty() || write_queued_output();
+  const Nanos wait = nothing_ended && may_wait ? wait_time(deadline) : 0;
+  if (guard) guard.unlock();
+  const int n = wait_for_events(wait);
+  if (guard_) guard.lock();
+  now_ = mono_now();
+  if (n < 0 && errno != EINTR) return false;
+  for (int i = 0; i < n; ++i) {
+    auto* handler = static_cast<IoHandler*>(events_[i].data.ptr);
+    if (handler == kWakeMarker) {
+      run_posted();
+    } else {
+      handler->on_io(events_[i].events);
+    }
+  }
+  run_timers();
+  run_deferred();
+  return true;
 }
 
 void EventLoop::write_before_wait(IoHandler* handler) {

@@ -75,6 +75,8 @@ class EventLoop {
   void run_until(const std::function<bool()>& done, Nanos deadline = 0);
   // One wait (until an event, a timer, wake() or `deadline`, 0: none) and its callbacks.
   void run_once(Nanos deadline = 0);
+  // One pass without waiting: the queued writes, then the events and timers already due.
+  void run_due();
   void stop();
   // Wakes a thread blocked in run()/run_until() so it re-checks its condition. Safe from any thread.
   void wake();
@@ -122,6 +124,9 @@ class EventLoop {
   // How long to wait for events: until the next timer or `deadline`, at most 1 s.
   Nanos wait_time(Nanos deadline) const;
   int wait_for_events(Nanos wait);
+  // One wait for events (none if `may_wait` is false) and their callbacks, with `guard` (if held) let
+  // go during the wait. False on an epoll error.
+  bool turn(std::unique_lock<std::mutex>& guard, bool may_wait, Nanos deadline);
 
   std::vector<epoll_event> events_;
   int epoll_fd_ = -1;

@@ -38,7 +38,7 @@ void CooperativeHub::schedule(CooperativeVu& vu) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (vu.queued_ || vu.ended_) return;
     vu.queued_ = true;
-    ready_.push_back(&vu);
+    (vu.holds_runtime_ ? resuming_ : ready_).push_back(&vu);
     wake = sleeping_ && !t_on_hub;  // the hub itself (its loop's callbacks) needs no wake-up
   }
   if (wake) io_.wake();
@@ -46,9 +46,22 @@ void CooperativeHub::schedule(CooperativeVu& vu) {
 
 void CooperativeHub::suspend() { leave(*t_running); }
 
+void CooperativeHub::suspend_holding_runtime() {
+  CooperativeVu& vu = *t_running;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    vu.holds_runtime_ = true;
+    ++holding_;
+  }
+  leave(vu);
+  std::lock_guard<std::mutex> lock(mutex_);
+  vu.holds_runtime_ = false;
+  --holding_;
+}
+
 bool CooperativeHub::others_ready() {
   std::lock_guard<std::mutex> lock(mutex_);
-  return !ready_.empty();
+  return !ready_.empty() || !resuming_.empty();
 }
 
 void CooperativeHub::wait_ended(CooperativeVu& vu) {
@@ -63,9 +76,23 @@ void CooperativeHub::ended(CooperativeVu& vu) {
     if (vu.queued_) {
       vu.queued_ = false;
       std::erase(ready_, &vu);
+      std::erase(resuming_, &vu);
     }
   }
   ended_cv_.notify_all();
+}
+
+CooperativeVu* CooperativeHub::next_to_run() {
+  std::deque<CooperativeVu*>* queue = !resuming_.empty() ? &resuming_ : !ready_.empty() ? &ready_ : nullptr;
+  if (!queue) return nullptr;
+  if (queue == &ready_ && holding_ >= kHoldingBeforeLook) {
+    if (starts_since_look_ >= kStartsPerLook) return nullptr;
+    ++starts_since_look_;
+  }
+  CooperativeVu* next = queue->front();
+  queue->pop_front();
+  next->queued_ = false;
+  return next;
 }
 
 void CooperativeHub::main() {
@@ -75,20 +102,26 @@ void CooperativeHub::main() {
   begin_thread();
   for (;;) {
     CooperativeVu* next = nullptr;
+    bool look = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (!ready_.empty()) {
-        next = ready_.front();
-        ready_.pop_front();
-        next->queued_ = false;
-      } else if (stop_) {
+      next = next_to_run();
+      if (!next && !ready_.empty()) {
+        look = true;  // VUs wait to start while many hold their state: see to the events first
+        starts_since_look_ = 0;
+      } else if (!next && stop_) {
         break;
-      } else {
+      } else if (!next) {
         sleeping_ = true;
+        starts_since_look_ = 0;
       }
     }
     if (next) {
       run(*next);
+      continue;
+    }
+    if (look) {
+      io_.run_due();
       continue;
     }
     poll();

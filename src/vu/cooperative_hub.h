@@ -33,6 +33,10 @@ class CooperativeHub {
   void schedule(CooperativeVu& vu);
   // The running VU: back to the hub, until someone schedules it.
   void suspend();
+  // The same, for a VU that keeps what its runtime holds per running VU meanwhile (V8's state of a
+  // thread and its handle blocks, ~10 KB): it runs again before VUs that would start and hold
+  // more, and while many hold theirs, the hub looks for their events before it starts another.
+  void suspend_holding_runtime();
   // Hub thread: other VUs are waiting to run.
   bool others_ready();
   // The VU running on this thread, or null.
@@ -61,10 +65,23 @@ class CooperativeHub {
   void run(CooperativeVu& vu);
   void ended(CooperativeVu& vu);
 
+  // Pops the next VU to run (resuming ones first); null when none may run before a poll.
+  CooperativeVu* next_to_run();
+
+  // While this many VUs hold their runtime's state, a VU that would start holding its own waits
+  // for a look at the loop's events (every kStartsPerLook starts): in a wave of VUs woken together
+  // (after a common sleep), the first ones' responses are handled, and their state let go, before
+  // the last ones start, instead of all of them holding theirs at once (the wave's peak memory).
+  static constexpr int kHoldingBeforeLook = 32;
+  static constexpr int kStartsPerLook = 8;
+
   net::EventLoop io_{256};
   std::mutex mutex_;
   std::condition_variable ended_cv_;
-  std::deque<CooperativeVu*> ready_;  // each VU at most once (CooperativeVu::queued_)
+  std::deque<CooperativeVu*> resuming_;  // VUs that hold their runtime's state (each VU at most once
+  std::deque<CooperativeVu*> ready_;     // in either: CooperativeVu::queued_)
+  int holding_ = 0;                      // VUs suspended holding their runtime's state
+  int starts_since_look_ = 0;
   bool sleeping_ = false;             // the hub polls: schedule() must wake it
   bool stop_ = false;
   std::thread thread_;

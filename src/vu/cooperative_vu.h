@@ -67,6 +67,7 @@ class CooperativeVu : public ScriptVu {
   // The hub's, under its mutex: queued to run, flow ended.
   bool queued_ = false;
   bool ended_ = false;
+  bool holds_runtime_ = false;  // suspended by suspend_holding_runtime()
   bool started_ = false;  // the hub's thread only
 };
 

@@ -82,7 +82,7 @@ void JsVu::let_isolate_go() { isolate_scopes_.reset(); }
 void JsVu::yield() {
   if (!isolate_scopes_) return CooperativeVu::yield();
   v8::Unlocker unlocker(host_.isolate());
-  CooperativeVu::yield();
+  hub_.suspend_holding_runtime();
 }
 
 void JsVu::before_idle() { let_isolate_go(); }

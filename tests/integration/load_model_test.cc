@@ -142,19 +142,20 @@ TEST_F(LoadModels, ArrivalRateHoldsThroughAStallAndCountsDrops) {
   faults.stall_every = 5 * kSecond;
   start_server(faults);
   const std::string config = temp_path("stall.json"), out = temp_path("stall-summary.json");
-  write_file(config, R"j({"scenarios": {"open": {"executor": "constant-arrival-rate", "rate": 2000,
-      "timeUnit": "1s", "duration": "6s", "preAllocatedVUs": 300, "maxVUs": 600}}})j");
+  write_file(config, R"j({"scenarios": {"open": {"executor": "constant-arrival-rate", "rate": 1000,
+      "timeUnit": "1s", "duration": "6s", "preAllocatedVUs": 150, "maxVUs": 300}}})j");
   auto r = run({"http", url("/users"), "--config", config, "--summary-export", out});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto m = read_json(out)["metrics"];
   const double completed = m["iterations"]["count"];
   const double dropped = m.contains("dropped_iterations") ? m["dropped_iterations"]["count"].get<double>() : 0;
-  // Every scheduled start happened on time or was counted as dropped: 2000/s for 6 s.
-  EXPECT_NEAR(completed + dropped, 12000, 120) << r.output;
-  // 600 VUs last 0.3 s of a 1 s stall at 2000/s: the rest of the stall's starts are dropped
+  // Every scheduled start happened on time or was counted as dropped: 1000/s for 6 s (a rate a
+  // sanitized build sharing its 2 cores with another test still serves outside the stall).
+  EXPECT_NEAR(completed + dropped, 6000, 60) << r.output;
+  // 300 VUs last 0.3 s of a 1 s stall at 1000/s: the rest of the stall's starts are dropped
   // (more when a loaded machine makes the server slow outside the stall too), and most starts ran.
-  EXPECT_GT(dropped, 800) << r.output;
-  EXPECT_GT(completed, 6000) << r.output;
+  EXPECT_GT(dropped, 400) << r.output;
+  EXPECT_GT(completed, 3000) << r.output;
   // Requests caught in the stall waited for it: visible in the corrected p99.
   EXPECT_GT(m["http_req_duration_corrected"]["p(99)"].get<double>(), 300) << r.output;
   EXPECT_GE(m["http_req_duration_corrected"]["max"].get<double>(), m["http_req_duration"]["max"].get<double>() - 1);

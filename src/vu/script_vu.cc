@@ -57,7 +57,6 @@ bool ScriptVu::http(const net::HttpRequest& request, const net::RequestOptions& 
   exchange_done_ = false;
   // The completion runs on whoever polls the loop; the sample is recorded back on the VU.
   Nanos intended_left = intended;
-  hops_.clear();
   client_.send(
       request, options,
       [this](net::HttpResponse& r) {
@@ -68,6 +67,7 @@ bool ScriptVu::http(const net::HttpRequest& request, const net::RequestOptions& 
       record ? hop_observer(request_tags) : nullptr);
   if (!wait_for([this] { return exchange_done_; })) {
     client_.abort();
+    hops_.clear();
     return false;
   }
   if (record) record_hops(expected, intended_left);
@@ -81,7 +81,6 @@ bool ScriptVu::http_batch(const std::vector<BatchRequest>& requests, size_t in_f
   const Nanos intended = first_request_ ? state_.intended_start : 0;
   first_request_ = false;
   const size_t n = requests.size();
-  hops_.clear();
   batch_.responses.assign(n, net::HttpResponse{});
   batch_.started.assign(n, false);
   batch_.per_host.clear();
@@ -109,6 +108,7 @@ bool ScriptVu::http_batch(const std::vector<BatchRequest>& requests, size_t in_f
     }
     if (!wait_for([this] { return batch_.progress; })) {
       client_.abort();
+      hops_.clear();
       return false;
     }
   }
@@ -145,16 +145,61 @@ void ScriptVu::record(metrics::TagSetId request_tags, const net::HttpResponse& r
   recorder_.record(request_tags, response, expected);
 }
 
-bool ScriptVu::sleep(Nanos duration) {
+bool ScriptVu::wait_until(Nanos deadline, bool or_async) {
   // What was measured reaches the worker before a think time, not only when the iteration ends
   // (an iteration may span many requests and sleeps, or be cut short at the end of the test).
   drain_samples();
-  if (duration >= kLongWait) before_long_wait();
+  if (deadline && deadline - mono_now() >= kLongWait) before_long_wait();
   sleep_due_ = false;
-  client_context_.loop.arm(sleep_timer_, mono_now() + duration);
-  const bool slept = wait_for([this] { return sleep_due_; });
+  if (deadline) client_context_.loop.arm(sleep_timer_, deadline);
+  const bool waited = wait_for([this, or_async] { return sleep_due_ || (or_async && async_complete_ > 0); });
   client_context_.loop.cancel(sleep_timer_);
-  return slept;
+  return waited;
+}
+
+void ScriptVu::http_async(const net::HttpRequest& request, const net::RequestOptions& options,
+                          metrics::TagSetId request_tags, std::function<bool(int)> expected,
+                          std::function<void(const net::HttpResponse&)> done) {
+  first_request_ = false;
+  async_.push_back({request_tags, std::move(expected), std::move(done), {}, false});
+  AsyncExchange* exchange = &async_.back();  // (list nodes stay put)
+  // The completion runs on whoever polls the loop; the VU records and delivers it.
+  client_.send(
+      request, options,
+      [this, exchange](net::HttpResponse& r) {
+        exchange->response = std::move(r);
+        exchange->complete = true;
+        ++async_complete_;
+        wake();
+      },
+      hop_observer(request_tags));
+}
+
+bool ScriptVu::deliver_async_responses() {
+  if (async_complete_ == 0) return false;
+  Nanos no_intended_start = 0;
+  for (auto it = async_.begin(); it != async_.end();) {
+    if (!it->complete) {
+      ++it;
+      continue;
+    }
+    AsyncExchange exchange = std::move(*it);
+    it = async_.erase(it);
+    --async_complete_;
+    record_hops(exchange.expected, no_intended_start);
+    recorder_.record(final_hop_tags(exchange.tags, exchange.response), exchange.response,
+                     exchange.expected(exchange.response.status));
+    exchange.done(exchange.response);
+  }
+  return true;
+}
+
+bool ScriptVu::wait_async(Nanos deadline) { return wait_until(deadline, true); }
+
+void ScriptVu::drop_async() {
+  async_.clear();
+  async_complete_ = 0;
+  hops_.clear();
 }
 
 }  // namespace squall::vu

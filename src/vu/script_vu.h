@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <functional>
+#include <list>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -73,10 +74,22 @@ class ScriptVu {
   // their samples, as http() does. False (responses untouched) when interrupted meanwhile.
   bool http_batch(const std::vector<BatchRequest>& requests, size_t in_flight, size_t per_host,
                   const std::function<bool(int)>& expected, std::vector<net::HttpResponse>& responses);
+  // Starts a request and returns at once (k6's asyncRequest). Once its final response has come,
+  // deliver_async_responses() records its samples and calls `done` with it, on the VU.
+  void http_async(const net::HttpRequest& request, const net::RequestOptions& options, metrics::TagSetId request_tags,
+                  std::function<bool(int)> expected, std::function<void(const net::HttpResponse&)> done);
+  bool async_pending() const { return !async_.empty(); }
+  // VU: records and hands over the responses of http_async() that have come; false if none had.
+  bool deliver_async_responses();
+  // Until a response of http_async() comes, or the monotonic `deadline` (0: none); false if
+  // interrupted first.
+  bool wait_async(Nanos deadline);
+  // Forgets the requests of http_async() (after an interruption, whose abort closed them).
+  void drop_async();
   // Records a sample of a response http() did not record (the script decided its outcome later).
   void record(metrics::TagSetId request_tags, const net::HttpResponse& response, bool expected);
   // False when interrupted before `duration` passed.
-  bool sleep(Nanos duration);
+  bool sleep(Nanos duration) { return wait_until(mono_now() + duration, false); }
   // Until `ready()`; false if the iteration was interrupted first.
   bool wait_for(const std::function<bool()>& ready);
 
@@ -118,11 +131,23 @@ class ScriptVu {
     metrics::TagSetId request_tags;
     net::HttpResponse response;
   };
-  std::vector<Hop> hops_;  // redirect hops, recorded by the VU once the request is done
+  std::vector<Hop> hops_;  // redirect hops, recorded by the VU once their request is done
+  struct AsyncExchange {
+    metrics::TagSetId tags = 0;
+    std::function<bool(int)> expected;
+    std::function<void(const net::HttpResponse&)> done;
+    net::HttpResponse response;
+    bool complete = false;
+  };
+  std::list<AsyncExchange> async_;  // http_async()'s requests, in the order they were made
+  size_t async_complete_ = 0;       // of them, those whose response has come
   bool exchange_done_ = false;
   net::HttpResponse exchange_response_;
   // The observer of a request's redirect hops (none unless they are recorded).
   net::HttpClient::RedirectObserver hop_observer(metrics::TagSetId request_tags);
+  // Until the monotonic `deadline` (0: none), or sooner for a response of http_async() if
+  // `or_async`; false if interrupted first.
+  bool wait_until(Nanos deadline, bool or_async);
   // Records the hops gathered meanwhile; the first request of an iteration was `intended`.
   void record_hops(const std::function<bool(int)>& expected, Nanos& intended);
   // The tags of a request's last hop: its own, or those of where its redirects led.

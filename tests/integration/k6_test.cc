@@ -338,6 +338,43 @@ export default function () {
   EXPECT_EQ(connections({"--throw", "-e", "THROW=yes"}), 1 + 3);
 }
 
+// asyncRequest: requests made before an await go out side by side, their promises settle as the
+// responses come, and the iteration ends once every request it started is done, as in k6.
+TEST_F(K6Script, AsyncRequestsRunSideBySideInTheVusEventLoop) {
+  const std::string exported = temp_path("async.json");
+  const std::string body = R"(
+import http from 'k6/http';
+import { check } from 'k6';
+export default async function () {
+  const t0 = Date.now();
+  const rs = await Promise.all([1, 2, 3].map((i) => http.asyncRequest('GET', `${__ENV.BASE}/users?delay=300ms&i=${i}`)));
+  const took = Date.now() - t0;
+  check(rs, { 'all 200': (a) => a.every((r) => r.status === 200), 'side by side': () => took < 550 });
+  const order = [];
+  const slow = http.asyncRequest('GET', `${__ENV.BASE}/users?delay=200ms`).then(() => order.push('slow'));
+  const fast = http.asyncRequest('GET', `${__ENV.BASE}/users?delay=10ms`).then(() => order.push('fast'));
+  await Promise.all([slow, fast]);
+  check(order, { 'settled in the order the responses came': (o) => o.join() === 'fast,slow' });
+  http.asyncRequest('GET', `${__ENV.BASE}/health?delay=250ms`);  // never awaited
+  let rejected = '';
+  try { await http.asyncRequest('GET', 'http://127.0.0.1:1/'); } catch (e) { rejected = String(e); }
+  check(rejected, { 'throw: no response rejects': (r) => (__ENV.THROW === 'yes') === r.includes('refused') });
+}
+)";
+  const std::string path = script("async.js", body);
+  auto r = run_squall({"run", "-i", "1", "-e", "BASE=" + base(), "--summary-export", exported, path});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto data = read_json(exported);
+  EXPECT_EQ(data["metrics"]["checks"]["fails"], 0) << r.output;
+  EXPECT_EQ(data["metrics"]["checks"]["passes"], 4) << r.output;
+  EXPECT_EQ(data["metrics"]["http_reqs"]["count"], 7);
+  // 300 + 200 + the unawaited 250 (the refused one takes no time): the iteration waited for it.
+  EXPECT_GE(data["metrics"]["iteration_duration"]["max"].get<double>(), 745.0) << r.output;
+  auto thrown = run_squall({"run", "-i", "1", "-w", "-e", "THROW=yes", "-e", "BASE=" + base(), "--summary-export", exported, path});
+  ASSERT_EQ(thrown.exit_code, 0) << thrown.output;
+  EXPECT_EQ(read_json(exported)["metrics"]["checks"]["fails"], 0) << thrown.output;
+}
+
 // A script that may queue promise jobs gives each VU a context (and so a job queue) of its own: a
 // continuation after an await runs on its own VU, even while other VUs run and wait meanwhile.
 TEST_F(K6Script, AsyncIterationsRunTheirPromiseJobsOnTheirOwnVu) {

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 #include "common/base64.h"
 #include "common/duration.h"
@@ -348,25 +349,40 @@ void http_request(const FunctionCallbackInfo<Value>& info) {
   request_with(info, to_std_string(info.GetIsolate(), info[0]), 1, 2, 3);
 }
 
-// asyncRequest: the request runs now; the promise is already settled when returned.
+// asyncRequest: the request goes out now and the promise settles when its response comes, in the
+// VU's event loop (JsVu::run_event_loop): requests made before an await run side by side, as in k6.
 void http_async_request(const FunctionCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   auto context = isolate->GetCurrentContext();
   auto resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
+  info.GetReturnValue().Set(resolver->GetPromise());
   v8::TryCatch try_catch(isolate);
+  JsVu& vu = JsVu::current();
+  auto prepared = std::make_shared<PreparedRequest>();
   if (info.Length() < 2) {
     throw_type_error(isolate, "asyncRequest(method, url[, body, params])");
-  } else {
-    PreparedRequest prepared;
-    if (prepare(isolate, to_std_string(isolate, info[0]), info[1], info.Length() > 2 ? info[2] : Local<Value>(),
-                info.Length() > 3 ? info[3] : Local<Value>(), prepared)) {
-      auto response = send(isolate, prepared);
-      if (!response.IsEmpty()) resolver->Resolve(context, response).Check();
-    }
+  } else if (!refuse_in_init(isolate, vu) &&
+             prepare(isolate, to_std_string(isolate, info[0]), info[1], info.Length() > 2 ? info[2] : Local<Value>(),
+                     info.Length() > 3 ? info[3] : Local<Value>(), *prepared)) {
+    auto pending = std::make_shared<v8::Global<v8::Promise::Resolver>>(isolate, resolver);
+    vu.http_async(prepared->request, prepared->options, prepared->tags, expected_statuses_of(vu),
+                  [&vu, prepared, pending](const net::HttpResponse& response) {
+                    // On the VU, in its event loop, holding the isolate.
+                    v8::Isolate* loop_isolate = v8::Isolate::GetCurrent();
+                    v8::HandleScope handles(loop_isolate);
+                    auto loop_context = loop_isolate->GetCurrentContext();
+                    auto settle = pending->Get(loop_isolate);
+                    v8::TryCatch failed(loop_isolate);
+                    auto value = response_of(loop_isolate, vu, *prepared, response);
+                    if (value.IsEmpty()) {
+                      if (failed.HasCaught() && !failed.HasTerminated()) settle->Reject(loop_context, failed.Exception()).Check();
+                    } else {
+                      settle->Resolve(loop_context, value).Check();
+                    }
+                  });
   }
   if (try_catch.HasCaught() && !try_catch.HasTerminated()) resolver->Reject(context, try_catch.Exception()).Check();
-  if (try_catch.HasTerminated()) return try_catch.ReThrow(), void();
-  info.GetReturnValue().Set(resolver->GetPromise());
+  if (try_catch.HasTerminated()) try_catch.ReThrow();
 }
 
 // batch(requests): each request as a URL string, [method, url, body, params] or {method, url, body, params}.

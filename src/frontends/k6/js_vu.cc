@@ -310,6 +310,7 @@ JsVu::CallResult JsVu::call_export(const std::string& function, const std::strin
     if (!slept) {
       result.error = "iteration interrupted";
       timers_.clear();
+      drop_async();
       return result;
     }
   }
@@ -368,6 +369,7 @@ bool JsVu::start_call(const std::string& function, const std::string& argument, 
   if (!ok) {
     deferred_sleep_ = 0;  // (nothing can throw after a tail call; if it did, the sleep is dropped)
     timers_.clear();
+    drop_async();
     result.error = describe(try_catch);
     return false;
   }
@@ -384,8 +386,9 @@ void JsVu::finish_call(const v8::Global<v8::Value>& returned, bool iteration, Ca
   run_promise_jobs();
   std::string error;
   bool ok = settle(value, value, error);
-  if (ok) ok = run_timers();
+  if (ok) ok = run_event_loop({});  // k6 ends an iteration once its timers and requests are done
   timers_.clear();
+  drop_async();
   if (!ok) {
     result.error = !error.empty() ? error : describe(try_catch);
     return;
@@ -411,7 +414,7 @@ bool JsVu::defer_tail_sleep(Nanos duration) {
   return true;
 }
 
-// An async function's promise: microtasks and timers run until it settles.
+// An async function's promise: its event loop runs until it settles.
 bool JsVu::settle(v8::Local<v8::Value> value, v8::Local<v8::Value>& result, std::string& error) {
   if (!value->IsPromise()) {
     result = value;
@@ -419,11 +422,7 @@ bool JsVu::settle(v8::Local<v8::Value> value, v8::Local<v8::Value>& result, std:
   }
   auto isolate = host_.isolate();
   auto promise = value.As<v8::Promise>();
-  run_promise_jobs();
-  while (promise->State() == v8::Promise::kPending && !timers_.empty() && !interrupted()) {
-    if (!run_timers()) return false;
-    run_promise_jobs();
-  }
+  if (!run_event_loop(promise)) return false;
   if (promise->State() == v8::Promise::kRejected) {
     isolate->ThrowException(promise->Result());
     return false;
@@ -437,18 +436,27 @@ bool JsVu::settle(v8::Local<v8::Value> value, v8::Local<v8::Value>& result, std:
   return true;
 }
 
-bool JsVu::run_timers() {
+// As k6's event loop: promise jobs, the responses of asyncRequest as they come, and timers when due,
+// until `promise` (if given) settles or nothing is left to wait for. False if a callback threw.
+bool JsVu::run_event_loop(v8::Local<v8::Promise> promise) {
   auto isolate = host_.isolate();
   auto context = this->context();
-  while (!timers_.empty() && !interrupted()) {
+  for (;;) {
+    run_promise_jobs();
+    if ((!promise.IsEmpty() && promise->State() != v8::Promise::kPending) || interrupted()) return true;
+    if (deliver_async_responses()) continue;  // (their callbacks resolve or reject promises)
+    if (timers_.empty()) {
+      if (!async_pending()) return true;
+      wait_async(0);
+      continue;
+    }
     auto next = std::min_element(timers_.begin(), timers_.end(), [](const Timer& a, const Timer& b) {
       return a.due != b.due ? a.due < b.due : a.id < b.id;
     });
-    const Nanos wait = next->due - mono_now();
-    const int64_t id = next->id;
-    if (wait > 0 && !sleep(wait)) return true;
-    next = std::find_if(timers_.begin(), timers_.end(), [id](const Timer& t) { return t.id == id; });
-    if (next == timers_.end()) continue;
+    if (next->due > mono_now()) {
+      wait_async(next->due);  // until the timer is due, or sooner for a response: then look again
+      continue;
+    }
     auto callback = next->callback.Get(isolate);
     std::vector<v8::Local<v8::Value>> args;
     for (auto& a : next->args) args.push_back(a.Get(isolate));
@@ -461,9 +469,7 @@ bool JsVu::run_timers() {
     if (!callback->Call(context, context->Global(), static_cast<int>(args.size()), args.data()).ToLocal(&ignored)) {
       return false;
     }
-    run_promise_jobs();
   }
-  return true;
 }
 
 int64_t JsVu::add_timer(Nanos delay, v8::Local<v8::Function> callback, std::vector<v8::Local<v8::Value>> args,

@@ -114,7 +114,7 @@ class JsVu final : public vu::CooperativeVu {
   bool start_call(const std::string& function, const std::string& argument, bool iteration,
                   v8::Global<v8::Value>& returned, CallResult& result);
   void finish_call(const v8::Global<v8::Value>& returned, bool iteration, CallResult& result);
-  bool run_timers();
+  bool run_event_loop(v8::Local<v8::Promise> promise);
   bool settle(v8::Local<v8::Value> value, v8::Local<v8::Value>& result, std::string& error);
 
   IsolateHost& host_;

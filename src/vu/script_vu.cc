@@ -197,6 +197,8 @@ bool ScriptVu::deliver_async_responses() {
 bool ScriptVu::wait_async(Nanos deadline) { return wait_until(deadline, true); }
 
 void ScriptVu::drop_async() {
+  // Their completions point into async_: the exchanges still in flight go first.
+  if (async_complete_ < async_.size()) client_.abort();
   async_.clear();
   async_complete_ = 0;
   hops_.clear();

@@ -84,7 +84,8 @@ class ScriptVu {
   // Until a response of http_async() comes, or the monotonic `deadline` (0: none); false if
   // interrupted first.
   bool wait_async(Nanos deadline);
-  // Forgets the requests of http_async() (after an interruption, whose abort closed them).
+  // Forgets the requests of http_async(), aborting those still in flight (an interrupted or failed
+  // iteration; one that ended normally has none left).
   void drop_async();
   // Records a sample of a response http() did not record (the script decided its outcome later).
   void record(metrics::TagSetId request_tags, const net::HttpResponse& response, bool expected);

@@ -373,6 +373,21 @@ export default async function () {
   auto thrown = run_squall({"run", "-i", "1", "-w", "-e", "THROW=yes", "-e", "BASE=" + base(), "--summary-export", exported, path});
   ASSERT_EQ(thrown.exit_code, 0) << thrown.output;
   EXPECT_EQ(read_json(exported)["metrics"]["checks"]["fails"], 0) << thrown.output;
+  // An iteration that fails with a request in flight drops it; its late response touches nothing
+  // (the sanitized run would catch a write into the dropped request).
+  auto failed = run_squall({"run", "-i", "3", "-e", "BASE=" + base(), script("async-throw.js", R"(
+import http from 'k6/http';
+import { sleep } from 'k6';
+export default function () {
+  if (__ITER < 2) {
+    http.asyncRequest('GET', `${__ENV.BASE}/users?delay=100ms`);
+    throw new Error('boom');
+  }
+  sleep(0.3);
+}
+)")});
+  EXPECT_EQ(failed.exit_code, 0) << failed.output;
+  EXPECT_NE(failed.output.find("boom"), std::string::npos) << failed.output;
 }
 
 // A script that may queue promise jobs gives each VU a context (and so a job queue) of its own: a

@@ -331,22 +331,30 @@ std::optional<TestOptions> options_from_env(std::string& error) {
     error = std::string("environment variable K6_") + name + "='" + value + "': expected " + expected;
     return std::nullopt;
   };
-  if (auto v = env("VUS")) {
+  // A count from NAME, if set; false when malformed.
+  auto count = [&](const char* name, std::optional<int64_t>& into) {
+    auto v = env(name);
+    if (!v) return true;
     char* end = nullptr;
     const long long n = std::strtoll(v->c_str(), &end, 10);
-    if (v->empty() || *end || n < 0) return bad("VUS", *v, "a number of VUs");
-    o.execution.vus = n;
-  }
+    if (v->empty() || *end || n < 0) return false;
+    into = n;
+    return true;
+  };
+  auto flag = [&](const char* name, std::optional<bool>& into) {
+    if (auto v = env(name)) into = *v == "true" || *v == "1";
+  };
+  if (!count("VUS", o.execution.vus)) return bad("VUS", *env("VUS"), "a number of VUs");
   if (auto v = env("DURATION")) {
     auto d = parse_duration(*v);
     if (!d) return bad("DURATION", *v, "a duration such as 30s");
     o.execution.duration = *d;
   }
-  if (auto v = env("ITERATIONS")) {
-    char* end = nullptr;
-    const long long n = std::strtoll(v->c_str(), &end, 10);
-    if (v->empty() || *end || n < 0) return bad("ITERATIONS", *v, "a number of iterations");
-    o.execution.iterations = n;
+  if (!count("ITERATIONS", o.execution.iterations)) return bad("ITERATIONS", *env("ITERATIONS"), "a number of iterations");
+  for (const auto& [name, into] : {std::pair<const char*, std::optional<int64_t>*>{"BATCH", &o.batch},
+                                   {"BATCH_PER_HOST", &o.batch_per_host},
+                                   {"MAX_REDIRECTS", &o.max_redirects}}) {
+    if (!count(name, *into)) return bad(name, *env(name), "a number");
   }
   if (auto v = env("STAGES")) {
     std::vector<Stage> stages;
@@ -366,7 +374,12 @@ std::optional<TestOptions> options_from_env(std::string& error) {
     while (std::getline(ss, item, ',')) stats.push_back(item);
     o.summary_trend_stats = stats;
   }
-  if (auto v = env("INSECURE_SKIP_TLS_VERIFY")) o.insecure_skip_tls_verify = *v == "true" || *v == "1";
+  flag("INSECURE_SKIP_TLS_VERIFY", o.insecure_skip_tls_verify);
+  flag("THROW", o.throw_errors);
+  flag("NO_CONNECTION_REUSE", o.no_connection_reuse);
+  flag("NO_VU_CONNECTION_REUSE", o.no_vu_connection_reuse);
+  flag("DISCARD_RESPONSE_BODIES", o.discard_response_bodies);
+  if (auto v = env("USER_AGENT")) o.user_agent = *v;
   if (auto v = env("EXECUTION_SEGMENT")) o.execution_segment = *v;
   if (auto v = env("EXECUTION_SEGMENT_SEQUENCE")) o.execution_segment_sequence = *v;
   return o;

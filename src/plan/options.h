@@ -50,7 +50,8 @@ struct TestOptions {
 std::optional<TestOptions> options_from_json(const nlohmann::json& json, const std::string& where, std::string& error);
 std::optional<TestOptions> options_from_file(const std::string& path, std::string& error);
 // K6_VUS, K6_DURATION, K6_ITERATIONS, K6_STAGES ("30s:10,1m:0"), K6_SUMMARY_TREND_STATS,
-// K6_INSECURE_SKIP_TLS_VERIFY, K6_EXECUTION_SEGMENT(_SEQUENCE); SQUALL_* alike.
+// K6_INSECURE_SKIP_TLS_VERIFY, K6_EXECUTION_SEGMENT(_SEQUENCE), K6_BATCH(_PER_HOST), K6_MAX_REDIRECTS,
+// K6_THROW, K6_NO_(VU_)CONNECTION_REUSE, K6_DISCARD_RESPONSE_BODIES, K6_USER_AGENT; SQUALL_* alike.
 std::optional<TestOptions> options_from_env(std::string& error);
 
 // `higher` over `lower`, with k6's execution-group reset.

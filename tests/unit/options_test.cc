@@ -114,6 +114,25 @@ TEST(Options, PrecedenceResetsTheExecutionGroup) {
   EXPECT_EQ(env->execution.vus, 9);
   ASSERT_TRUE(env->execution.stages);
   EXPECT_EQ(env->execution.stages->size(), 2u);
+
+  // The HTTP options by environment too, and a malformed count named.
+  setenv("K6_MAX_REDIRECTS", "3", 1);
+  setenv("K6_THROW", "true", 1);
+  setenv("K6_NO_VU_CONNECTION_REUSE", "1", 1);
+  setenv("K6_BATCH_PER_HOST", "2", 1);
+  env = options_from_env(error);
+  ASSERT_TRUE(env) << error;
+  EXPECT_EQ(env->max_redirects, 3);
+  EXPECT_EQ(env->throw_errors, true);
+  EXPECT_EQ(env->no_vu_connection_reuse, true);
+  EXPECT_FALSE(env->no_connection_reuse);
+  EXPECT_EQ(env->batch_per_host, 2);
+  setenv("K6_BATCH", "many", 1);
+  EXPECT_FALSE(options_from_env(error));
+  EXPECT_NE(error.find("K6_BATCH='many'"), std::string::npos) << error;
+  for (const char* name : {"K6_MAX_REDIRECTS", "K6_THROW", "K6_NO_VU_CONNECTION_REUSE", "K6_BATCH_PER_HOST", "K6_BATCH"}) {
+    unsetenv(name);
+  }
 }
 
 }  // namespace

@@ -264,7 +264,7 @@ void Exchange::complete_message(bool reusable) {
     if (!location.empty()) {
       auto next = resolve_reference(request_.url, location);
       if (next.url) {
-        if (on_redirect_) on_redirect_(request_, response_);
+        if (on_redirect_) on_redirect_(response_);
         --redirects_left_;
         request_.url = std::move(*next.url);
         const int s = response_.status;

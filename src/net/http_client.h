@@ -44,7 +44,7 @@ class HttpClient final : public ConnectionUser {
  public:
   // The response is the exchange's until the next send(): a completion may move from it.
   using Completion = std::function<void(HttpResponse&)>;
-  using RedirectObserver = std::function<void(const HttpRequest& hop, const HttpResponse&)>;
+  using RedirectObserver = std::function<void(const HttpResponse& hop)>;  // (with the hop's method and url)
 
   explicit HttpClient(ClientContext& context);
   ~HttpClient();

@@ -52,11 +52,10 @@ bool ScriptVu::wait_for(const std::function<bool()>& ready) {
 bool ScriptVu::http(const net::HttpRequest& request, const net::RequestOptions& options,
                     metrics::TagSetId request_tags, const std::function<bool(int)>& expected,
                     net::HttpResponse& response, bool record) {
-  const Nanos intended = first_request_ ? state_.intended_start : 0;
+  Nanos intended = first_request_ ? state_.intended_start : 0;  // (the first hop recorded takes it)
   first_request_ = false;
   exchange_done_ = false;
   // The completion runs on whoever polls the loop; the sample is recorded back on the VU.
-  Nanos intended_left = intended;
   client_.send(
       request, options,
       [this](net::HttpResponse& r) {
@@ -70,15 +69,18 @@ bool ScriptVu::http(const net::HttpRequest& request, const net::RequestOptions& 
     hops_.clear();
     return false;
   }
-  if (record) record_hops(expected, intended_left);
-  if (record) recorder_.record(final_hop_tags(request_tags, exchange_response_), exchange_response_, expected(exchange_response_.status), intended_left);
+  if (record) {
+    record_hops(expected, intended);
+    recorder_.record(final_hop_tags(request_tags, exchange_response_), exchange_response_,
+                     expected(exchange_response_.status), intended);
+  }
   response = std::move(exchange_response_);
   return true;
 }
 
 bool ScriptVu::http_batch(const std::vector<BatchRequest>& requests, size_t in_flight, size_t per_host,
                           const std::function<bool(int)>& expected, std::vector<net::HttpResponse>& responses) {
-  const Nanos intended = first_request_ ? state_.intended_start : 0;
+  Nanos intended = first_request_ ? state_.intended_start : 0;
   first_request_ = false;
   const size_t n = requests.size();
   batch_.responses.assign(n, net::HttpResponse{});
@@ -112,10 +114,10 @@ bool ScriptVu::http_batch(const std::vector<BatchRequest>& requests, size_t in_f
       return false;
     }
   }
-  Nanos intended_left = intended;
-  record_hops(expected, intended_left);
+  record_hops(expected, intended);
   for (size_t i = 0; i < n; ++i) {
-    recorder_.record(final_hop_tags(requests[i].tags, batch_.responses[i]), batch_.responses[i], expected(batch_.responses[i].status), std::exchange(intended_left, 0));
+    recorder_.record(final_hop_tags(requests[i].tags, batch_.responses[i]), batch_.responses[i],
+                     expected(batch_.responses[i].status), std::exchange(intended, 0));
   }
   responses = std::move(batch_.responses);
   return true;
@@ -124,7 +126,7 @@ bool ScriptVu::http_batch(const std::vector<BatchRequest>& requests, size_t in_f
 net::HttpClient::RedirectObserver ScriptVu::hop_observer(metrics::TagSetId request_tags) {
   if (!record_redirect_hops_) return nullptr;
   // Runs on whoever polls the loop, as the completion does; the VU records once the request is done.
-  return [this, request_tags](const net::HttpRequest&, const net::HttpResponse& response) {
+  return [this, request_tags](const net::HttpResponse& response) {
     hops_.push_back({request_tags, response});
   };
 }

@@ -1,4 +1,5 @@
 #include "net/url.h"
+#include "net/url_cache.h"
 
 #include <gtest/gtest.h>
 
@@ -50,6 +51,23 @@ TEST(Url, ResolvesRedirectReferences) {
   EXPECT_EQ(resolve_reference(base, "../d?z").url->to_string(), "http://h:81/a/d?z");
   EXPECT_EQ(resolve_reference(base, "./").url->to_string(), "http://h:81/a/b/");
   EXPECT_EQ(resolve_reference(base, "?n=2").url->to_string(), "http://h:81/a/b/c?n=2");
+}
+
+TEST(UrlCache, GivesTheParseAndItsNormalisedTextKeepingOnlyUpToItsCapacity) {
+  UrlCache cache(2);
+  const UrlCache::Entry* first = &cache.parse("HTTP://Example.com:80/a b");
+  ASSERT_TRUE(first->parsed.url);
+  EXPECT_EQ(first->text, "http://example.com/a%20b");
+  EXPECT_EQ(&cache.parse("HTTP://Example.com:80/a b"), first);  // kept: the same entry
+  const auto& bad = cache.parse("ftp://x/");
+  EXPECT_FALSE(bad.parsed.url);
+  EXPECT_EQ(bad.parsed.error, parse_url("ftp://x/").error);
+  EXPECT_TRUE(bad.text.empty());
+  // Full: a third text is still parsed, but not kept, and the kept ones stay.
+  const UrlCache::Entry* third = &cache.parse("http://h/3");
+  EXPECT_EQ(third->text, "http://h/3");
+  EXPECT_EQ(cache.parse("http://h/4").text, "http://h/4");
+  EXPECT_EQ(&cache.parse("HTTP://Example.com:80/a b"), first);
 }
 
 }  // namespace

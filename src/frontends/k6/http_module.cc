@@ -159,14 +159,15 @@ bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_a
     name = to_std_string(isolate, templ);
     url_text = to_std_string(isolate, get_value(context, url_arg.As<v8::Object>(), "url"));
   }
-  auto parsed = net::parse_url(url_text);
-  if (!parsed.url) {
-    throw_error(isolate, "invalid URL '" + url_text + "': " + parsed.error);
+  const net::UrlCache::Entry& parsed = IsolateHost::of(isolate).urls().parse(url_text);
+  if (!parsed.parsed.url) {
+    throw_error(isolate, "invalid URL '" + url_text + "': " + parsed.parsed.error);
     return false;
   }
   net::HttpRequest& request = prepared.request;
   request.method = method;
-  request.url = *parsed.url;
+  request.url = *parsed.parsed.url;
+  const std::string& url = parsed.text;  // (nothing below parses another URL)
   if (!request.url.userinfo.empty()) {
     request.headers.push_back({"Authorization", "Basic " + base64_encode(percent_decode(request.url.userinfo))});
   }
@@ -259,7 +260,6 @@ bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_a
     }
   }
   prepared.options.discard_body = prepared.response_type == ResponseType::kNone;
-  const std::string url = request.url.to_string();
   std::string key = method + '\0' + url + '\0' + name + '\0' + vu.group();
   for (const auto& [k, v] : extra) key += '\0' + k + '\0' + v;
   for (const auto& [k, v] : vu.vu_tags()) extra.emplace_back(k, v);

@@ -2,6 +2,8 @@
 
 #include <cstring>
 #include <ctime>
+#include <string>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "frontends/k6/isolate_host.h"
@@ -44,19 +46,30 @@ void response_html(const FunctionCallbackInfo<Value>& info) {
   throw_error(info.GetIsolate(), "res.html() is not supported by squall yet: parse res.body or use res.json()");
 }
 
-// The Response class, written in JavaScript so V8 builds every response with one fixed shape
-// (the slow path of setting properties one by one from C++ cost more than the request itself).
+// The Response class, written in JavaScript so V8 builds every response with one fixed shape, and
+// its header objects from flat [name, value, ...] lists in generated code (setting properties one
+// by one from C++ takes V8's slow path, and cost more than the request itself). Values of a
+// repeated response header arrive joined; request headers list their values, as in k6.
 constexpr char kResponseClass[] = R"js(
 (function (json, html) {
   class Response {
-    constructor(status, status_text, body, headers, cookies, duration, blocked, looking_up, connecting,
+    constructor(status, status_text, body, header_list, cookies, duration, blocked, looking_up, connecting,
                 tls_handshaking, sending, waiting, receiving, remote_ip, remote_port, proto, tls_version,
-                url, error, error_code, method, request_url, request_headers, request_body) {
+                url, error, error_code, method, request_url, request_header_list, request_body) {
+      const headers = {};
+      for (let i = 0; i < header_list.length; i += 2) headers[header_list[i]] = header_list[i + 1];
+      const request_headers = {};
+      for (let i = 0; i < request_header_list.length; i += 2) {
+        const name = request_header_list[i];
+        const values = request_headers[name];
+        if (values === undefined) request_headers[name] = [request_header_list[i + 1]];
+        else values.push(request_header_list[i + 1]);
+      }
       this.status = status;
       this.status_text = status_text;
       this.body = body;
       this.headers = headers;
-      this.cookies = cookies;
+      this.cookies = cookies === undefined ? {} : cookies;
       this.timings = {duration, blocked, looking_up, connecting, tls_handshaking, sending, waiting, receiving};
       this.remote_ip = remote_ip;
       this.remote_port = remote_port;
@@ -74,19 +87,13 @@ constexpr char kResponseClass[] = R"js(
 })
 )js";
 
-Local<v8::Function> response_class(Local<v8::Context> context) {
+Local<v8::Function> make_response_class(Local<v8::Context> context) {
   v8::Isolate* isolate = context->GetIsolate();
-  auto key = IsolateHost::of(isolate).private_key("k6.Response");
-  auto global = context->Global();
-  Local<Value> existing;
-  if (global->GetPrivate(context, key).ToLocal(&existing) && existing->IsFunction()) return existing.As<v8::Function>();
   auto script = v8::Script::Compile(context, js_string(isolate, kResponseClass)).ToLocalChecked();
   auto factory = script->Run(context).ToLocalChecked().As<v8::Function>();
   Local<Value> natives[] = {v8::Function::New(context, response_json).ToLocalChecked(),
                             v8::Function::New(context, response_html).ToLocalChecked()};
-  auto cls = factory->Call(context, v8::Undefined(isolate), 2, natives).ToLocalChecked().As<v8::Function>();
-  global->SetPrivate(context, key, cls).Check();
-  return cls;
+  return factory->Call(context, v8::Undefined(isolate), 2, natives).ToLocalChecked().As<v8::Function>();
 }
 
 // Whether a header of the same name comes before position `i` (rare: then values are joined or listed).
@@ -97,21 +104,35 @@ bool repeats_earlier(const net::Headers& headers, size_t i) {
   return false;
 }
 
-Local<v8::Object> headers_object(Local<v8::Context> context, const net::Headers& headers) {
-  v8::Isolate* isolate = context->GetIsolate();
+// [name, value, ...] with canonical names; a repeated name's values joined by ", " at its first place.
+Local<v8::Array> response_header_list(v8::Isolate* isolate, const net::Headers& headers) {
   IsolateHost& host = IsolateHost::of(isolate);
-  auto out = v8::Object::New(isolate);
+  std::vector<Local<Value>> list;
+  list.reserve(headers.size() * 2);
   for (size_t i = 0; i < headers.size(); ++i) {
-    const auto& h = headers[i];
-    auto key = host.header_name(h.name);
-    Local<Value> existing;
-    if (repeats_earlier(headers, i) && out->Get(context, key).ToLocal(&existing) && existing->IsString()) {
-      out->Set(context, key, js_string(isolate, to_std_string(isolate, existing) + ", " + h.value)).Check();
-    } else {
-      out->Set(context, key, js_string(isolate, h.value)).Check();
+    if (repeats_earlier(headers, i)) continue;
+    std::string joined;
+    for (size_t j = i + 1; j < headers.size(); ++j) {
+      if (!net::iequals(headers[j].name, headers[i].name)) continue;
+      if (joined.empty()) joined = headers[i].value;
+      joined.append(", ").append(headers[j].value);
     }
+    list.push_back(host.header_name(headers[i].name));
+    list.push_back(js_string(isolate, joined.empty() ? headers[i].value : joined));
   }
-  return out;
+  return v8::Array::New(isolate, list.data(), list.size());
+}
+
+// [name, value, ...] in the order sent, canonical names (the class groups the values by name).
+Local<v8::Array> request_header_list(v8::Isolate* isolate, const net::Headers& headers) {
+  IsolateHost& host = IsolateHost::of(isolate);
+  std::vector<Local<Value>> list;
+  list.reserve(headers.size() * 2);
+  for (const auto& h : headers) {
+    list.push_back(host.header_name(h.name));
+    list.push_back(js_string(isolate, h.value));
+  }
+  return v8::Array::New(isolate, list.data(), list.size());
 }
 
 Local<v8::Object> cookie_object(Local<v8::Context> context, const net::Cookie& c, int64_t now) {
@@ -143,6 +164,7 @@ std::string canonical_header_name(std::string_view name) {
 Local<v8::Object> make_response(Local<v8::Context> context, const net::HttpRequest& request,
                                 const net::HttpResponse& r, ResponseType type) {
   v8::Isolate* isolate = context->GetIsolate();
+  IsolateHost& host = IsolateHost::of(isolate);
   Local<Value> body;
   if (type == ResponseType::kNone) {
     body = v8::Null(isolate);
@@ -153,44 +175,36 @@ Local<v8::Object> make_response(Local<v8::Context> context, const net::HttpReque
   } else {
     body = js_string(isolate, r.body);
   }
-  auto cookies = v8::Object::New(isolate);
+  Local<Value> cookies = v8::Undefined(isolate);  // the class makes it {}
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   for (const auto& h : r.headers) {
     if (!net::iequals(h.name, "set-cookie")) continue;
     auto url = net::parse_url(r.url.empty() ? request.url.to_string() : r.url);
     if (!url.url) break;
+    if (cookies->IsUndefined()) cookies = v8::Object::New(isolate);
+    auto by_name = cookies.As<v8::Object>();
     net::CookieJar one;
     one.store(*url.url, h.value, now);
     for (const auto& c : one.cookies()) {
       auto name = js_string(isolate, c.name);
       Local<Value> list;
-      if (!cookies->Get(context, name).ToLocal(&list) || !list->IsArray()) {
+      if (!by_name->Get(context, name).ToLocal(&list) || !list->IsArray()) {
         list = v8::Array::New(isolate);
-        cookies->Set(context, name, list).Check();
+        by_name->Set(context, name, list).Check();
       }
       auto array = list.As<v8::Array>();
       array->Set(context, array->Length(), cookie_object(context, c, now)).Check();
     }
   }
-  auto req_headers = v8::Object::New(isolate);
-  IsolateHost& host = IsolateHost::of(isolate);
-  for (size_t i = 0; i < request.headers.size(); ++i) {
-    const auto& h = request.headers[i];
-    auto name = host.header_name(h.name);
-    Local<Value> list;
-    if (!repeats_earlier(request.headers, i) || !req_headers->Get(context, name).ToLocal(&list) || !list->IsArray()) {
-      list = v8::Array::New(isolate);
-      req_headers->Set(context, name, list).Check();
-    }
-    list.As<v8::Array>()->Set(context, list.As<v8::Array>()->Length(), js_string(isolate, h.value)).Check();
-  }
   const auto& t = r.timings;
-  const std::string request_url = request.url.to_string();
+  // The final URL is the request's unless it was redirected (or failed before it was sent).
+  Local<v8::String> url = js_string(isolate, r.url.empty() ? request.url.to_string() : r.url);
+  Local<v8::String> request_url = r.redirects == 0 && !r.url.empty() ? url : js_string(isolate, request.url.to_string());
   Local<Value> args[] = {
       v8::Integer::New(isolate, r.status),
       js_string(isolate, r.status ? std::to_string(r.status) + " " + r.status_text : ""),
       body,
-      headers_object(context, r.headers),
+      response_header_list(isolate, r.headers),
       cookies,
       v8::Number::New(isolate, ms(t.duration())),
       v8::Number::New(isolate, ms(t.blocked)),
@@ -204,15 +218,15 @@ Local<v8::Object> make_response(Local<v8::Context> context, const net::HttpReque
       v8::Integer::New(isolate, r.remote_port),
       js_string(isolate, r.proto),
       js_string(isolate, r.tls_version),
-      js_string(isolate, r.url.empty() ? request_url : r.url),
+      url,
       js_string(isolate, r.error),
       v8::Integer::New(isolate, static_cast<int>(r.error_code)),
       js_string(isolate, request.method),
-      js_string(isolate, request_url),
-      req_headers,
+      request_url,
+      request_header_list(isolate, request.headers),
       js_string(isolate, request.body),
   };
-  return response_class(context)->NewInstance(context, static_cast<int>(std::size(args)), args).ToLocalChecked();
+  return host.per_context(context, "k6.Response", make_response_class)->NewInstance(context, static_cast<int>(std::size(args)), args).ToLocalChecked();
 }
 
 namespace {

@@ -122,8 +122,27 @@ v8::Local<v8::Private> IsolateHost::private_key(const char* literal) {
   return p;
 }
 
+// The shared context's functions are found in a map (the common case, once per request); a VU's own
+// context keeps its functions on its global object, under private keys, and dies with them.
+v8::Local<v8::Function> IsolateHost::per_context(v8::Local<v8::Context> context, const char* literal, FunctionMaker make) {
+  if (context == this->context()) {
+    auto it = shared_context_functions_.find(literal);
+    if (it != shared_context_functions_.end()) return it->second.Get(isolate_);
+    auto made = make(context);
+    shared_context_functions_.emplace(literal, v8::Eternal<v8::Function>(isolate_, made));
+    return made;
+  }
+  auto key = private_key(literal);
+  auto global = context->Global();
+  v8::Local<v8::Value> existing;
+  if (global->GetPrivate(context, key).ToLocal(&existing) && existing->IsFunction()) return existing.As<v8::Function>();
+  auto made = make(context);
+  global->SetPrivate(context, key, made).Check();
+  return made;
+}
+
 v8::Local<v8::String> IsolateHost::header_name(std::string_view raw) {
-  auto it = header_names_.find(std::string(raw));
+  auto it = header_names_.find(raw);
   if (it != header_names_.end()) return it->second.Get(isolate_);
   const std::string canonical = canonical_header_name(raw);
   auto name = v8::String::NewFromUtf8(isolate_, canonical.data(), v8::NewStringType::kInternalized,

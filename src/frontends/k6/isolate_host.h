@@ -20,6 +20,7 @@
 #include "frontends/k6/run_shared.h"
 #include "frontends/k6/js_hub.h"
 #include "net/event_loop.h"
+#include "net/url_cache.h"
 
 namespace squall::k6 {
 
@@ -51,10 +52,16 @@ class IsolateHost {
   // `literal` must be a string literal: it is cached by its address.
   v8::Local<v8::String> name(const char* literal);
   v8::Local<v8::Private> private_key(const char* literal);
+  // Under the lock: the function `make` builds for `context` (a class written in JavaScript),
+  // built once per context and kept under `literal` (a string literal, as for name()).
+  using FunctionMaker = v8::Local<v8::Function> (*)(v8::Local<v8::Context>);
+  v8::Local<v8::Function> per_context(v8::Local<v8::Context> context, const char* literal, FunctionMaker make);
   // Under the lock: the internalized canonical name of a header as received ("content-type" ->
   // "Content-Type"); the first kCachedHeaderNames spellings are kept, the rest made each time.
   v8::Local<v8::String> header_name(std::string_view raw);
   static constexpr size_t kCachedHeaderNames = 512;
+  // The URLs this isolate's VUs request, parsed once (the isolate's thread only).
+  net::UrlCache& urls() { return urls_; }
   static IsolateHost& of(v8::Isolate* isolate) { return *static_cast<IsolateHost*>(isolate->GetData(0)); }
 
   // Stops the JavaScript running in this isolate now (shutdown).
@@ -82,7 +89,13 @@ class IsolateHost {
   std::map<std::string, std::unique_ptr<v8::ScriptCompiler::CachedData>> code_caches_;
   std::unordered_map<const char*, v8::Eternal<v8::String>> names_;
   std::unordered_map<const char*, v8::Eternal<v8::Private>> private_keys_;
-  std::unordered_map<std::string, v8::Eternal<v8::String>> header_names_;
+  std::unordered_map<const char*, v8::Eternal<v8::Function>> shared_context_functions_;  // per_context()
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, v8::Eternal<v8::String>, TextHash, std::equal_to<>> header_names_;
+  net::UrlCache urls_;
 };
 
 }  // namespace squall::k6

@@ -14,10 +14,19 @@ inline v8::Local<v8::String> js_string(v8::Isolate* isolate, std::string_view te
       .ToLocalChecked();
 }
 
-// Converts any value as JavaScript's String() would; "" if that throws.
+// Converts any value as JavaScript's String() would; "" if that throws. Written straight into the
+// result (String::Utf8Value would allocate a buffer of its own and be copied).
 inline std::string to_std_string(v8::Isolate* isolate, v8::Local<v8::Value> value) {
-  v8::String::Utf8Value utf8(isolate, value);
-  return *utf8 ? std::string(*utf8, static_cast<size_t>(utf8.length())) : std::string();
+  v8::Local<v8::String> text;
+  if (value->IsString()) {
+    text = value.As<v8::String>();
+  } else if (!value->ToString(isolate->GetCurrentContext()).ToLocal(&text)) {
+    return {};
+  }
+  std::string out(static_cast<size_t>(text->Utf8Length(isolate)), '\0');
+  text->WriteUtf8(isolate, out.data(), static_cast<int>(out.size()), nullptr,
+                  v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+  return out;
 }
 
 // The bytes of an ArrayBuffer or typed array (true), or of a string as UTF-8 (true); false for

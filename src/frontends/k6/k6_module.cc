@@ -14,14 +14,16 @@ using v8::FunctionCallbackInfo;
 using v8::Local;
 using v8::Value;
 
-// check(value, {name: predicate | boolean, ...}[, tags]) -> all passed.
-void check(const FunctionCallbackInfo<Value>& info) {
+// record_check(name, passed[, tags]): one sample of `checks`, tagged with the check's name.
+void record_check(const FunctionCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   auto context = isolate->GetCurrentContext();
   JsVu& vu = JsVu::current();
   if (vu.in_init()) return throw_error(isolate, "check() can only be used in the VU context, not in the init context");
-  if (info.Length() < 2 || !info[1]->IsObject()) return throw_type_error(isolate, "check(value, sets[, tags]): sets must be an object");
-  auto sets = info[1].As<v8::Object>();
+  const std::string name = to_std_string(isolate, info[0]);
+  const bool passed = info[1]->BooleanValue(isolate);
+  const metrics::TagSetId base = vu.current_tags();
+  std::string cache_key = "check" + std::to_string(base);
   metrics::Tags extra;
   if (info.Length() > 2 && info[2]->IsObject()) {
     auto tags = info[2].As<v8::Object>();
@@ -29,39 +31,45 @@ void check(const FunctionCallbackInfo<Value>& info) {
     for (uint32_t i = 0; i < keys->Length(); ++i) {
       auto key = keys->Get(context, i).ToLocalChecked();
       extra.emplace_back(to_std_string(isolate, key), to_std_string(isolate, tags->Get(context, key).ToLocalChecked()));
+      cache_key.append(1, '\0').append(extra.back().first).append(1, '\0').append(extra.back().second);
     }
   }
-  auto keys = sets->GetOwnPropertyNames(context).ToLocalChecked();
-  bool all = true;
-  for (uint32_t i = 0; i < keys->Length(); ++i) {
-    auto key = keys->Get(context, i).ToLocalChecked();
-    Local<Value> predicate;
-    if (!sets->Get(context, key).ToLocal(&predicate)) return;
-    bool passed;
-    if (predicate->IsFunction()) {
-      Local<Value> args[] = {info[0]};
-      Local<Value> result;
-      if (!predicate.As<v8::Function>()->Call(context, v8::Undefined(isolate), 1, args).ToLocal(&result)) return;
-      passed = result->BooleanValue(isolate);
-    } else {
-      passed = predicate->BooleanValue(isolate);
+  cache_key.append(1, '\0').append(name);
+  const metrics::TagSetId check_tags = vu.intern_cached(cache_key, [&] {
+    metrics::Tags tags = extra;
+    tags.emplace_back("check", name);
+    return metrics::TagSetRegistry::global().with(base, tags);
+  });
+  vu.samples().add(metrics::builtin::kChecks, check_tags, passed ? 1 : 0);
+}
+
+// check(value, {name: predicate | boolean, ...}[, tags]) -> all passed. In JavaScript, so the
+// predicates are called from generated code (a call from C++ into each cost more than the check);
+// an exception in a predicate propagates, as in k6.
+constexpr char kCheck[] = R"js(
+(function (record) {
+  return function check(value, sets, tags) {
+    if (sets === null || (typeof sets !== 'object' && typeof sets !== 'function')) {
+      throw new TypeError('check(value, sets[, tags]): sets must be an object');
     }
-    const std::string name = to_std_string(isolate, key);
-    const metrics::TagSetId base = vu.current_tags();
-    std::string cache_key = "check" + std::to_string(base);
-    for (const auto& [k, v] : extra) {
-      cache_key.append(1, '\0').append(k).append(1, '\0').append(v);
+    const names = Object.keys(sets);
+    let all = true;
+    for (let i = 0; i < names.length; i++) {
+      const predicate = sets[names[i]];
+      const passed = typeof predicate === 'function' ? !!predicate(value) : !!predicate;
+      record(names[i], passed, tags);
+      all = all && passed;
     }
-    cache_key.append(1, '\0').append(name);
-    const metrics::TagSetId check_tags = vu.intern_cached(cache_key, [&] {
-      metrics::Tags tags = extra;
-      tags.emplace_back("check", name);
-      return metrics::TagSetRegistry::global().with(base, tags);
-    });
-    vu.samples().add(metrics::builtin::kChecks, check_tags, passed ? 1 : 0);
-    all = all && passed;
-  }
-  info.GetReturnValue().Set(all);
+    return all;
+  };
+})
+)js";
+
+Local<v8::Function> make_check(Local<v8::Context> context) {
+  v8::Isolate* isolate = context->GetIsolate();
+  auto factory = v8::Script::Compile(context, js_string(isolate, kCheck)).ToLocalChecked()->Run(context).ToLocalChecked();
+  Local<Value> record = v8::Function::New(context, record_check).ToLocalChecked();
+  return factory.As<v8::Function>()->Call(context, v8::Undefined(isolate), 1, &record).ToLocalChecked().As<v8::Function>();
 }
 
 void fail(const FunctionCallbackInfo<Value>& info) {
@@ -108,7 +116,7 @@ void random_seed(const FunctionCallbackInfo<Value>& info) {
 }  // namespace
 
 void build_k6_module(Local<v8::Context> context, Local<v8::Object> exports) {
-  set_function(context, exports, "check", check);
+  exports->Set(context, js_string(context->GetIsolate(), "check"), make_check(context)).Check();
   set_function(context, exports, "fail", fail);
   set_function(context, exports, "group", group);
   set_function(context, exports, "sleep", sleep);

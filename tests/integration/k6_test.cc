@@ -338,6 +338,31 @@ export default function () {
   EXPECT_EQ(connections({"--throw", "-e", "THROW=yes"}), 1 + 3);
 }
 
+// Header values are shared from response to response while they repeat (IsolateHost::header):
+// one that changes must read as the new value, in the response and in the request alike.
+TEST_F(K6Script, HeaderValuesFollowEachResponse) {
+  const std::string body = R"(
+import http from 'k6/http';
+import { check } from 'k6';
+export default function () {
+  for (const [path, length] of [['/small', '13'], ['/cookies/set?a=1', null], ['/small', '13'], ['/cookies/set?bb=22', null]]) {
+    const r = http.get(`${__ENV.BASE}${path}`, { headers: { 'X-Path': path } });
+    const expected = length === null ? String(r.body.length) : length;
+    check(r, {
+      'content-length follows the body': (x) => x.headers['Content-Length'] === expected,
+      'set-cookie follows the response': (x) => (x.headers['Set-Cookie'] || '') === (path.includes('a=1') ? 'a=1; Path=/' : path.includes('bb') ? 'bb=22; Path=/' : ''),
+      'request header follows the request': (x) => x.request.headers['X-Path'][0] === path,
+      'url follows the request': (x) => x.url === `${__ENV.BASE}${path}` && x.request.url === x.url,
+      'status text': (x) => x.status_text === '200 OK' && x.proto === 'HTTP/1.1' && x.error === '',
+    });
+  }
+}
+)";
+  auto r = run_squall({"run", "-i", "2", "-e", "BASE=" + base(), script("headers.js", body)});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("100.00%  40 out of 40"), std::string::npos) << r.output;
+}
+
 // asyncRequest: requests made before an await go out side by side, their promises settle as the
 // responses come, and the iteration ends once every request it started is done, as in k6.
 TEST_F(K6Script, AsyncRequestsRunSideBySideInTheVusEventLoop) {

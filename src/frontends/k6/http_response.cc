@@ -117,8 +117,14 @@ Local<v8::Array> response_header_list(v8::Isolate* isolate, const net::Headers& 
       if (joined.empty()) joined = headers[i].value;
       joined.append(", ").append(headers[j].value);
     }
-    list.push_back(host.header_name(headers[i].name));
-    list.push_back(js_string(isolate, joined.empty() ? headers[i].value : joined));
+    if (joined.empty()) {
+      auto [name, value] = host.header(headers[i].name, headers[i].value);
+      list.push_back(name);
+      list.push_back(value);
+    } else {
+      list.push_back(host.header_name(headers[i].name));
+      list.push_back(js_string(isolate, joined));
+    }
   }
   return v8::Array::New(isolate, list.data(), list.size());
 }
@@ -129,8 +135,9 @@ Local<v8::Array> request_header_list(v8::Isolate* isolate, const net::Headers& h
   std::vector<Local<Value>> list;
   list.reserve(headers.size() * 2);
   for (const auto& h : headers) {
-    list.push_back(host.header_name(h.name));
-    list.push_back(js_string(isolate, h.value));
+    auto [name, value] = host.header(h.name, h.value);
+    list.push_back(name);
+    list.push_back(value);
   }
   return v8::Array::New(isolate, list.data(), list.size());
 }
@@ -202,7 +209,7 @@ Local<v8::Object> make_response(Local<v8::Context> context, const net::HttpReque
   Local<v8::String> request_url = r.redirects == 0 && !r.url.empty() ? url : js_string(isolate, request.url.to_string());
   Local<Value> args[] = {
       v8::Integer::New(isolate, r.status),
-      js_string(isolate, r.status ? std::to_string(r.status) + " " + r.status_text : ""),
+      host.recurring(r.status ? std::to_string(r.status) + " " + r.status_text : ""),
       body,
       response_header_list(isolate, r.headers),
       cookies,
@@ -214,14 +221,14 @@ Local<v8::Object> make_response(Local<v8::Context> context, const net::HttpReque
       v8::Number::New(isolate, ms(t.sending)),
       v8::Number::New(isolate, ms(t.waiting)),
       v8::Number::New(isolate, ms(t.receiving)),
-      js_string(isolate, r.remote_ip),
+      host.recurring(r.remote_ip),
       v8::Integer::New(isolate, r.remote_port),
-      js_string(isolate, r.proto),
-      js_string(isolate, r.tls_version),
+      host.recurring(r.proto),
+      host.recurring(r.tls_version),
       url,
-      js_string(isolate, r.error),
+      r.error.empty() ? v8::String::Empty(isolate) : js_string(isolate, r.error),
       v8::Integer::New(isolate, static_cast<int>(r.error_code)),
-      js_string(isolate, request.method),
+      host.recurring(request.method),
       request_url,
       request_header_list(isolate, request.headers),
       js_string(isolate, request.body),

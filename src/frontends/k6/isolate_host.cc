@@ -40,6 +40,7 @@ IsolateHost::~IsolateHost() {
     v8::Locker locker(isolate_);
     v8::Isolate::Scope isolate_scope(isolate_);
     builtins_.clear();
+    header_names_.clear();
     context_.Reset();
   }
   isolate_->Dispose();
@@ -141,14 +142,42 @@ v8::Local<v8::Function> IsolateHost::per_context(v8::Local<v8::Context> context,
   return made;
 }
 
-v8::Local<v8::String> IsolateHost::header_name(std::string_view raw) {
+IsolateHost::HeaderStrings* IsolateHost::header_strings(std::string_view raw) {
   auto it = header_names_.find(raw);
-  if (it != header_names_.end()) return it->second.Get(isolate_);
+  if (it != header_names_.end()) return &it->second;
+  if (header_names_.size() >= kCachedHeaderNames) return nullptr;
   const std::string canonical = canonical_header_name(raw);
   auto name = v8::String::NewFromUtf8(isolate_, canonical.data(), v8::NewStringType::kInternalized,
                                       static_cast<int>(canonical.size())).ToLocalChecked();
-  if (header_names_.size() < kCachedHeaderNames) header_names_.emplace(raw, v8::Eternal<v8::String>(isolate_, name));
-  return name;
+  return &header_names_.emplace(raw, HeaderStrings{v8::Eternal<v8::String>(isolate_, name), {}, {}}).first->second;
+}
+
+v8::Local<v8::String> IsolateHost::header_name(std::string_view raw) {
+  if (HeaderStrings* kept = header_strings(raw)) return kept->name.Get(isolate_);
+  const std::string canonical = canonical_header_name(raw);
+  return v8::String::NewFromUtf8(isolate_, canonical.data(), v8::NewStringType::kInternalized,
+                                 static_cast<int>(canonical.size())).ToLocalChecked();
+}
+
+std::pair<v8::Local<v8::String>, v8::Local<v8::String>> IsolateHost::header(std::string_view raw_name,
+                                                                            std::string_view value) {
+  HeaderStrings* kept = header_strings(raw_name);
+  if (!kept) return {header_name(raw_name), js_string(isolate_, value)};
+  if (kept->last_value_string.IsEmpty() || kept->last_value != value) {
+    kept->last_value.assign(value);
+    kept->last_value_string.Reset(isolate_, js_string(isolate_, value));
+  }
+  return {kept->name.Get(isolate_), kept->last_value_string.Get(isolate_)};
+}
+
+v8::Local<v8::String> IsolateHost::recurring(std::string_view text) {
+  if (text.empty()) return v8::String::Empty(isolate_);
+  auto it = recurring_.find(text);
+  if (it != recurring_.end()) return it->second.Get(isolate_);
+  auto made = v8::String::NewFromUtf8(isolate_, text.data(), v8::NewStringType::kInternalized,
+                                      static_cast<int>(text.size())).ToLocalChecked();
+  if (recurring_.size() < kCachedTexts) recurring_.emplace(text, v8::Eternal<v8::String>(isolate_, made));
+  return made;
 }
 
 }  // namespace squall::k6

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "frontends/k6/run_shared.h"
 #include "frontends/k6/js_hub.h"
@@ -59,7 +60,14 @@ class IsolateHost {
   // Under the lock: the internalized canonical name of a header as received ("content-type" ->
   // "Content-Type"); the first kCachedHeaderNames spellings are kept, the rest made each time.
   v8::Local<v8::String> header_name(std::string_view raw);
+  // Under the lock: the canonical name and a string of `value`; the last value seen under each
+  // kept name is kept too, since most headers repeat from response to response (Date changes).
+  std::pair<v8::Local<v8::String>, v8::Local<v8::String>> header(std::string_view raw_name, std::string_view value);
   static constexpr size_t kCachedHeaderNames = 512;
+  // Under the lock: a string for a short text that recurs (a method, a status line's text, a peer's
+  // address); the first kCachedTexts texts are kept.
+  v8::Local<v8::String> recurring(std::string_view text);
+  static constexpr size_t kCachedTexts = 256;
   // The URLs this isolate's VUs request, parsed once (the isolate's thread only).
   net::UrlCache& urls() { return urls_; }
   static IsolateHost& of(v8::Isolate* isolate) { return *static_cast<IsolateHost*>(isolate->GetData(0)); }
@@ -94,7 +102,14 @@ class IsolateHost {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  std::unordered_map<std::string, v8::Eternal<v8::String>, TextHash, std::equal_to<>> header_names_;
+  struct HeaderStrings {
+    v8::Eternal<v8::String> name;
+    std::string last_value;
+    v8::Global<v8::String> last_value_string;  // (reset under the lock, before the isolate goes)
+  };
+  HeaderStrings* header_strings(std::string_view raw);  // null when not kept
+  std::unordered_map<std::string, HeaderStrings, TextHash, std::equal_to<>> header_names_;
+  std::unordered_map<std::string, v8::Eternal<v8::String>, TextHash, std::equal_to<>> recurring_;
   net::UrlCache urls_;
 };
 

@@ -162,8 +162,9 @@ bool ScriptVu::wait_until(Nanos deadline, bool or_async) {
 void ScriptVu::http_async(const net::HttpRequest& request, const net::RequestOptions& options,
                           metrics::TagSetId request_tags, std::function<bool(int)> expected,
                           std::function<void(const net::HttpResponse&)> done) {
+  const Nanos intended = first_request_ ? state_.intended_start : 0;
   first_request_ = false;
-  async_.push_back({request_tags, std::move(expected), std::move(done), {}, false});
+  async_.push_back({request_tags, std::move(expected), std::move(done), {}, false, intended});
   AsyncExchange* exchange = &async_.back();  // (list nodes stay put)
   // The completion runs on whoever polls the loop; the VU records and delivers it.
   client_.send(
@@ -179,7 +180,6 @@ void ScriptVu::http_async(const net::HttpRequest& request, const net::RequestOpt
 
 bool ScriptVu::deliver_async_responses() {
   if (async_complete_ == 0) return false;
-  Nanos no_intended_start = 0;
   for (auto it = async_.begin(); it != async_.end();) {
     if (!it->complete) {
       ++it;
@@ -188,9 +188,9 @@ bool ScriptVu::deliver_async_responses() {
     AsyncExchange exchange = std::move(*it);
     it = async_.erase(it);
     --async_complete_;
-    record_hops(exchange.expected, no_intended_start);
+    record_hops(exchange.expected, exchange.intended);
     recorder_.record(final_hop_tags(exchange.tags, exchange.response), exchange.response,
-                     exchange.expected(exchange.response.status));
+                     exchange.expected(exchange.response.status), exchange.intended);
     exchange.done(exchange.response);
   }
   return true;

@@ -139,6 +139,7 @@ class ScriptVu {
     std::function<void(const net::HttpResponse&)> done;
     net::HttpResponse response;
     bool complete = false;
+    Nanos intended = 0;  // the iteration's intended start, for its first request (open models)
   };
   std::list<AsyncExchange> async_;  // http_async()'s requests, in the order they were made
   size_t async_complete_ = 0;       // of them, those whose response has come

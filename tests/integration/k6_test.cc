@@ -338,6 +338,31 @@ export default function () {
   EXPECT_EQ(connections({"--throw", "-e", "THROW=yes"}), 1 + 3);
 }
 
+// In an open model an iteration whose first request is an asyncRequest is measured from its
+// intended start too: http_req_duration_corrected gets that request (and only that one).
+TEST_F(K6Script, AnAsyncFirstRequestIsCorrectedForCoordinatedOmission) {
+  const std::string exported = temp_path("async-open.json");
+  const std::string body = R"(
+import http from 'k6/http';
+export const options = {
+  scenarios: { open: { executor: 'constant-arrival-rate', rate: 20, timeUnit: '1s', duration: '1s', preAllocatedVUs: 4 } },
+};
+export default async function () {
+  await http.asyncRequest('GET', `${__ENV.BASE}/users`);
+  await http.asyncRequest('GET', `${__ENV.BASE}/users`);
+}
+)";
+  auto r = run_squall({"run", "-e", "BASE=" + base(), "--summary-trend-stats", "count,max", "--summary-export", exported,
+                       script("async-open.js", body)});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto m = read_json(exported)["metrics"];
+  const double iterations = m["iterations"]["count"].get<double>();
+  EXPECT_GE(iterations, 15) << r.output;
+  EXPECT_EQ(m["http_reqs"]["count"].get<double>(), 2 * iterations);
+  ASSERT_TRUE(m.contains("http_req_duration_corrected")) << r.output;
+  EXPECT_EQ(m["http_req_duration_corrected"]["count"].get<double>(), iterations) << r.output;
+}
+
 // Header values are shared from response to response while they repeat (IsolateHost::header):
 // one that changes must read as the new value, in the response and in the request alike.
 TEST_F(K6Script, HeaderValuesFollowEachResponse) {

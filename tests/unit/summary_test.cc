@@ -119,6 +119,8 @@ TEST(Summary, TextFollowsK6V1Layout) {
   ASSERT_NE(longer, std::string::npos) << text;
   EXPECT_LT(parent, sub) << text;
   EXPECT_LT(sub, longer) << text;
+  // The corrected trend (squall's own) has no sub-metric line: k6's summary has one, under its parent.
+  EXPECT_EQ(text.find("{expected_response:true}", sub + 1), std::string::npos) << text;
   EXPECT_EQ(format_time(1500, ""), "1.50s");
   EXPECT_EQ(format_time(0.25, ""), "250.00µs");
   EXPECT_EQ(format_time(61000, ""), "1m1.00s");

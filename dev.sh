@@ -13,7 +13,7 @@ APT_PACKAGES=(cmake ninja-build g++ clang libclang-rt-14-dev libssl-dev zlib1g-d
               libuv1 libc-ares2 libicu72 libnghttp2-14 libbrotli1 libssl3 zlib1g)  # the last line: libnode108's runtime
 # Servers and the browser the tests run against (streaming outputs, the report and the dashboard).
 TEST_PACKAGES=(prometheus influxdb chromium chromium-driver python3-jsonschema)
-BENCH_PACKAGES=(wrk nginx-light time util-linux python3 python3-locust)
+BENCH_PACKAGES=(wrk nginx-light time util-linux python3 python3-locust valgrind)
 # V8 comes from Debian's libnode108/libnode-dev, unpacked into a project-local prefix: installing
 # libnode-dev conflicts with Node.js packages from other vendors, and the image's /usr/include/node
 # may belong to another V8 (see docs/javascript.md).

@@ -25,14 +25,6 @@ bool replayable(const HttpRequest& r) {
 
 constexpr size_t kTypicalHeaderCount = 16;
 
-std::string pool_key(const Url& url) {
-  std::string key = url.tls ? "s:" : "p:";
-  key += url.host;
-  key += ':';
-  key += std::to_string(url.port);
-  return key;
-}
-
 }  // namespace
 
 // One request in flight, through its redirects.
@@ -65,7 +57,7 @@ class Exchange final : public ConnectionUser, public Http1Handler {
  private:
   enum class Phase { kIdle, kResolving, kConnecting, kExchanging };
 
-  void start_hop();
+  void start_hop(Nanos now);  // `now`: mono_now(), read by the caller
   void acquire_connection(bool allow_reuse);
   void on_resolved(ResolveResult result);
   void send_request();
@@ -89,7 +81,7 @@ class Exchange final : public ConnectionUser, public Http1Handler {
   std::unique_ptr<Connection> conn_;
   Http1Parser parser_{Http1Parser::Kind::kResponse};
   std::string wire_;
-  std::string key_;
+  HttpClient::PoolKey key_;
   bool keep_body_ = true;
   bool retried_ = false;
   int redirects_left_ = 0;
@@ -107,17 +99,18 @@ void Exchange::begin(const HttpRequest& request, const RequestOptions& options, 
   done_ = std::move(done);
   on_redirect_ = std::move(on_redirect);
   redirects_left_ = options.max_redirects;
-  deadline_ = mono_now() + options.timeout;
+  const Nanos now = mono_now();
+  deadline_ = now + options.timeout;
   client_.context_.loop.arm(timer_, deadline_);
-  start_hop();
+  start_hop(now);
 }
 
-void Exchange::start_hop() {
+void Exchange::start_hop(Nanos now) {
   ++generation_;
   response_.clear();
   // The last response was handed over with its buffers: one allocation here, not one per doubling.
   response_.headers.reserve(kTypicalHeaderCount);
-  t_start_ = mono_now();
+  t_start_ = now;
   t_dns_start_ = t_dns_done_ = t_connect_start_ = t_tcp_done_ = t_tls_done_ = t_start_;
   t_send_start_ = t_write_start_ = t_sent_ = t_first_byte_ = t_done_ = 0;
   response_.started_at = t_start_;
@@ -127,7 +120,9 @@ void Exchange::start_hop() {
   retried_ = false;
   // Redirect bodies are never shown; keep what the caller wants of the last hop.
   keep_body_ = !options_.discard_body;
-  key_ = pool_key(request_.url);
+  key_.host = request_.url.host;
+  key_.port = request_.url.port;
+  key_.tls = request_.url.tls;
 
   wire_.clear();
   Headers extra;
@@ -279,7 +274,7 @@ void Exchange::complete_message(bool reusable) {
             return iequals(h.name, "content-type") || iequals(h.name, "content-length");
           });
         }
-        start_hop();
+        start_hop(t_done_);  // (read just now, as the last hop completed)
         return;
       }
     }
@@ -372,7 +367,7 @@ size_t HttpClient::open_connections() const {
   return n;
 }
 
-std::unique_ptr<Connection> HttpClient::take_idle(const std::string& key) {
+std::unique_ptr<Connection> HttpClient::take_idle(const PoolKey& key) {
   for (auto it = idle_.begin(); it != idle_.end(); ++it) {
     if (it->key == key && it->conn->open()) {
       auto conn = std::move(it->conn);
@@ -383,9 +378,9 @@ std::unique_ptr<Connection> HttpClient::take_idle(const std::string& key) {
   return nullptr;
 }
 
-void HttpClient::park(std::string key, std::unique_ptr<Connection> conn) {
+void HttpClient::park(const PoolKey& key, std::unique_ptr<Connection> conn) {
   conn->set_user(this);
-  idle_.push_back(Idle{std::move(key), std::move(conn)});
+  idle_.push_back(Idle{key, std::move(conn)});
 }
 
 void HttpClient::discard(std::unique_ptr<Connection> conn) {

@@ -72,12 +72,20 @@ class HttpClient final : public ConnectionUser {
 
  private:
   friend class Exchange;
+  // Which idle connections a request may take: same scheme, host and port. (A host name of up
+  // to 15 bytes lives inside the string: keys cost no allocation for most targets.)
+  struct PoolKey {
+    std::string host;
+    uint16_t port = 0;
+    bool tls = false;
+    bool operator==(const PoolKey&) const = default;
+  };
   struct Idle {
-    std::string key;
+    PoolKey key;
     std::unique_ptr<Connection> conn;
   };
-  std::unique_ptr<Connection> take_idle(const std::string& key);
-  void park(std::string key, std::unique_ptr<Connection> conn);
+  std::unique_ptr<Connection> take_idle(const PoolKey& key);
+  void park(const PoolKey& key, std::unique_ptr<Connection> conn);
   void discard(std::unique_ptr<Connection> conn);
   void drop_idle(Connection& conn);
 

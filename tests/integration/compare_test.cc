@@ -35,9 +35,11 @@ class BaselineGate : public ::testing::Test {
   squall::testing::Run last_;
 };
 
-TEST_F(BaselineGate, FlagsFiftyPercentMoreLatencyAndNamesIt) {
+// Twice the server's latency against a +30% rule: a loaded machine (the sanitized run at -j2) adds
+// its own delay to both runs' tails, which ate the margin of 20 -> 30 ms (seen: p95 29.9 -> 36.7).
+TEST_F(BaselineGate, FlagsDoubledLatencyAndNamesIt) {
   const std::string baseline = record("baseline", "20ms");
-  const std::string slower = record("slower", "30ms");
+  const std::string slower = record("slower", "40ms");
   // (p95 rather than p99: three seconds of ~250 requests give a noisy per-second p99 under sanitizers.)
   auto r = run_squall({"compare", baseline, slower, "--fail-on", "http_req_duration{name:http://api.test/users}:p(95)+30%"});
   EXPECT_EQ(r.exit_code, 99) << r.output;

@@ -363,6 +363,22 @@ export default async function () {
   EXPECT_EQ(m["http_req_duration_corrected"]["count"].get<double>(), iterations) << r.output;
 }
 
+// exec.vu.tags may change between requests to one URL: each request carries the tags of its time
+// (the request tag sets are cached per VU; the VU's tags are part of the cache's key).
+TEST_F(K6Script, ChangedVuTagsReachTheNextRequest) {
+  const std::string body = R"(
+import http from 'k6/http';
+import exec from 'k6/execution';
+export const options = { iterations: 4, vus: 1, thresholds: { 'http_reqs{phase:a}': ['count==2'], 'http_reqs{phase:b}': ['count==2'] } };
+export default function () {
+  exec.vu.tags['phase'] = exec.vu.iterationInScenario < 2 ? 'a' : 'b';
+  http.get(`${__ENV.BASE}/users`);
+}
+)";
+  auto r = run_squall({"run", "-e", "BASE=" + base(), script("vu-tags.js", body)});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
 // Header values are shared from response to response while they repeat (IsolateHost::header):
 // one that changes must read as the new value, in the response and in the request alike.
 TEST_F(K6Script, HeaderValuesFollowEachResponse) {

@@ -260,9 +260,16 @@ bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_a
     }
   }
   prepared.options.discard_body = prepared.response_type == ResponseType::kNone;
-  std::string key = method + '\0' + url + '\0' + name + '\0' + vu.group();
-  for (const auto& [k, v] : extra) key += '\0' + k + '\0' + v;
-  for (const auto& [k, v] : vu.vu_tags()) extra.emplace_back(k, v);
+  // Everything the tag set depends on, the VU's own tags (exec.vu.tags, which may change) included.
+  std::string key;
+  key.reserve(method.size() + url.size() + name.size() + vu.group().size() + 8);
+  key.append(method).append(1, '\0').append(url).append(1, '\0').append(name).append(1, '\0').append(vu.group());
+  for (const auto& [k, v] : extra) key.append(1, '\0').append(k).append(1, '\0').append(v);
+  key.append(1, '\1');
+  for (const auto& [k, v] : vu.vu_tags()) {
+    key.append(1, '\0').append(k).append(1, '\0').append(v);
+    extra.emplace_back(k, v);
+  }
   prepared.tags = vu.intern_cached(key, [&] {
     const std::string scenario = vu.scenario() ? vu.scenario()->name : "";
     metrics::Tags all = extra;

@@ -57,7 +57,6 @@ class JsVu final : public vu::CooperativeVu {
   int64_t iteration_in_instance() const { return iterations_started_ - 1; }
   bool in_init() const { return in_init_; }
   const plan::ScenarioConfig* scenario() const { return scenario_; }
-  Nanos iteration_started() const { return iteration_started_; }
   std::string& group() { return group_; }
   metrics::Tags& vu_tags() { return vu_tags_; }
   // The tags every sample of this VU carries now: scenario, group and the VU's own tags.
@@ -141,7 +140,7 @@ class JsVu final : public vu::CooperativeVu {
   bool in_init_ = false;
   int64_t iterations_started_ = 0;
   int64_t scenario_iteration_ = 0;
-  Nanos iteration_started_ = 0;
+  Nanos iteration_started_ = 0;  // only when minIterationDuration is set
   std::string group_;
   metrics::Tags vu_tags_;
   metrics::TagSetId cached_tags_ = 0;

@@ -23,7 +23,9 @@ void record_check(const FunctionCallbackInfo<Value>& info) {
   const std::string name = to_std_string(isolate, info[0]);
   const bool passed = info[1]->BooleanValue(isolate);
   const metrics::TagSetId base = vu.current_tags();
-  std::string cache_key = "check" + std::to_string(base);
+  std::string cache_key;
+  cache_key.reserve(name.size() + 24);
+  cache_key.append("check").append(std::to_string(base));
   metrics::Tags extra;
   if (info.Length() > 2 && info[2]->IsObject()) {
     auto tags = info[2].As<v8::Object>();

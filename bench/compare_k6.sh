@@ -13,24 +13,7 @@ SQUALL=${SQUALL:-build/src/squall}
 ROUNDS=${1:-3}
 PORT=${PORT:-18089}
 source bench/nginx_target.sh
-
-cat > "$work/no-sleep.js" <<JS
-import http from 'k6/http';
-import { check } from 'k6';
-export default function () {
-  const res = http.get('http://127.0.0.1:$PORT/small');
-  check(res, { 'status is 200': (r) => r.status === 200 });
-}
-JS
-cat > "$work/sleep.js" <<JS
-import http from 'k6/http';
-import { check, sleep } from 'k6';
-export default function () {
-  const res = http.get('http://127.0.0.1:$PORT/small');
-  check(res, { 'status is 200': (r) => r.status === 200 });
-  sleep(1);
-}
-JS
+source bench/k6_scripts.sh
 
 cpu_seconds() { awk -F': ' '/User time/ {c += $2} /System time/ {c += $2} END {print c}' "$1"; }
 rss_kb() { awk -F': ' '/Maximum resident/ {print $2}' "$1"; }

@@ -11,15 +11,7 @@ FEW=${FEW:-2000}
 MANY=${MANY:-14000}
 PORT=${PORT:-18089}
 source bench/nginx_target.sh
-
-cat > "$work/no-sleep.js" <<JS
-import http from 'k6/http';
-import { check } from 'k6';
-export default function () {
-  const res = http.get('http://127.0.0.1:$PORT/small');
-  check(res, { 'status is 200': (r) => r.status === 200 });
-}
-JS
+source bench/k6_scripts.sh
 
 instructions() {  # binary iterations
   SQUALL_V8_FLAGS=--no-concurrent-recompilation valgrind --tool=callgrind --callgrind-out-file=/dev/null \

@@ -63,14 +63,14 @@ bool ScriptVu::http(const net::HttpRequest& request, const net::RequestOptions& 
         exchange_done_ = true;
         wake();
       },
-      record ? hop_observer(request_tags) : nullptr);
+      record ? hop_observer(request_tags, hops_) : nullptr);
   if (!wait_for([this] { return exchange_done_; })) {
     client_.abort();
     hops_.clear();
     return false;
   }
   if (record) {
-    record_hops(expected, intended);
+    record_hops(hops_, expected, intended);
     recorder_.record(final_hop_tags(request_tags, exchange_response_), exchange_response_,
                      expected(exchange_response_.status), intended);
   }
@@ -106,7 +106,7 @@ bool ScriptVu::http_batch(const std::vector<BatchRequest>& requests, size_t in_f
         ++batch_.completed;
         batch_.progress = true;
         wake();
-      }, hop_observer(requests[i].tags));
+      }, hop_observer(requests[i].tags, hops_));
     }
     if (!wait_for([this] { return batch_.progress; })) {
       client_.abort();
@@ -114,7 +114,7 @@ bool ScriptVu::http_batch(const std::vector<BatchRequest>& requests, size_t in_f
       return false;
     }
   }
-  record_hops(expected, intended);
+  record_hops(hops_, expected, intended);
   for (size_t i = 0; i < n; ++i) {
     recorder_.record(final_hop_tags(requests[i].tags, batch_.responses[i]), batch_.responses[i],
                      expected(batch_.responses[i].status), std::exchange(intended, 0));
@@ -123,20 +123,20 @@ bool ScriptVu::http_batch(const std::vector<BatchRequest>& requests, size_t in_f
   return true;
 }
 
-net::HttpClient::RedirectObserver ScriptVu::hop_observer(metrics::TagSetId request_tags) {
+net::HttpClient::RedirectObserver ScriptVu::hop_observer(metrics::TagSetId request_tags, std::vector<Hop>& into) {
   if (!record_redirect_hops_) return nullptr;
   // Runs on whoever polls the loop, as the completion does; the VU records once the request is done.
-  return [this, request_tags](const net::HttpResponse& response) {
-    hops_.push_back({request_tags, response});
+  return [&into, request_tags](const net::HttpResponse& response) {
+    into.push_back({request_tags, response});
   };
 }
 
-void ScriptVu::record_hops(const std::function<bool(int)>& expected, Nanos& intended) {
-  for (const Hop& hop : hops_) {
+void ScriptVu::record_hops(std::vector<Hop>& hops, const std::function<bool(int)>& expected, Nanos& intended) {
+  for (const Hop& hop : hops) {
     recorder_.record(redirect_hop_tags(hop.request_tags, hop.response.method, hop.response.url), hop.response,
                      expected(hop.response.status), std::exchange(intended, 0));
   }
-  hops_.clear();
+  hops.clear();
 }
 
 metrics::TagSetId ScriptVu::final_hop_tags(metrics::TagSetId request_tags, const net::HttpResponse& response) const {
@@ -164,7 +164,7 @@ void ScriptVu::http_async(const net::HttpRequest& request, const net::RequestOpt
                           std::function<void(const net::HttpResponse&)> done) {
   const Nanos intended = first_request_ ? state_.intended_start : 0;
   first_request_ = false;
-  async_.push_back({request_tags, std::move(expected), std::move(done), {}, false, intended});
+  async_.push_back({request_tags, std::move(expected), std::move(done), {}, false, intended, {}});
   AsyncExchange* exchange = &async_.back();  // (list nodes stay put)
   // The completion runs on whoever polls the loop; the VU records and delivers it.
   client_.send(
@@ -175,7 +175,7 @@ void ScriptVu::http_async(const net::HttpRequest& request, const net::RequestOpt
         ++async_complete_;
         wake();
       },
-      hop_observer(request_tags));
+      hop_observer(request_tags, exchange->hops));
 }
 
 bool ScriptVu::deliver_async_responses() {
@@ -188,7 +188,7 @@ bool ScriptVu::deliver_async_responses() {
     AsyncExchange exchange = std::move(*it);
     it = async_.erase(it);
     --async_complete_;
-    record_hops(exchange.expected, exchange.intended);
+    record_hops(exchange.hops, exchange.expected, exchange.intended);
     recorder_.record(final_hop_tags(exchange.tags, exchange.response), exchange.response,
                      exchange.expected(exchange.response.status), exchange.intended);
     exchange.done(exchange.response);

@@ -139,19 +139,20 @@ class ScriptVu {
     std::function<void(const net::HttpResponse&)> done;
     net::HttpResponse response;
     bool complete = false;
-    Nanos intended = 0;  // the iteration's intended start, for its first request (open models)
+    Nanos intended = 0;     // the iteration's intended start, for its first request (open models)
+    std::vector<Hop> hops;  // its own redirect hops (judged by its own expected statuses)
   };
   std::list<AsyncExchange> async_;  // http_async()'s requests, in the order they were made
   size_t async_complete_ = 0;       // of them, those whose response has come
   bool exchange_done_ = false;
   net::HttpResponse exchange_response_;
-  // The observer of a request's redirect hops (none unless they are recorded).
-  net::HttpClient::RedirectObserver hop_observer(metrics::TagSetId request_tags);
+  // The observer of a request's redirect hops, gathering them into `into` (none unless they are recorded).
+  net::HttpClient::RedirectObserver hop_observer(metrics::TagSetId request_tags, std::vector<Hop>& into);
   // Until the monotonic `deadline` (0: none), or sooner for a response of http_async() if
   // `or_async`; false if interrupted first.
   bool wait_until(Nanos deadline, bool or_async);
-  // Records the hops gathered meanwhile; the first request of an iteration was `intended`.
-  void record_hops(const std::function<bool(int)>& expected, Nanos& intended);
+  // Records the hops gathered in `hops` and clears it; the first request of an iteration was `intended`.
+  void record_hops(std::vector<Hop>& hops, const std::function<bool(int)>& expected, Nanos& intended);
   // The tags of a request's last hop: its own, or those of where its redirects led.
   metrics::TagSetId final_hop_tags(metrics::TagSetId request_tags, const net::HttpResponse& response) const;
   bool sleep_due_ = false;

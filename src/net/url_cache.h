@@ -8,6 +8,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "common/text_hash.h"
 #include "net/url.h"
 
 namespace squall::net {
@@ -25,12 +26,8 @@ class UrlCache {
   const Entry& parse(std::string_view text);
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   size_t capacity_;
-  std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries_;
+  std::unordered_map<std::string, Entry, TextHash, std::equal_to<>> entries_;
   Entry uncached_;
 };
 

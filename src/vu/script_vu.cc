@@ -49,11 +49,16 @@ bool ScriptVu::wait_for(const std::function<bool()>& ready) {
   return true;
 }
 
+Nanos ScriptVu::take_intended_start() {
+  const Nanos intended = first_request_ ? state_.intended_start : 0;
+  first_request_ = false;
+  return intended;
+}
+
 bool ScriptVu::http(const net::HttpRequest& request, const net::RequestOptions& options,
                     metrics::TagSetId request_tags, const std::function<bool(int)>& expected,
                     net::HttpResponse& response, bool record) {
-  Nanos intended = first_request_ ? state_.intended_start : 0;  // (the first hop recorded takes it)
-  first_request_ = false;
+  Nanos intended = take_intended_start();  // (the first hop recorded takes it)
   exchange_done_ = false;
   // The completion runs on whoever polls the loop; the sample is recorded back on the VU.
   client_.send(
@@ -80,8 +85,7 @@ bool ScriptVu::http(const net::HttpRequest& request, const net::RequestOptions& 
 
 bool ScriptVu::http_batch(const std::vector<BatchRequest>& requests, size_t in_flight, size_t per_host,
                           const std::function<bool(int)>& expected, std::vector<net::HttpResponse>& responses) {
-  Nanos intended = first_request_ ? state_.intended_start : 0;
-  first_request_ = false;
+  Nanos intended = take_intended_start();
   const size_t n = requests.size();
   batch_.responses.assign(n, net::HttpResponse{});
   batch_.started.assign(n, false);
@@ -162,9 +166,7 @@ bool ScriptVu::wait_until(Nanos deadline, bool or_async) {
 void ScriptVu::http_async(const net::HttpRequest& request, const net::RequestOptions& options,
                           metrics::TagSetId request_tags, std::function<bool(int)> expected,
                           std::function<void(const net::HttpResponse&)> done) {
-  const Nanos intended = first_request_ ? state_.intended_start : 0;
-  first_request_ = false;
-  async_.push_back({request_tags, std::move(expected), std::move(done), {}, false, intended, {}});
+  async_.push_back({request_tags, std::move(expected), std::move(done), {}, false, take_intended_start(), {}});
   AsyncExchange* exchange = &async_.back();  // (list nodes stay put)
   // The completion runs on whoever polls the loop; the VU records and delivers it.
   client_.send(

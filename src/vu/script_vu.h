@@ -126,6 +126,8 @@ class ScriptVu {
   BufferedHttpSampleRecorder recorder_{samples_};
   std::atomic<uint64_t> connections_opened_{0};
   bool first_request_ = true;  // of the iteration: the one measured from the intended start
+  // The iteration's intended start for its first request (open models), 0 for the others.
+  Nanos take_intended_start();
   bool record_redirect_hops_ = false;
   // What the loop's callbacks write while the VU waits.
   struct Hop {

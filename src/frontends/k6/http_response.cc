@@ -204,9 +204,9 @@ Local<v8::Object> make_response(Local<v8::Context> context, const net::HttpReque
     }
   }
   const auto& t = r.timings;
-  // The final URL is the request's unless it was redirected (or failed before it was sent).
+  // The final URL is the request's unless it was redirected (r.url is empty if nothing was sent).
   Local<v8::String> url = js_string(isolate, r.url.empty() ? request.url.to_string() : r.url);
-  Local<v8::String> request_url = r.redirects == 0 && !r.url.empty() ? url : js_string(isolate, request.url.to_string());
+  Local<v8::String> request_url = r.redirects == 0 || r.url.empty() ? url : js_string(isolate, request.url.to_string());
   Local<Value> args[] = {
       v8::Integer::New(isolate, r.status),
       host.recurring(r.status ? std::to_string(r.status) + " " + r.status_text : ""),

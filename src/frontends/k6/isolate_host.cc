@@ -110,7 +110,7 @@ void IsolateHost::store_code_cache(const std::string& path, v8::Local<v8::Module
 v8::Local<v8::String> IsolateHost::name(const char* literal) {
   auto it = names_.find(literal);
   if (it != names_.end()) return it->second.Get(isolate_);
-  auto s = v8::String::NewFromUtf8(isolate_, literal, v8::NewStringType::kInternalized).ToLocalChecked();
+  auto s = internalized(literal);
   names_.emplace(literal, v8::Eternal<v8::String>(isolate_, s));
   return s;
 }
@@ -142,21 +142,22 @@ v8::Local<v8::Function> IsolateHost::per_context(v8::Local<v8::Context> context,
   return made;
 }
 
+v8::Local<v8::String> IsolateHost::internalized(std::string_view text) {
+  return v8::String::NewFromUtf8(isolate_, text.data(), v8::NewStringType::kInternalized, static_cast<int>(text.size()))
+      .ToLocalChecked();
+}
+
 IsolateHost::HeaderStrings* IsolateHost::header_strings(std::string_view raw) {
   auto it = header_names_.find(raw);
   if (it != header_names_.end()) return &it->second;
   if (header_names_.size() >= kCachedHeaderNames) return nullptr;
-  const std::string canonical = canonical_header_name(raw);
-  auto name = v8::String::NewFromUtf8(isolate_, canonical.data(), v8::NewStringType::kInternalized,
-                                      static_cast<int>(canonical.size())).ToLocalChecked();
+  auto name = internalized(canonical_header_name(raw));
   return &header_names_.emplace(raw, HeaderStrings{v8::Eternal<v8::String>(isolate_, name), {}, {}}).first->second;
 }
 
 v8::Local<v8::String> IsolateHost::header_name(std::string_view raw) {
   if (HeaderStrings* kept = header_strings(raw)) return kept->name.Get(isolate_);
-  const std::string canonical = canonical_header_name(raw);
-  return v8::String::NewFromUtf8(isolate_, canonical.data(), v8::NewStringType::kInternalized,
-                                 static_cast<int>(canonical.size())).ToLocalChecked();
+  return internalized(canonical_header_name(raw));
 }
 
 std::pair<v8::Local<v8::String>, v8::Local<v8::String>> IsolateHost::header(std::string_view raw_name,
@@ -174,8 +175,7 @@ v8::Local<v8::String> IsolateHost::recurring(std::string_view text) {
   if (text.empty()) return v8::String::Empty(isolate_);
   auto it = recurring_.find(text);
   if (it != recurring_.end()) return it->second.Get(isolate_);
-  auto made = v8::String::NewFromUtf8(isolate_, text.data(), v8::NewStringType::kInternalized,
-                                      static_cast<int>(text.size())).ToLocalChecked();
+  auto made = internalized(text);
   if (recurring_.size() < kCachedTexts) recurring_.emplace(text, v8::Eternal<v8::String>(isolate_, made));
   return made;
 }

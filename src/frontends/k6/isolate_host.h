@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "common/text_hash.h"
 #include "frontends/k6/run_shared.h"
 #include "frontends/k6/js_hub.h"
 #include "net/event_loop.h"
@@ -98,16 +99,13 @@ class IsolateHost {
   std::unordered_map<const char*, v8::Eternal<v8::String>> names_;
   std::unordered_map<const char*, v8::Eternal<v8::Private>> private_keys_;
   std::unordered_map<const char*, v8::Eternal<v8::Function>> shared_context_functions_;  // per_context()
-  struct TextHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   struct HeaderStrings {
     v8::Eternal<v8::String> name;
     std::string last_value;
     v8::Global<v8::String> last_value_string;  // (reset under the lock, before the isolate goes)
   };
   HeaderStrings* header_strings(std::string_view raw);  // null when not kept
+  v8::Local<v8::String> internalized(std::string_view text);
   std::unordered_map<std::string, HeaderStrings, TextHash, std::equal_to<>> header_names_;
   std::unordered_map<std::string, v8::Eternal<v8::String>, TextHash, std::equal_to<>> recurring_;
   net::UrlCache urls_;

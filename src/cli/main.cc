@@ -1,3 +1,5 @@
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -21,11 +23,22 @@ constexpr char kUsage[] =
     "  squall report RESULTS -o report.html   the HTML report of a results bundle\n"
     "  squall version\n";
 
+// Every VU holds sockets: take the file-descriptor limit the system allows (the hard limit),
+// as wrk and k6 users expect, instead of the shell's usual 1024.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   // A peer that closes while we write (TLS writes go through write(2)) must be an error, not death.
   std::signal(SIGPIPE, SIG_IGN);
+  raise_descriptor_limit();
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? squall::cli::kExitInvalidConfig : 0;

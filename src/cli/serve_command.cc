@@ -26,7 +26,11 @@ constexpr char kServeHelp[] =
     "  --stall X/Y              stop answering for X every Y, e.g. 1s/5s\n"
     "  --reset-rate F           fraction of requests answered with a TCP reset\n"
     "  --duration D             exit after D (default: run until SIGINT/SIGTERM)\n"
-    "Per request: ?delay=20ms ?status=503 ?error_rate=0.1&error_status=429 ?reset=1\n";
+    "Per request: ?delay=20ms ?status=503 ?error_rate=0.1&error_status=429 ?reset=1\n"
+    "Wire faults: ?fault=NAME, one of reset-after-status reset-after-headers reset-mid-body\n"
+    "  close-mid-body bad-chunk-size negative-chunk-size short-chunk no-last-chunk\n"
+    "  dup-content-length negative-content-length huge-content-length huge-header garbage\n"
+    "  no-answer interim-100 huge-body gzip-bomb (&size=BYTES) deep-json (&depth=N)\n";
 
 const std::vector<FlagSpec> kServeFlags = {
     {{"--listen"}},     {{"--tls-listen"}},   {{"--cert-out"}}, {{"--threads"}},  {{"--delay"}},

@@ -82,7 +82,11 @@ std::string LiveDashboard::state_json() {
 
 net::ServerReply LiveDashboard::handle(const net::ServerRequest& request) {
   auto reply = [](int status, const char* type, std::string body) {
-    return net::ServerReply{status, {{"Content-Type", type}, {"Cache-Control", "no-store"}}, std::move(body), 0, false};
+    net::ServerReply r;
+    r.status = status;
+    r.headers = {{"Content-Type", type}, {"Cache-Control", "no-store"}};
+    r.body = std::move(body);
+    return r;
   };
   if (request.path == "/api/state" && request.method == "GET") return reply(200, "application/json", state_json());
   if (request.path == "/api/stop" && request.method == "POST") {

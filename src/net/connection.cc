@@ -29,16 +29,23 @@ ErrorCode io_error_code(int err, std::string& message, const char* op) {
   }
 }
 
-ErrorCode dial_error_code(int err, std::string& message) {
+// Go's wording, which k6 users search for: "dial tcp 127.0.0.1:8080: connect: connection refused".
+ErrorCode dial_error_code(int err, const ResolvedAddress& to, const char* op, std::string& message) {
+  const bool v6 = to.ip.find(':') != std::string::npos;
+  message = "dial tcp " + (v6 ? "[" + to.ip + "]" : to.ip) + ":" + std::to_string(to.port) + ": " + op + ": ";
   switch (err) {
     case ECONNREFUSED:
-      message = "dial: connection refused";
+      message += "connection refused";
       return ErrorCode::kDialRefused;
     case ETIMEDOUT:
-      message = "dial: i/o timeout";
+      message += "i/o timeout";
       return ErrorCode::kDialTimeout;
+    case EMFILE:
+    case ENFILE:
+      message += "too many open files";
+      return ErrorCode::kDialUnknownErrno;
     default:
-      message = std::string("dial: ") + std::strerror(err);
+      message += std::strerror(err);
       return ErrorCode::kDialUnknownErrno;
   }
 }
@@ -63,8 +70,9 @@ void Connection::connect(const ResolvedAddress& address, std::shared_ptr<const T
   fd_ = ::socket(address.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd_ < 0) {
     const int err = errno;
+    out_of_descriptors_ = err == EMFILE || err == ENFILE;
     std::string message;
-    const ErrorCode code = dial_error_code(err, message);
+    const ErrorCode code = dial_error_code(err, peer_, "socket", message);
     return fail(code, message);
   }
   const int one = 1;
@@ -77,7 +85,7 @@ void Connection::connect(const ResolvedAddress& address, std::shared_ptr<const T
   if (rc < 0 && errno != EINPROGRESS) {
     const int err = errno;
     std::string message;
-    const ErrorCode code = dial_error_code(err, message);
+    const ErrorCode code = dial_error_code(err, peer_, "connect", message);
     return fail(code, message);
   }
   watching_writable_ = true;
@@ -146,7 +154,7 @@ void Connection::finish_tcp_connect() {
   getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);
   if (err != 0) {
     std::string message;
-    const ErrorCode code = dial_error_code(err, message);
+    const ErrorCode code = dial_error_code(err, peer_, "connect", message);
     return fail(code, message);
   }
   tcp_done_ = mono_now();

@@ -67,6 +67,8 @@ class Connection final : public IoHandler {
   const ResolvedAddress& peer() const { return peer_; }
   // When the loop began writing output that send() queued for its coalesced writes (0: send() wrote at once).
   Nanos write_started() const { return write_started_; }
+  // The socket could not be made: the process (or system) is out of file descriptors.
+  bool out_of_descriptors() const { return out_of_descriptors_; }
   uint64_t requests_served = 0;  // bookkeeping for the owner
 
   void on_io(uint32_t events) override;
@@ -93,6 +95,7 @@ class Connection final : public IoHandler {
   bool write_queued_ = false;  // in the loop's queue of coalesced writes
   Nanos write_started_ = 0;
   Nanos tcp_done_ = 0;
+  bool out_of_descriptors_ = false;
 };
 
 }  // namespace squall::net

@@ -8,10 +8,12 @@ namespace squall::net {
 
 namespace {
 
+enum class Inflated { kOk, kCorrupt, kTooLarge };
+
 // window_bits: 15+32 auto-detects gzip/zlib headers, -15 is raw deflate.
-bool inflate_all(const std::string& in, int window_bits, std::string& out) {
+Inflated inflate_all(const std::string& in, int window_bits, size_t max_bytes, std::string& out) {
   z_stream zs{};
-  if (inflateInit2(&zs, window_bits) != Z_OK) return false;
+  if (inflateInit2(&zs, window_bits) != Z_OK) return Inflated::kCorrupt;
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   zs.avail_in = static_cast<uInt>(in.size());
   char buf[16384];
@@ -21,32 +23,42 @@ bool inflate_all(const std::string& in, int window_bits, std::string& out) {
     zs.avail_out = sizeof buf;
     rc = inflate(&zs, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END) break;
-    out.append(buf, sizeof buf - zs.avail_out);
+    const size_t produced = sizeof buf - zs.avail_out;
+    if (out.size() + produced > max_bytes) {
+      inflateEnd(&zs);
+      return Inflated::kTooLarge;
+    }
+    out.append(buf, produced);
     if (rc == Z_OK && zs.avail_in == 0 && zs.avail_out != 0) break;  // truncated input
   }
   inflateEnd(&zs);
-  return rc == Z_STREAM_END;
+  return rc == Z_STREAM_END ? Inflated::kOk : Inflated::kCorrupt;
 }
 
 }  // namespace
 
-bool decode_content(std::string_view encoding, std::string& body, std::string& error) {
+bool decode_content(std::string_view encoding, std::string& body, size_t max_bytes, std::string& error) {
   if (encoding.empty() || iequals(encoding, "identity")) return true;
   std::string out;
-  bool ok;
+  Inflated result;
   if (iequals(encoding, "gzip") || iequals(encoding, "x-gzip")) {
-    ok = inflate_all(body, 15 + 32, out);
+    result = inflate_all(body, 15 + 32, max_bytes, out);
   } else if (iequals(encoding, "deflate")) {
-    ok = inflate_all(body, 15 + 32, out);
-    if (!ok) {
+    result = inflate_all(body, 15 + 32, max_bytes, out);
+    if (result == Inflated::kCorrupt) {
       out.clear();
-      ok = inflate_all(body, -15, out);
+      result = inflate_all(body, -15, max_bytes, out);
     }
   } else {
     error = "unsupported content encoding '" + std::string(encoding) + "'";
     return false;
   }
-  if (!ok) {
+  if (result == Inflated::kTooLarge) {
+    error = "decompression limit: " + std::string(encoding) + " body of " + std::to_string(body.size()) +
+            " bytes inflates past " + std::to_string(max_bytes) + " bytes";
+    return false;
+  }
+  if (result == Inflated::kCorrupt) {
     error = "error decoding " + std::string(encoding) + " response body";
     return false;
   }

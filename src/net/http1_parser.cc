@@ -23,8 +23,6 @@ constexpr std::array<bool, 256> kTokenChars = [] {
   return table;
 }();
 
-bool is_token_char(char c) { return kTokenChars[static_cast<unsigned char>(c)]; }
-
 bool parse_version(std::string_view v, int& minor) {
   if (v.size() != 8 || v.substr(0, 7) != "HTTP/1.") return false;
   if (v[7] != '0' && v[7] != '1') return false;
@@ -33,6 +31,8 @@ bool parse_version(std::string_view v, int& minor) {
 }
 
 }  // namespace
+
+bool is_token_char(char c) { return kTokenChars[static_cast<unsigned char>(c)]; }
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -64,6 +64,7 @@ void Http1Parser::begin(bool head_request) {
   chunked_ = false;
   saw_connection_close_ = false;
   saw_connection_keep_alive_ = false;
+  saw_transfer_encoding_ = false;
   has_content_length_ = false;
   content_length_ = 0;
   remaining_ = 0;
@@ -279,6 +280,7 @@ bool Http1Parser::parse_header_line(std::string_view line, Http1Handler& handler
       content_length_ = n;
     } else if (iequals(name, "transfer-encoding")) {
       chunked_ = header_has_token(value, "chunked");
+      saw_transfer_encoding_ = true;
     } else if (iequals(name, "connection")) {
       if (header_has_token(value, "close")) saw_connection_close_ = true;
       if (header_has_token(value, "keep-alive")) saw_connection_keep_alive_ = true;
@@ -296,6 +298,12 @@ void Http1Parser::finish_headers(Http1Handler& handler) {
     has_content_length_ = chunked_ = false;
     state_ = State::kStartLine;
     return;
+  }
+  if (kind_ == Kind::kRequest && saw_transfer_encoding_) {
+    // RFC 9112 6.3: a request framed two ways (or by a coding we cannot frame) is how requests are
+    // smuggled past a proxy: refuse it.
+    if (has_content_length_) return fail("request has both Content-Length and Transfer-Encoding");
+    if (!chunked_) return fail("request Transfer-Encoding does not end in chunked");
   }
   if (saw_connection_close_) keep_alive_ = false;
   if (saw_connection_keep_alive_ && minor_ == 0) keep_alive_ = true;

@@ -89,10 +89,14 @@ class Http1Parser {
   bool chunked_ = false;
   bool saw_connection_close_ = false;
   bool saw_connection_keep_alive_ = false;
+  bool saw_transfer_encoding_ = false;
   bool has_content_length_ = false;
   uint64_t content_length_ = 0;
   uint64_t remaining_ = 0;    // of the body or current chunk
 };
+
+// RFC 9110's tchar: what methods and header names are made of.
+bool is_token_char(char c);
 
 // Case-insensitive ASCII comparison, for header names and tokens.
 bool iequals(std::string_view a, std::string_view b);

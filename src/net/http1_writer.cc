@@ -23,6 +23,33 @@ void append_header(std::string& out, std::string_view name, std::string_view val
 
 }  // namespace
 
+bool valid_header_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!is_token_char(c)) return false;
+  }
+  return true;
+}
+
+bool valid_header_value(std::string_view value) {
+  for (char c : value) {
+    const auto b = static_cast<unsigned char>(c);
+    if ((b < 0x20 && b != '\t') || b == 0x7f) return false;
+  }
+  return true;
+}
+
+std::optional<std::string> invalid_request(const HttpRequest& request, const Headers& extra) {
+  if (!valid_header_name(request.method)) return "net/http: invalid method \"" + request.method + "\"";
+  for (const auto* list : {&request.headers, &extra}) {
+    for (const auto& h : *list) {
+      if (!valid_header_name(h.name)) return "net/http: invalid header field name \"" + h.name + "\"";
+      if (!valid_header_value(h.value)) return "net/http: invalid header field value for \"" + h.name + "\"";
+    }
+  }
+  return std::nullopt;
+}
+
 void write_request(std::string& out, const HttpRequest& request, const Headers& extra) {
   out.append(request.method);
   out.push_back(' ');

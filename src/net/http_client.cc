@@ -1,5 +1,9 @@
 #include "net/http_client.h"
 
+#include <sys/resource.h>
+
+#include <atomic>
+#include <cstdio>
 #include <ctime>
 
 #include "net/content_decoder.h"
@@ -24,6 +28,21 @@ bool replayable(const HttpRequest& r) {
 }
 
 constexpr size_t kTypicalHeaderCount = 16;
+
+// Out of file descriptors, a request fails after this pause rather than at once: a VU that dials
+// again straight away would spin without ever letting the loop close what it holds.
+constexpr Nanos kDescriptorBackoff = 100 * kMillisecond;
+
+void warn_out_of_descriptors_once() {
+  static std::atomic<bool> warned{false};
+  if (warned.exchange(true)) return;
+  rlimit limit{};
+  getrlimit(RLIMIT_NOFILE, &limit);
+  std::fprintf(stderr,
+               "squall: WARN out of file descriptors (ulimit -n is %llu): new connections fail with error 1213 "
+               "until others close; raise the limit (ulimit -n) or use fewer VUs\n",
+               static_cast<unsigned long long>(limit.rlim_cur));
+}
 
 }  // namespace
 
@@ -51,11 +70,16 @@ class Exchange final : public ConnectionUser, public Http1Handler {
     response_.headers.push_back(Header{std::string(name), std::string(value)});
   }
   void on_body(std::string_view data) override {
-    if (keep_body_) response_.body.append(data);
+    if (!keep_body_ || body_too_large_) return;
+    if (response_.body.size() + data.size() > client_.context_.config.max_body_bytes) {
+      body_too_large_ = true;  // on_data fails the request once the parser returns
+      return;
+    }
+    response_.body.append(data);
   }
 
  private:
-  enum class Phase { kIdle, kResolving, kConnecting, kExchanging };
+  enum class Phase { kIdle, kResolving, kConnecting, kExchanging, kBackingOff };
 
   void start_hop(Nanos now);  // `now`: mono_now(), read by the caller
   void acquire_connection(bool allow_reuse);
@@ -63,6 +87,8 @@ class Exchange final : public ConnectionUser, public Http1Handler {
   void send_request();
   void complete_message(bool reusable);
   void fail(ErrorCode code, std::string error);
+  // A failed request has no response, as in k6: status 0, no headers, no body.
+  void mark_failed(ErrorCode code, std::string error);
   void fill_timings();
   void finish();
   void release_connection(bool reusable);
@@ -83,7 +109,10 @@ class Exchange final : public ConnectionUser, public Http1Handler {
   std::string wire_;
   HttpClient::PoolKey key_;
   bool keep_body_ = true;
+  bool body_too_large_ = false;
   bool retried_ = false;
+  ErrorCode backoff_code_ = ErrorCode::kNone;  // the failure reported when the back-off ends
+  std::string backoff_error_;
   int redirects_left_ = 0;
   Nanos deadline_ = 0;
   Nanos t_start_ = 0, t_dns_start_ = 0, t_dns_done_ = 0, t_connect_start_ = 0, t_tcp_done_ = 0,
@@ -120,6 +149,7 @@ void Exchange::start_hop(Nanos now) {
   retried_ = false;
   // Redirect bodies are never shown; keep what the caller wants of the last hop.
   keep_body_ = !options_.discard_body;
+  body_too_large_ = false;
   key_.host = request_.url.host;
   key_.port = request_.url.port;
   key_.tls = request_.url.tls;
@@ -143,6 +173,9 @@ void Exchange::start_hop(Nanos now) {
       if (!own.empty()) cookies = std::string(own) + "; " + cookies;
       extra.push_back({"Cookie", std::move(cookies)});
     }
+  }
+  if (auto problem = invalid_request(request_, extra)) {
+    return fail(ErrorCode::kGeneric, std::move(*problem));
   }
   write_request(wire_, request_, extra);
   acquire_connection(options_.keep_alive);
@@ -214,11 +247,25 @@ void Exchange::on_data(Connection&, const char* data, size_t len) {
   response_.bytes_received += len;
   const size_t used = parser_.feed(data, len, *this);
   if (parser_.failed()) return fail(ErrorCode::kGeneric, "malformed HTTP response: " + parser_.error());
+  if (body_too_large_) {
+    return fail(ErrorCode::kResponseTooLarge, "response body larger than " +
+                                                  std::to_string(client_.context_.config.max_body_bytes) +
+                                                  " bytes (discard it with responseType 'none' to only count it)");
+  }
   // Bytes beyond the response mean the stream is out of step: don't reuse it.
   if (parser_.complete()) complete_message(used == len);
 }
 
-void Exchange::on_closed(Connection&, ErrorCode code, const std::string& error) {
+void Exchange::on_closed(Connection& conn, ErrorCode code, const std::string& error) {
+  if (conn.out_of_descriptors()) {
+    warn_out_of_descriptors_once();
+    client_.discard(std::move(conn_));
+    phase_ = Phase::kBackingOff;
+    backoff_code_ = code;
+    backoff_error_ = error;
+    client_.context_.loop.arm(timer_, std::min(deadline_, mono_now() + kDescriptorBackoff));
+    return;
+  }
   if (code == ErrorCode::kNone && parser_.in_progress()) {
     parser_.feed_eof(*this);
     if (parser_.complete()) return complete_message(false);
@@ -237,14 +284,18 @@ void Exchange::on_closed(Connection&, ErrorCode code, const std::string& error) 
 
 void Exchange::fill_timings() {
   auto span = [](Nanos from, Nanos to) { return to > from && from > 0 ? to - from : 0; };
+  // A request that failed part-way spent the rest of its time in the phase it was in (k6 counts a
+  // timeout as waiting): a phase that began and never ended lasts until the failure.
+  const Nanos sent = t_sent_ ? t_sent_ : (t_write_start_ ? t_done_ : 0);
+  const Nanos first_byte = t_first_byte_ ? t_first_byte_ : (sent ? t_done_ : 0);
   HttpTimings& t = response_.timings;
   t.blocked = span(t_start_, t_dns_start_) + span(t_send_start_, t_write_start_);
   t.looking_up = span(t_dns_start_, t_dns_done_);
   t.connecting = span(t_connect_start_, t_tcp_done_);
   t.tls_handshaking = span(t_tcp_done_, t_tls_done_);
-  t.sending = span(t_write_start_, t_sent_);
-  t.waiting = span(t_sent_, t_first_byte_);
-  t.receiving = span(t_first_byte_, t_done_);
+  t.sending = span(t_write_start_, sent);
+  t.waiting = span(sent, first_byte);
+  t.receiving = span(first_byte, t_done_);
 }
 
 void Exchange::complete_message(bool reusable) {
@@ -281,20 +332,29 @@ void Exchange::complete_message(bool reusable) {
   }
   if (keep_body_) {
     std::string error;
-    if (!decode_content(find_header(response_.headers, "content-encoding"), response_.body, error)) {
-      response_.error_code = ErrorCode::kDecompression;
-      response_.error = error;
+    if (!decode_content(find_header(response_.headers, "content-encoding"), response_.body,
+                        client_.context_.config.max_body_bytes, error)) {
+      mark_failed(ErrorCode::kDecompression, std::move(error));
     }
   }
   finish();
 }
 
-void Exchange::fail(ErrorCode code, std::string error) {
-  t_done_ = mono_now();
-  phase_ = Phase::kIdle;
+void Exchange::mark_failed(ErrorCode code, std::string error) {
   response_.error_code = code;
   response_.error = std::move(error);
-  if (response_.proto.empty() && response_.status != 0) response_.proto = "HTTP/1.1";
+  response_.status = 0;
+  response_.status_text.clear();
+  response_.headers.clear();
+  response_.body.clear();
+  response_.proto = {};
+}
+
+void Exchange::fail(ErrorCode code, std::string error) {
+  t_done_ = mono_now();
+  if (phase_ == Phase::kConnecting) t_tcp_done_ = t_tls_done_ = t_done_;  // the dial took until now
+  phase_ = Phase::kIdle;
+  mark_failed(code, std::move(error));
   fill_timings();
   release_connection(false);
   finish();
@@ -331,8 +391,9 @@ void Exchange::abort() {
 }
 
 void Exchange::on_timeout() {
+  if (phase_ == Phase::kBackingOff) return fail(backoff_code_, std::move(backoff_error_));
   if (phase_ == Phase::kConnecting && mono_now() < deadline_) {
-    return fail(ErrorCode::kDialTimeout, "dial: i/o timeout");
+    return fail(ErrorCode::kDialTimeout, "dial tcp " + request_.url.authority() + ": i/o timeout");
   }
   if (phase_ == Phase::kIdle) return;
   fail(ErrorCode::kRequestTimeout, "request timeout");

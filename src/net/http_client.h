@@ -28,6 +28,9 @@ struct ClientConfig {
   std::string user_agent = "squall/0.1";
   bool accept_gzip = true;  // send Accept-Encoding: gzip, deflate unless the request sets one
   bool use_cookie_jar = true;
+  // A kept response body (raw, or decoded from gzip/deflate) larger than this fails the request
+  // (error 1009): memory stays bounded and a JavaScript string can always hold what is kept.
+  size_t max_body_bytes = size_t{128} << 20;
 };
 
 // What the clients of one worker thread share.

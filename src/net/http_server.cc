@@ -106,6 +106,8 @@ class HttpServer::Session final : public ConnectionUser, public Http1Handler {
   bool waiting_ = false;  // a reply is on its way
   bool close_after_ = false;
   bool reset_ = false;
+  uint64_t filler_left_ = 0;
+  AfterRaw after_raw_ = AfterRaw::kKeepAlive;
   bool finished_ = false;
 };
 
@@ -207,8 +209,17 @@ void HttpServer::Session::answer() {
   reset_ = reply.reset;
   close_after_ = !parser_.keep_alive();
   out_.clear();
-  write_response(out_, reply.status, reason_phrase(reply.status), reply.headers, reply.body, !close_after_);
-  if (method_ == "HEAD") out_.resize(out_.size() - reply.body.size());  // the GET's headers, no body
+  after_raw_ = AfterRaw::kKeepAlive;
+  filler_left_ = 0;
+  if (reply.raw) {
+    out_ = std::move(*reply.raw);
+    after_raw_ = reply.after_raw;
+    filler_left_ = reply.filler_bytes;
+    close_after_ = close_after_ || after_raw_ == AfterRaw::kClose;
+  } else {
+    write_response(out_, reply.status, reason_phrase(reply.status), reply.headers, reply.body, !close_after_);
+    if (method_ == "HEAD") out_.resize(out_.size() - reply.body.size());  // the GET's headers, no body
+  }
   method_.clear();
   target_.clear();
   headers_.clear();
@@ -226,10 +237,22 @@ void HttpServer::Session::respond_now() {
     conn_.reset();
     return finish();
   }
+  if (after_raw_ == AfterRaw::kHang) return;  // waiting_ stays set: nothing more is read or sent
   conn_.send(out_);
 }
 
 void HttpServer::Session::on_sent(Connection&) {
+  if (filler_left_ > 0) {
+    static const std::string kFiller(64 * 1024, 'x');
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(filler_left_, kFiller.size()));
+    filler_left_ -= n;
+    conn_.send(std::string_view(kFiller).substr(0, n));
+    return;
+  }
+  if (after_raw_ == AfterRaw::kReset) {
+    conn_.reset();
+    return finish();
+  }
   if (close_after_) {
     conn_.close();
     return finish();

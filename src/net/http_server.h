@@ -12,6 +12,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,12 +30,21 @@ struct ServerRequest {
   std::string_view body;
 };
 
+// What the connection does after a raw (fault-injecting) reply has gone out.
+enum class AfterRaw { kKeepAlive, kClose, kReset, kHang };
+
 struct ServerReply {
   int status = 200;
   Headers headers;
   std::string body;
   Nanos not_before = 0;  // monotonic time before which the reply must not leave
   bool reset = false;    // answer with a TCP reset instead
+  // A wire fault (the demo target's ?fault=): `raw` goes out verbatim instead of a formatted
+  // reply, then `filler_bytes` bytes of body, then the connection does `after_raw` (kHang:
+  // nothing is written and the connection stays open until the peer closes it).
+  std::optional<std::string> raw;
+  uint64_t filler_bytes = 0;
+  AfterRaw after_raw = AfterRaw::kClose;
 };
 
 // Called on a server thread; must be thread-safe.

@@ -25,6 +25,7 @@ std::string_view find_header(const Headers& headers, std::string_view name);
 enum class ErrorCode : int {
   kNone = 0,
   kGeneric = 1000,
+  kResponseTooLarge = 1009,  // squall's: a kept body over the client's limit (k6 has no such limit)
   kInvalidUrl = 1020,
   kRequestTimeout = 1050,
   kDns = 1100,
@@ -41,6 +42,9 @@ enum class ErrorCode : int {
   kTlsHostname = 1311,
   kDecompression = 1701,
 };
+
+// What an error code means, in k6's words ("read: connection reset by peer"); empty if unknown.
+std::string_view error_code_text(int code);
 
 // Phase durations of one request, in nanoseconds, under k6's names.
 struct HttpTimings {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
+#include "net/http_types.h"
 #include "report/summary_text.h"
 #include "report/timeline_charts.h"
 #include "report/xml_escape.h"
@@ -87,7 +89,7 @@ std::string render_html_report(const metrics::MetricsStore& store, const RunMeta
   if (!summary.by_error_code.empty() || !summary.by_status.empty()) {
     html += "<h2>Responses and errors</h2><table><tr><th>status or error code</th><th class=\"num\">requests</th></tr>";
     for (const auto& s : summary.by_status) html += "<tr><td>status " + xml_escape(s.key == "0" ? "none" : s.key) + "</td><td class=\"num\">" + std::to_string(s.requests) + "</td></tr>";
-    for (const auto& c : summary.by_error_code) html += "<tr><td>error " + xml_escape(c.key) + "</td><td class=\"num\">" + std::to_string(c.requests) + "</td></tr>";
+    for (const auto& c : summary.by_error_code) html += "<tr><td>error " + xml_escape(c.key) + " " + xml_escape(std::string(net::error_code_text(std::atoi(c.key.c_str())))) + "</td><td class=\"num\">" + std::to_string(c.requests) + "</td></tr>";
     html += "</table>";
   }
   html += "<h2>Timing breakdown</h2><table><tr><th>phase</th><th class=\"num\">avg</th><th class=\"num\">p95</th><th class=\"num\">p99</th></tr>";

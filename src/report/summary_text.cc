@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <string_view>
+
+#include "net/http_types.h"
 
 namespace squall::report {
 
@@ -180,8 +183,9 @@ void render_breakdowns(std::string& out, const Summary& summary) {
   if (!summary.by_error_code.empty()) {
     out += "\n    ERRORS BY CODE\n";
     for (const auto& c : summary.by_error_code) {
-      std::snprintf(buf, sizeof buf, "    %-6s %10llu  %7s\n", c.key.c_str(), static_cast<unsigned long long>(c.requests),
-                    percent_of(c.requests, total).c_str());
+      const std::string meaning(net::error_code_text(std::atoi(c.key.c_str())));
+      std::snprintf(buf, sizeof buf, "    %-6s %10llu  %7s  %s\n", c.key.c_str(), static_cast<unsigned long long>(c.requests),
+                    percent_of(c.requests, total).c_str(), meaning.c_str());
       out += buf;
     }
   }

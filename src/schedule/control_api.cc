@@ -27,7 +27,11 @@ bool ControlApi::start(std::string& error) {
 
 net::ServerReply ControlApi::handle(const net::ServerRequest& request) {
   auto reply = [](int status, const json& body) {
-    return net::ServerReply{status, {{"Content-Type", "application/json"}}, body.dump(), 0, false};
+    net::ServerReply r;
+    r.status = status;
+    r.headers = {{"Content-Type", "application/json"}};
+    r.body = body.dump();
+    return r;
   };
   if (request.path != "/v1/status") return reply(404, {{"errors", {{{"title", "not found"}}}}});
   if (request.method == "PATCH") {

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "common/bounded_json.h"
 #include "net/http1_parser.h"
 #include "target/faults.h"
 
@@ -48,8 +49,6 @@ DemoResponse json(int status, const nlohmann::json& body) {
   return DemoResponse{status, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
 }
 
-DemoResponse error(int status, std::string_view message) { return json(status, {{"error", message}}); }
-
 std::string_view bearer(const net::Headers* headers) {
   if (!headers) return {};
   const std::string_view auth = net::find_header(*headers, "authorization");
@@ -75,6 +74,8 @@ nlohmann::json users_page() {
 }
 
 }  // namespace
+
+DemoResponse error_response(int status, std::string_view message) { return json(status, {{"error", message}}); }
 
 void DemoStats::count_status(int status) {
   if (status < 300) {
@@ -123,7 +124,7 @@ DemoResponse DemoApi::handle(const DemoRequest& r) {
   const bool post = r.method == "POST";
 
   if (path == "/" || path == "/health" || path == "/small") {
-    if (!get) return error(405, "method not allowed");
+    if (!get) return error_response(405, "method not allowed");
     return DemoResponse{200, "text/plain", path == "/small" ? "Hello, world!" : "squall demo target\n", {}};
   }
   if (path == "/stats") return DemoResponse{200, "application/json", stats_.to_json(), {}};
@@ -156,16 +157,16 @@ DemoResponse DemoApi::handle(const DemoRequest& r) {
     return json(200, {{"cookies", cookies}});
   }
   if (path == "/auth/token") {
-    if (!post) return error(405, "method not allowed");
+    if (!post) return error_response(405, "method not allowed");
     // Any non-empty username and password. (The seed's Artillery YAML sends its obfuscated e-mail
     // address, "[email protected]", which YAML reads as a list: accept any JSON value.)
-    const auto body = nlohmann::json::parse(r.body, nullptr, false);
+    const auto body = parse_bounded_json(r.body);
     auto present = [&](const char* field) {
       return body.is_object() && body.contains(field) && !body[field].is_null() &&
              !(body[field].is_string() && body[field].get<std::string>().empty());
     };
     if (body.is_discarded() || !present("username") || !present("password")) {
-      return error(400, "expected a JSON object with a username and a password");
+      return error_response(400, "expected a JSON object with a username and a password");
     }
     const std::string username = body["username"].is_string() ? body["username"].get<std::string>() : body["username"].dump();
     ++stats_.tokens_issued;
@@ -176,15 +177,15 @@ DemoResponse DemoApi::handle(const DemoRequest& r) {
   const bool api = path.starts_with("/api/");
   if (api && !valid_token(bearer(r.headers))) {
     ++stats_.unauthorized;
-    return error(401, "missing or invalid bearer token (get one from POST /auth/token)");
+    return error_response(401, "missing or invalid bearer token (get one from POST /auth/token)");
   }
   const std::string_view route = api ? path.substr(4) : path;
   if (route == "/users") {
-    if (!get) return error(405, "method not allowed");
+    if (!get) return error_response(405, "method not allowed");
     return json(200, users_page());
   }
   if (route == "/orders") {
-    if (!post) return error(405, "method not allowed");
+    if (!post) return error_response(405, "method not allowed");
     const auto id = ++stats_.orders_created;
     return json(201, {{"id", id}, {"status", "created"}});
   }
@@ -193,16 +194,16 @@ DemoResponse DemoApi::handle(const DemoRequest& r) {
     const size_t slash = rest.find('/');
     if (slash == std::string_view::npos || slash == 0 || rest.substr(slash) != "/posts") {
       ++stats_.not_found;
-      return error(404, "not found");
+      return error_response(404, "not found");
     }
     if (bearer(r.headers).empty()) {
       ++stats_.unauthorized;
-      return error(401, "missing bearer token");
+      return error_response(401, "missing bearer token");
     }
     const std::string community(rest.substr(0, slash));
     if (get) {
       const int limit = int_param(r.query, "limit", 20);
-      if (limit < 0 || limit > 1000) return error(400, "limit must be an integer from 0 to 1000");
+      if (limit < 0 || limit > 1000) return error_response(400, "limit must be an integer from 0 to 1000");
       nlohmann::json posts = nlohmann::json::array();
       for (int i = 0; i < limit; ++i) {
         posts.push_back({{"id", i + 1}, {"community", community}, {"body", "post " + std::to_string(i + 1)}});
@@ -218,10 +219,10 @@ DemoResponse DemoApi::handle(const DemoRequest& r) {
       const auto id = ++stats_.posts_stored;
       return json(201, {{"id", id}, {"community", community}, {"stored", true}});
     }
-    return error(405, "method not allowed");
+    return error_response(405, "method not allowed");
   }
   ++stats_.not_found;
-  return error(404, "not found");
+  return error_response(404, "not found");
 }
 
 }  // namespace squall::target

@@ -59,6 +59,9 @@ struct DemoStats {
   std::string to_json() const;
 };
 
+// {"error": message}, escaped as JSON (messages may quote the request).
+DemoResponse error_response(int status, std::string_view message);
+
 class DemoApi {
  public:
   explicit DemoApi(std::string secret = "squall-demo");

@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "target/wire_faults.h"
 #include "vu/worker.h"
 
 namespace squall::target {
@@ -22,12 +23,23 @@ net::ServerReply DemoServer::handle(const net::ServerRequest& request) {
   ++stats.requests;
   FaultDecision faults;
   DemoResponse response;
-  if (auto bad = decide_faults(config_.faults, request.query, rng, faults)) {
-    response = DemoResponse{400, "application/json", "{\"error\":\"" + *bad + "\"}", {}};
+  std::string bad_fault;
+  auto wire = wire_fault(request.query, bad_fault);
+  if (!bad_fault.empty()) {
+    response = error_response(400, bad_fault);
+  } else if (auto bad = decide_faults(config_.faults, request.query, rng, faults)) {
+    response = error_response(400, *bad);
+  } else if (wire) {
+    ++stats.injected_errors;
+    net::ServerReply reply;
+    reply.raw = std::move(wire->bytes);
+    reply.filler_bytes = wire->filler_bytes;
+    reply.after_raw = wire->then;
+    reply.not_before = release_time(config_.faults, epoch_, mono_now() + faults.delay);
+    return reply;
   } else if (faults.forced_status) {
     ++stats.injected_errors;
-    response = DemoResponse{faults.forced_status, "application/json",
-                            "{\"error\":\"injected " + std::to_string(faults.forced_status) + "\"}", {}};
+    response = error_response(faults.forced_status, "injected " + std::to_string(faults.forced_status));
   } else {
     response = api_.handle(DemoRequest{request.method, request.path, request.query, &request.headers, request.body});
   }

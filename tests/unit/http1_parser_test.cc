@@ -233,6 +233,27 @@ TEST(Http1Parser, Requests) {
   EXPECT_TRUE(bad.failed());
 }
 
+// A request framed two ways is refused (request smuggling), as is a coding the server cannot frame.
+TEST(Http1Parser, RequestsFramedTwoWaysAreRefused) {
+  for (const char* wire : {"POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                           "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\nhello",
+                           "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\nhello"}) {
+    Http1Parser p(Http1Parser::Kind::kRequest);
+    p.begin();
+    Recorder r;
+    p.feed(std::string_view(wire), r);
+    EXPECT_TRUE(p.failed()) << wire;
+    EXPECT_EQ(r.completes, 0) << wire;
+  }
+  // A response may carry both (chunked wins, as before).
+  Http1Parser response(Http1Parser::Kind::kResponse);
+  response.begin();
+  Recorder r;
+  response.feed(std::string_view("HTTP/1.1 200 OK\r\nContent-Length: 9\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"), r);
+  EXPECT_TRUE(response.complete());
+  EXPECT_EQ(r.body, "ok");
+}
+
 TEST(Http1Parser, HeaderTokenHelpers) {
   EXPECT_TRUE(iequals("Content-Length", "content-length"));
   EXPECT_FALSE(iequals("a", "ab"));

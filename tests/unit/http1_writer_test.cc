@@ -29,6 +29,26 @@ TEST(Http1Writer, GetHasNoContentLengthAndUserHostWins) {
   EXPECT_EQ(out, "GET / HTTP/1.1\r\nhost: override\r\n\r\n");
 }
 
+// CR/LF in a method, header name or value would split the request in two: refused with Go's words.
+TEST(Http1Writer, RequestsThatWouldSplitAreRefused) {
+  HttpRequest r;
+  r.url = *parse_url("http://x/").url;
+  EXPECT_FALSE(invalid_request(r));
+  r.headers = {{"X-Ok", "tab\tand \x80 obs-text"}};
+  EXPECT_FALSE(invalid_request(r));
+  r.headers = {{"X-Evil", "a\r\nX-Injected: 1"}};
+  EXPECT_EQ(invalid_request(r).value_or(""), "net/http: invalid header field value for \"X-Evil\"");
+  r.headers = {{"X-Evil\r\nX-Injected", "1"}};
+  EXPECT_NE(invalid_request(r).value_or("").find("invalid header field name"), std::string::npos);
+  r.headers = {{"X-Null", std::string("a\0b", 3)}};
+  EXPECT_TRUE(invalid_request(r));
+  r.headers.clear();
+  r.method = "GET / HTTP/1.1\r\nHost: evil\r\n\r\nGET";
+  EXPECT_NE(invalid_request(r).value_or("").find("invalid method"), std::string::npos);
+  r.method = "GET";
+  EXPECT_TRUE(invalid_request(r, {{"Cookie", "a=b\rc"}}));  // extra headers (cookies from the jar) too
+}
+
 TEST(Http1Writer, ResponseRoundTripsThroughTheParser) {
   std::string out;
   write_response(out, 201, reason_phrase(201), {{"Content-Type", "text/plain"}}, "made", true);

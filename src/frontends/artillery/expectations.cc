@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "common/bounded_json.h"
 #include "frontends/artillery/json_path.h"
 #include "net/http1_parser.h"
 
@@ -22,7 +23,7 @@ bool status_matches(const YAML::Node& value, int status) {
 }
 
 bool has_property(const net::HttpResponse& response, const std::string& property) {
-  const auto body = nlohmann::json::parse(response.body, nullptr, false);
+  const auto body = parse_bounded_json(response.body);
   if (body.is_discarded()) return false;
   std::vector<const nlohmann::json*> found;
   return json_path(body, property, found) && !found.empty();

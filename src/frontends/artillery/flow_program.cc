@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "common/base64.h"
+#include "common/bounded_json.h"
 #include "frontends/artillery/expectations.h"
 #include "frontends/artillery/json_path.h"
 #include "metrics/metric_registry.h"
@@ -64,8 +65,10 @@ json yaml_value(const YAML::Node& node) {
 
 }  // namespace
 
-std::string artillery_error_name(int code) {
-  switch (static_cast<net::ErrorCode>(code)) {
+std::string artillery_error_name(const net::HttpResponse& response) {
+  const std::string& text = response.error;
+  auto says = [&](std::string_view part) { return text.find(part) != std::string::npos; };
+  switch (response.error_code) {
     case net::ErrorCode::kDialRefused: return "ECONNREFUSED";
     case net::ErrorCode::kResetByPeer: return "ECONNRESET";
     case net::ErrorCode::kRequestTimeout: return "ETIMEDOUT";
@@ -76,7 +79,20 @@ std::string artillery_error_name(int code) {
     case net::ErrorCode::kTlsUnknownAuthority: return "DEPTH_ZERO_SELF_SIGNED_CERT";
     case net::ErrorCode::kTlsHostname: return "ERR_TLS_CERT_ALTNAME_INVALID";
     case net::ErrorCode::kTls: return "EPROTO";
-    default: return "E" + std::to_string(code);
+    case net::ErrorCode::kDecompression: return "Z_DATA_ERROR";
+    case net::ErrorCode::kResponseTooLarge: return "ERR_STRING_TOO_LONG";
+    case net::ErrorCode::kDialUnknownErrno: return says("too many open files") ? "EMFILE" : "E1213";
+    case net::ErrorCode::kGeneric:
+      // Node's HTTP parser (llhttp) names for what squall's parser refused; a close part-way is
+      // Node's "socket hang up".
+      if (says("chunk")) return "HPE_INVALID_CHUNK_SIZE";
+      if (says("Content-Length")) return "HPE_UNEXPECTED_CONTENT_LENGTH";
+      if (says("header section larger")) return "HPE_HEADER_OVERFLOW";
+      if (says("malformed HTTP response")) return "HPE_INVALID_CONSTANT";
+      if (says("EOF")) return "ECONNRESET";
+      if (says("invalid header") || says("invalid method")) return "ERR_INVALID_CHAR";
+      return "E1000";
+    default: return "E" + std::to_string(static_cast<int>(response.error_code));
   }
 }
 
@@ -364,7 +380,7 @@ void FlowProgram::Session::on_response(const Request& r, const net::HttpResponse
       {r.method, response.url, r.name.value_or(r.url), "", metrics::tag_value(metrics::TagSetRegistry::global().get(vu_.tags), "scenario"), {}});
   worker.recorder().record(request_tags, response, vu::default_expected(response.status), vu_.intended_start);
   if (response.failed()) {
-    const std::string name = artillery_error_name(static_cast<int>(response.error_code));
+    const std::string name = artillery_error_name(response);
     count("errors." + name);
     return fail(name);
   }
@@ -385,7 +401,7 @@ void FlowProgram::Session::on_response(const Request& r, const net::HttpResponse
   for (const auto& capture : r.captures) {
     std::optional<json> value;
     if (capture.kind == Capture::Kind::kJson) {
-      const json body = json::parse(response.body, nullptr, false);
+      const json body = parse_bounded_json(response.body);
       std::vector<const json*> found;
       if (!body.is_discarded() && json_path(body, render(capture.expression, vars_, rng), found) && !found.empty()) value = *found.front();
     } else if (capture.kind == Capture::Kind::kHeader) {

@@ -46,6 +46,6 @@ class FlowProgram final : public vu::IterationProgram {
 };
 
 // Artillery's error names for the core's error codes (errors.ECONNREFUSED, ...).
-std::string artillery_error_name(int k6_error_code);
+std::string artillery_error_name(const net::HttpResponse& response);
 
 }  // namespace squall::artillery

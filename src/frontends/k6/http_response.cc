@@ -6,6 +6,7 @@
 #include <vector>
 #include <nlohmann/json.hpp>
 
+#include "common/bounded_json.h"
 #include "frontends/k6/isolate_host.h"
 #include "frontends/k6/js_util.h"
 #include "frontends/k6/js_vu.h"
@@ -34,7 +35,12 @@ void response_json(const FunctionCallbackInfo<Value>& info) {
     if (v8::JSON::Parse(context, body.As<v8::String>()).ToLocal(&parsed)) info.GetReturnValue().Set(parsed);
     return;
   }
-  const auto document = nlohmann::json::parse(to_std_string(isolate, body), nullptr, false);
+  bool too_deep = false;
+  const auto document = parse_bounded_json(to_std_string(isolate, body), &too_deep);
+  if (too_deep) {
+    return throw_error(isolate, "res.json(selector): the body nests deeper than " + std::to_string(kMaxJsonDepth) +
+                                    " levels (squall's limit for selectors; res.json() without one has none)");
+  }
   if (document.is_discarded()) return throw_error(isolate, "the response body is not valid JSON");
   auto selected = select_json(document, to_std_string(isolate, info[0]));
   if (!selected) return;
@@ -173,7 +179,7 @@ Local<v8::Object> make_response(Local<v8::Context> context, const net::HttpReque
   v8::Isolate* isolate = context->GetIsolate();
   IsolateHost& host = IsolateHost::of(isolate);
   Local<Value> body;
-  if (type == ResponseType::kNone) {
+  if (type == ResponseType::kNone || r.failed()) {  // a failed request has no body (null), as in k6
     body = v8::Null(isolate);
   } else if (type == ResponseType::kBinary) {
     auto buffer = v8::ArrayBuffer::New(isolate, r.body.size());

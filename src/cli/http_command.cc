@@ -10,9 +10,11 @@
 #include "cli/commands.h"
 #include "cli/test_driver.h"
 #include "common/duration.h"
+#include "net/http1_writer.h"
 #include "plan/options.h"
 #include "report/summary.h"
 #include "report/thresholds.h"
+#include "schedule/executor.h"
 #include "target/demo_server.h"
 #include "vu/http_request_program.h"
 
@@ -170,8 +172,12 @@ std::optional<plan::ScenarioConfig> rate_scenario(const Args& args, const plan::
   plan::ScenarioConfig s;
   s.executor = plan::ExecutorKind::kConstantArrivalRate;
   s.rate = std::strtod(r->c_str(), &end);
-  if (end != r->c_str() + r->size() || !(s.rate > 0 && s.rate <= 10'000'000)) {
-    error = "invalid --rate '" + *r + "' (expected requests per second > 0)";
+  if (end != r->c_str() + r->size() || !(s.rate > 0)) {
+    error = "invalid --rate '" + *r + "' (expected requests per second, more than 0)";
+    return std::nullopt;
+  }
+  if (auto too_fast = schedule::check_rate_limit("--rate", s.rate, kSecond)) {
+    error = "invalid --rate: " + *too_fast;
     return std::nullopt;
   }
   s.duration = options.execution.duration.value_or(10 * kSecond);
@@ -193,6 +199,7 @@ int run_http(const Args& args, const std::string& url_text, const std::string& b
     value.erase(0, value.find_first_not_of(' '));
     request.headers.push_back({h.substr(0, colon), value});
   }
+  if (auto problem = net::invalid_request(request)) return invalid(*problem + " (from -X/-H)");
   if (auto b = args.get("-b")) request.body = *b;
   if (auto f = args.get("--body-file")) {
     std::ifstream in(*f, std::ios::binary);

@@ -137,7 +137,9 @@ bool read_scenario(Reader& r, const std::string& name, const json& j, ScenarioCo
     } else if (key == "timeUnit") {
       ok = r.duration(v, p, s.time_unit);
     } else if (key == "preAllocatedVUs") {
-      ok = r.integer(v, p, s.pre_allocated_vus);
+      int64_t n = 0;
+      ok = r.integer(v, p, n);
+      s.pre_allocated_vus = n;
     } else if (key == "maxVUs") {
       ok = r.integer(v, p, s.max_vus);
     } else {

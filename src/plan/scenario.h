@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,7 +53,7 @@ struct ScenarioConfig {
   double rate = 0;
   double start_rate = 0;
   Nanos time_unit = kSecond;
-  int64_t pre_allocated_vus = 0;
+  std::optional<int64_t> pre_allocated_vus;  // required by the arrival-rate executors, as in k6
   int64_t max_vus = 0;
 };
 

@@ -1,5 +1,7 @@
 #include "schedule/executor.h"
 
+#include <cstdio>
+
 #include "schedule/executors/executors.h"
 
 namespace squall::schedule {
@@ -16,6 +18,17 @@ std::unique_ptr<Executor> make_executor(const plan::ScenarioConfig& config) {
     case ExecutorKind::kExternallyControlled: return make_externally_controlled(config);
   }
   return nullptr;
+}
+
+std::optional<std::string> check_rate_limit(const char* what, double per_unit, Nanos time_unit) {
+  const double per_second = per_unit * static_cast<double>(kSecond) / static_cast<double>(time_unit);
+  if (per_second <= kMaxIterationsPerSecond) return std::nullopt;
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "%s of %g per %gs is %g iterations per second: one squall process starts at most %.0f per second "
+                "(split the test across instances with --execution-segment)",
+                what, per_unit, static_cast<double>(time_unit) / 1e9, per_second, kMaxIterationsPerSecond);
+  return text;
 }
 
 }  // namespace squall::schedule

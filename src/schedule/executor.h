@@ -17,6 +17,13 @@ namespace squall::schedule {
 
 constexpr Nanos kNever = INT64_MAX;
 
+// What one squall process can start, far above what it can serve (~10^5-10^6 requests per
+// second): a rate beyond it is a mistake in the config (a unit, a rate per 1ns), refused at once.
+constexpr double kMaxIterationsPerSecond = 10'000'000;
+
+// Refuses a rate of `per_unit` iterations per `time_unit` above kMaxIterationsPerSecond, naming it.
+std::optional<std::string> check_rate_limit(const char* what, double per_unit, Nanos time_unit);
+
 class Executor {
  public:
   enum class Budget { kNone, kShared, kPerVu };

@@ -88,6 +88,20 @@ TEST(ArtilleryParser, ErrorsNameFileLineAndExpectation) {
   EXPECT_NE(error.find("-t URL"), std::string::npos) << error;
 }
 
+// A count beyond what fits (or not a whole number) is refused with its line, never wrapped to 0.
+TEST(ArtilleryParser, CountsOutOfRangeAreRefusedWithTheLine) {
+  std::string error;
+  const std::string head = "config:\n  target: http://x\n  phases: [{duration: 1, arrivalRate: 1}]\nscenarios:\n  - flow:\n";
+  for (const char* count : {"1e20", "-1", "2.5", "many"}) {
+    EXPECT_FALSE(parse(head + "      - loop:\n          - get: {url: /}\n        count: " + count + "\n", error)) << count;
+    EXPECT_NE(error.find("test.yml:8"), std::string::npos) << error;
+    EXPECT_NE(error.find("loop count"), std::string::npos) << error;
+  }
+  EXPECT_TRUE(parse(head + "      - loop:\n          - get: {url: /}\n        count: 1000000\n", error)) << error;
+  EXPECT_FALSE(parse("config:\n  target: http://x\n  phases: [{duration: 1, arrivalCount: 1e30}]\nscenarios: [{flow: []}]\n", error));
+  EXPECT_NE(error.find("arrivalCount"), std::string::npos) << error;
+}
+
 TEST(ArtilleryParser, CliOptionsApplyBeforeReading) {
   std::string error;
   LoadOptions options;

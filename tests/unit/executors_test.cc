@@ -119,6 +119,26 @@ TEST(Executors, ConstantArrivalRateStartsOnAGrid) {
   EXPECT_EQ(make_executor(c)->arrival(1), 2 * kSecond);
 }
 
+// As in k6, the arrival-rate executors need preAllocatedVUs (0 is a valid value); and a rate no
+// process could start (a unit mistake) is refused, naming the limit.
+TEST(Executors, ArrivalRatesNeedPreAllocatedVusAndAPossibleRate) {
+  for (auto kind : {ExecutorKind::kConstantArrivalRate, ExecutorKind::kRampingArrivalRate}) {
+    auto c = config(kind);
+    c.rate = 10;
+    c.duration = 2 * kSecond;
+    c.stages = {{kSecond, 10}};
+    EXPECT_EQ(make_executor(c)->validate().value_or(""), "the number of preAllocatedVUs isn't specified");
+    c.pre_allocated_vus = 0;
+    c.max_vus = 5;
+    EXPECT_FALSE(make_executor(c)->validate());
+    c.rate = 1e12;
+    c.stages = {{kSecond, 1'000'000'000'000}};
+    c.time_unit = 1;
+    const auto too_fast = make_executor(c)->validate().value_or("");
+    EXPECT_NE(too_fast.find("at most 10000000 per second"), std::string::npos) << too_fast;
+  }
+}
+
 TEST(Executors, RampingArrivalRateFollowsTheIntegralOfTheRate) {
   auto c = config(ExecutorKind::kRampingArrivalRate);
   c.start_rate = 0;

@@ -37,6 +37,16 @@ class Reader {
       fail(node, what + ": expected a number, got '" + node.as<std::string>() + "'");
     }
   }
+  // A count (loop count, arrivalCount, ...): a whole number from 0 to `max`; anything else, a huge
+  // value included, is refused with the line rather than wrapped or truncated.
+  int64_t count(const YAML::Node& node, const std::string& what, int64_t max = int64_t{1} << 53) const {
+    const double v = number(node, what);
+    if (!(v >= 0 && v <= static_cast<double>(max)) || v != static_cast<double>(static_cast<int64_t>(v))) {
+      fail(node, what + ": expected a whole number from 0 to " + std::to_string(max) + ", got '" +
+                     node.as<std::string>() + "'");
+    }
+    return static_cast<int64_t>(v);
+  }
   // Artillery durations: a number of seconds or a string like "2m".
   Nanos duration(const YAML::Node& node, const std::string& what) const {
     if (!node.IsScalar()) fail(node, what + ": expected a duration (seconds, or a string such as '2m')");
@@ -64,8 +74,8 @@ class Reader {
     p.duration = duration(node["duration"], "phase duration");
     if (node["arrivalRate"]) p.arrival_rate = number(node["arrivalRate"], "arrivalRate");
     if (node["rampTo"]) p.ramp_to = number(node["rampTo"], "rampTo");
-    if (node["arrivalCount"]) p.arrival_count = static_cast<int64_t>(number(node["arrivalCount"], "arrivalCount"));
-    if (node["maxVusers"]) p.max_vusers = static_cast<int64_t>(number(node["maxVusers"], "maxVusers"));
+    if (node["arrivalCount"]) p.arrival_count = count(node["arrivalCount"], "arrivalCount");
+    if (node["maxVusers"]) p.max_vusers = count(node["maxVusers"], "maxVusers");
     if (!node["arrivalRate"] && !node["arrivalCount"] && !node["rampTo"]) {
       fail(node, "config.phases: a phase needs arrivalRate, arrivalCount or rampTo");
     }
@@ -154,7 +164,7 @@ class Reader {
       } else if (c["regexp"]) {
         cap.kind = Capture::Kind::kRegexp;
         cap.expression = text(c["regexp"], "capture.regexp");
-        if (c["group"]) cap.group = static_cast<int>(number(c["group"], "capture.group"));
+        if (c["group"]) cap.group = static_cast<int>(count(c["group"], "capture.group", 1000));
       } else if (c["xpath"] || c["selector"]) {
         fail(c, "capture: xpath and selector captures are not supported yet (use json, header or regexp)");
       } else {
@@ -235,7 +245,7 @@ class Reader {
       s.kind = Step::Kind::kLoop;
       if (!node["loop"].IsSequence()) fail(node["loop"], "loop: expected a list of steps");
       for (const auto& inner : node["loop"]) s.steps.push_back(step(inner));
-      if (node["count"]) s.count = static_cast<int64_t>(number(node["count"], "loop count"));
+      if (node["count"]) s.count = count(node["count"], "loop count");
       if (node["over"]) s.over = node["over"];
       if (node["whileTrue"]) fail(node["whileTrue"], "loop whileTrue needs a processor function, which is not supported yet");
       return s;
@@ -266,7 +276,7 @@ class Reader {
     }
     if (const YAML::Node http = node["http"]) {
       if (http["timeout"]) c.timeout = duration(http["timeout"], "config.http.timeout");
-      if (http["pool"]) c.pool = static_cast<int64_t>(number(http["pool"], "config.http.pool"));
+      if (http["pool"]) c.pool = count(http["pool"], "config.http.pool", 1000000);
       if (http["extendedMetrics"]) c.extended_metrics = http["extendedMetrics"].as<bool>();
     }
     if (const YAML::Node defaults = node["defaults"]) {

@@ -28,12 +28,17 @@ class RampingArrivalRate final : public Executor {
     if (config_.start_rate < 0) return "startRate can't be negative";
     if (config_.time_unit <= 0) return "the timeUnit must be more than 0";
     if (config_.stages.empty()) return "at least one stage has to be specified";
+    if (auto too_fast = check_rate_limit("startRate", config_.start_rate, config_.time_unit)) return too_fast;
     for (const auto& s : config_.stages) {
       if (s.duration < 0) return "stage durations can't be negative";
       if (s.target < 0) return "stage targets can't be negative";
+      if (auto too_fast = check_rate_limit("a stage target", static_cast<double>(s.target), config_.time_unit)) {
+        return too_fast;
+      }
     }
-    if (config_.pre_allocated_vus < 0) return "the number of preAllocatedVUs can't be negative";
-    if (config_.max_vus < config_.pre_allocated_vus) return "maxVUs can't be less than preAllocatedVUs";
+    if (!config_.pre_allocated_vus) return "the number of preAllocatedVUs isn't specified";
+    if (*config_.pre_allocated_vus < 0) return "the number of preAllocatedVUs can't be negative";
+    if (config_.max_vus < *config_.pre_allocated_vus) return "maxVUs can't be less than preAllocatedVUs";
     return std::nullopt;
   }
   bool open_model() const override { return true; }
@@ -43,7 +48,7 @@ class RampingArrivalRate final : public Executor {
     return total;
   }
   int64_t max_vus() const override { return config_.max_vus; }
-  int64_t pre_allocated_vus() const override { return config_.pre_allocated_vus; }
+  int64_t pre_allocated_vus() const override { return config_.pre_allocated_vus.value_or(0); }
   std::optional<Nanos> arrival(int64_t i) const override {
     const long double target = static_cast<long double>(i);
     if (target >= total_iterations_) return std::nullopt;
@@ -85,7 +90,7 @@ class RampingArrivalRate final : public Executor {
 
 std::unique_ptr<Executor> make_ramping_arrival_rate(const plan::ScenarioConfig& c) {
   plan::ScenarioConfig config = c;
-  if (config.max_vus == 0) config.max_vus = config.pre_allocated_vus;
+  if (config.max_vus == 0) config.max_vus = config.pre_allocated_vus.value_or(0);
   return std::make_unique<RampingArrivalRate>(config);
 }
 

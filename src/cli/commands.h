@@ -8,6 +8,8 @@ namespace squall::cli {
 // Exit codes shared with k6.
 constexpr int kExitOk = 0;
 constexpr int kExitThresholdsFailed = 99;
+constexpr int kExitSetupTimeout = 100;     // setup() ran past setupTimeout
+constexpr int kExitTeardownTimeout = 101;  // teardown() ran past teardownTimeout
 constexpr int kExitInvalidConfig = 104;
 constexpr int kExitExternalAbort = 105;
 constexpr int kExitScriptException = 107;  // the script failed in init, setup() or teardown()

@@ -9,6 +9,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/signals.h"
 #include "cli/test_driver.h"
 #include "common/duration.h"
 #include "frontends/k6/js_program.h"
@@ -80,6 +81,21 @@ int script_error(const std::string& message) {
   std::fprintf(stderr, "ERRO[0000] %s\n", message.c_str());
   return kExitScriptException;
 }
+
+using Ending = k6::LifecycleVu::Ending;
+
+// The exit of an init or setup() that did not return: interrupted (105) or out of time (`timeout_code`).
+int stopped_early(Ending ending, const std::string& what, Nanos timeout, int timeout_code) {
+  if (ending == Ending::kInterrupted) {
+    std::fprintf(stderr, "ERRO[0000] %s was interrupted\n", what.c_str());
+    return kExitExternalAbort;
+  }
+  std::fprintf(stderr, "ERRO[0000] %s execution timed out after %gs\n", what.c_str(), static_cast<double>(timeout) / 1e9);
+  return timeout_code;
+}
+
+// k6's handleSummary() has no option for it; two minutes bounds a summary script stuck in a loop.
+constexpr Nanos kHandleSummaryTimeout = 2 * 60 * kSecond;
 
 bool positive_number(const std::string& text, int64_t& out) {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -174,6 +190,10 @@ bool write_summary_outputs(const std::string& json_text) {
 }
 
 int run_script(const Args& args, const std::string& path) {
+  // Ctrl-C from here on: init and setup() are terminated and exit 105; a run keeps its summary.
+  const auto& interrupt = install_stop_signals();
+  const std::atomic<bool> never{false};
+  Ending ending = Ending::kReturned;
   std::string error;
   auto bundle = k6::ScriptBundle::load(path, error);
   if (!bundle) return invalid(error);
@@ -199,7 +219,9 @@ int run_script(const Args& args, const std::string& path) {
     vu::WorkerSettings probe_settings;
     probe_settings.store = &scratch;
     k6::LifecycleVu probe(run, probe_settings);
-    if (!probe.init(error)) return script_error(error);
+    if (!probe.init(error, interrupt, ending)) {
+      return ending == Ending::kReturned ? script_error(error) : stopped_early(ending, "the init context", 0, 0);
+    }
     options_text = probe.options_json(functions);
     probe.survey_modules();
   }
@@ -271,9 +293,14 @@ int run_script(const Args& args, const std::string& path) {
   vu::WorkerSettings lifecycle_settings = spec.settings;
   lifecycle_settings.store = &store;
   k6::LifecycleVu lifecycle(run, lifecycle_settings);
-  if (!lifecycle.init(error)) return script_error(error);
+  if (!lifecycle.init(error, interrupt, ending)) {
+    return ending == Ending::kReturned ? script_error(error) : stopped_early(ending, "the init context", 0, 0);
+  }
+  const Nanos setup_timeout = options.setup_timeout.value_or(60 * kSecond);
+  const Nanos teardown_timeout = options.teardown_timeout.value_or(60 * kSecond);
   if (has_function("setup") && !args.has("--no-setup")) {
-    auto result = lifecycle.call("setup", "");
+    auto result = lifecycle.call("setup", "", setup_timeout, interrupt, ending);
+    if (ending != Ending::kReturned) return stopped_early(ending, "setup()", setup_timeout, kExitSetupTimeout);
     if (!result.ok) return script_error("setup() failed: " + result.error);
     run.setup_data_json = result.json;
   }
@@ -283,13 +310,16 @@ int run_script(const Args& args, const std::string& path) {
     abort_flag = true;
   };
   spec.abort_flag = &abort_flag;
-  bool teardown_failed = false;
+  int teardown_exit = kExitOk;
   spec.after_run = [&] {
     if (!has_function("teardown") || args.has("--no-teardown")) return;
-    auto result = lifecycle.call("teardown", run.setup_data_json);
-    if (!result.ok) {
+    // teardown() runs after a Ctrl-C too, as in k6; a second one ends the process.
+    auto result = lifecycle.call("teardown", run.setup_data_json, teardown_timeout, never, ending);
+    if (ending == Ending::kTimedOut) {
+      teardown_exit = stopped_early(ending, "teardown()", teardown_timeout, kExitTeardownTimeout);
+    } else if (!result.ok) {
       std::fprintf(stderr, "ERRO[0000] teardown() failed: %s\n", result.error.c_str());
-      teardown_failed = true;
+      teardown_exit = kExitScriptException;
     }
   };
   const bool no_summary = args.has("--no-summary");
@@ -300,7 +330,9 @@ int run_script(const Args& args, const std::string& path) {
     state.stdout_tty = isatty(STDOUT_FILENO);
     state.stderr_tty = isatty(STDERR_FILENO);
     run.summary_text = report::render_text(summary);  // textSummary() of the bundled jslib k6-summary
-    auto result = lifecycle.call("handleSummary", report::handle_summary_data(summary, state).dump());
+    Ending summary_ending = Ending::kReturned;
+    auto result = lifecycle.call("handleSummary", report::handle_summary_data(summary, state).dump(),
+                                 kHandleSummaryTimeout, never, summary_ending);
     if (!result.ok) {
       std::fprintf(stderr, "ERRO[0000] handleSummary() failed: %s\n", result.error.c_str());
       return false;
@@ -312,7 +344,7 @@ int run_script(const Args& args, const std::string& path) {
   const TestOutcome outcome = execute_test(std::move(spec), store);
   if (run.aborted_by_script) return kExitScriptAborted;
   if (outcome.exit_code != kExitOk) return outcome.exit_code;
-  if (teardown_failed) return kExitScriptException;
+  if (teardown_exit != kExitOk) return teardown_exit;
   if (run.marked_failed) return kExitMarkedAsFailed;
   return kExitOk;
 }

@@ -278,6 +278,10 @@ std::optional<TestOptions> options_from_json(const json& j, const std::string& w
       Nanos d = 0;
       ok = r.duration(v, key, d);
       o.min_iteration_duration = d;
+    } else if (key == "setupTimeout" || key == "teardownTimeout") {
+      Nanos d = 0;
+      ok = r.duration(v, key, d);
+      (key == "setupTimeout" ? o.setup_timeout : o.teardown_timeout) = d;
     } else if (key == "batch" || key == "batchPerHost") {
       int64_t n = 0;
       ok = r.integer(v, key, n) && (n >= 0 || r.fail(key, "can't be negative"));
@@ -293,7 +297,7 @@ std::optional<TestOptions> options_from_json(const json& j, const std::string& w
     } else if (key == "tags") {
       ok = r.tags(v, key, o.tags);
     }
-    // Other k6 options (setupTimeout, dns, ...) are accepted and not used yet.
+    // Other k6 options (dns, systemTags, ...) are accepted and not used yet.
     if (!ok || r.failed()) return std::nullopt;
   }
   return o;
@@ -408,6 +412,8 @@ TestOptions merge_options(const TestOptions& lower, const TestOptions& higher) {
   take(out.user_agent, higher.user_agent);
   take(out.discard_response_bodies, higher.discard_response_bodies);
   take(out.min_iteration_duration, higher.min_iteration_duration);
+  take(out.setup_timeout, higher.setup_timeout);
+  take(out.teardown_timeout, higher.teardown_timeout);
   take(out.batch, higher.batch);
   take(out.throw_errors, higher.throw_errors);
   take(out.no_connection_reuse, higher.no_connection_reuse);

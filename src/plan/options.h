@@ -37,6 +37,8 @@ struct TestOptions {
   std::optional<std::string> user_agent;
   std::optional<bool> discard_response_bodies;
   std::optional<Nanos> min_iteration_duration;  // a shorter iteration is padded with a sleep
+  std::optional<Nanos> setup_timeout;           // k6's setupTimeout (default 60s)
+  std::optional<Nanos> teardown_timeout;        // k6's teardownTimeout (default 60s)
   std::optional<int64_t> batch, batch_per_host;  // http.batch: requests in flight at once, per host; 0 = no limit
   std::optional<bool> throw_errors;               // `throw`: a request that fails (no response) throws
   std::optional<bool> no_connection_reuse;        // every request on a new connection

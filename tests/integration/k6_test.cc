@@ -544,5 +544,50 @@ TEST_F(K6Script, ArrivalRateScenarioKeepsItsSchedule) {
   EXPECT_EQ(metrics["vus"]["max"], 10) << r.output;
 }
 
+// setupTimeout and teardownTimeout are enforced on scripts that never return (k6's exit codes
+// 100 and 101); a teardown that times out still leaves the run's summary.
+TEST_F(K6Script, SetupAndTeardownTimeoutsEndLoopsThatNeverReturn) {
+  const std::string path = script("loops.js", R"(
+import http from 'k6/http';
+import { sleep } from 'k6';
+export const options = { setupTimeout: '1s', teardownTimeout: '1s', iterations: 2, vus: 1 };
+export function setup() { if (__ENV.WHERE === 'setup') { for (;;) { try { sleep(0.1); } catch (e) {} } } }
+export default function () { http.get(`${__ENV.BASE}/`); }
+export function teardown() { if (__ENV.WHERE === 'teardown') { for (;;) {} } }
+)");
+  auto setup = run_squall({"run", path, "-e", "BASE=" + base(), "-e", "WHERE=setup"});
+  EXPECT_EQ(setup.exit_code, 100) << setup.output;
+  EXPECT_NE(setup.output.find("setup() execution timed out after 1s"), std::string::npos) << setup.output;
+  EXPECT_LT(setup.seconds, 10);
+  const std::string exported = temp_path("teardown-timeout.json");
+  auto teardown = run_squall({"run", path, "-e", "BASE=" + base(), "-e", "WHERE=teardown", "--summary-export", exported});
+  EXPECT_EQ(teardown.exit_code, 101) << teardown.output;
+  EXPECT_NE(teardown.output.find("teardown() execution timed out after 1s"), std::string::npos) << teardown.output;
+  EXPECT_NE(teardown.output.find("http_reqs"), std::string::npos) << teardown.output;
+  EXPECT_EQ(read_json(exported)["metrics"]["http_reqs"]["count"], 2);
+}
+
+// Ctrl-C in the init context or in setup() ends the test with 105, whether JavaScript loops or
+// waits for a response; it never crashes or runs the test anyway.
+TEST_F(K6Script, InterruptDuringInitOrSetupStopsWith105) {
+  const std::string path = script("stuck.js", R"(
+import http from 'k6/http';
+if (__ENV.WHERE === 'init') { for (;;) {} }
+export const options = { setupTimeout: '30s' };
+export function setup() {
+  if (__ENV.WHERE === 'setup-loop') { for (;;) {} }
+  http.get(`${__ENV.BASE}/users?delay=20s`);
+}
+export default function () { http.get(`${__ENV.BASE}/`); }
+)");
+  for (const char* where : {"init", "setup-loop", "setup-request"}) {
+    auto r = run_squall({"run", path, "-e", "BASE=" + base(), "-e", std::string("WHERE=") + where}, 1500);
+    EXPECT_EQ(r.exit_code, 105) << where << "\n" << r.output;
+    EXPECT_NE(r.output.find("was interrupted"), std::string::npos) << where << "\n" << r.output;
+    EXPECT_EQ(r.output.find("http_reqs"), std::string::npos) << where << ": the test must not run\n" << r.output;
+    EXPECT_LT(r.seconds, 10) << where;
+  }
+}
+
 }  // namespace
 }  // namespace squall

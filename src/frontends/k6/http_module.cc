@@ -382,9 +382,10 @@ void http_async_request(const FunctionCallbackInfo<Value>& info) {
                     v8::TryCatch failed(loop_isolate);
                     auto value = response_of(loop_isolate, vu, *prepared, response);
                     if (value.IsEmpty()) {
-                      if (failed.HasCaught() && !failed.HasTerminated()) settle->Reject(loop_context, failed.Exception()).Check();
+                      // (Settling fails only when the script is being terminated.)
+                      if (failed.HasCaught() && !failed.HasTerminated()) settle->Reject(loop_context, failed.Exception()).IsJust();
                     } else {
-                      settle->Resolve(loop_context, value).Check();
+                      settle->Resolve(loop_context, value).IsJust();
                     }
                   });
   }

@@ -239,7 +239,10 @@ Local<v8::Object> make_response(Local<v8::Context> context, const net::HttpReque
       request_header_list(isolate, request.headers),
       js_string(isolate, request.body),
   };
-  return host.per_context(context, "k6.Response", make_response_class)->NewInstance(context, static_cast<int>(std::size(args)), args).ToLocalChecked();
+  // Empty when the script is being terminated (an interrupted setup(), a stopped VU).
+  return host.per_context(context, "k6.Response", make_response_class)
+      ->NewInstance(context, static_cast<int>(std::size(args)), args)
+      .FromMaybe(Local<v8::Object>());
 }
 
 namespace {

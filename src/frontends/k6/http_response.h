@@ -12,6 +12,7 @@ namespace squall::k6 {
 
 enum class ResponseType { kText, kBinary, kNone };
 
+// Empty when the script is being terminated.
 v8::Local<v8::Object> make_response(v8::Local<v8::Context> context, const net::HttpRequest& request,
                                     const net::HttpResponse& response, ResponseType type);
 

@@ -1,6 +1,10 @@
 #include "frontends/k6/lifecycle_vu.h"
 
+#include <chrono>
+#include <condition_variable>
 #include <future>
+#include <mutex>
+#include <thread>
 
 namespace squall::k6 {
 
@@ -17,8 +21,69 @@ LifecycleVu::LifecycleVu(RunShared& run, vu::WorkerSettings settings) {
   vu_ = std::make_unique<JsVu>(*host_, *worker_, *state_, nullptr);
 }
 
-JsVu::CallResult LifecycleVu::call(const std::string& function, const std::string& arg_json) {
-  JsVu::CallResult result = vu_->call(function, arg_json);
+LifecycleVu::Ending LifecycleVu::guarded(const std::function<void()>& step, Nanos timeout,
+                                         const std::atomic<bool>& interrupt) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool done = false;
+  Ending ending = Ending::kReturned;
+  const Nanos deadline = timeout > 0 ? mono_now() + timeout : 0;
+  std::thread watchdog([&] {
+    std::unique_lock lock(mutex);
+    while (!done) {
+      // The interrupt flag is set by a signal handler, which cannot notify: look every 20 ms.
+      changed.wait_for(lock, std::chrono::milliseconds(20));
+      if (done) return;
+      if (interrupt.load()) {
+        ending = Ending::kInterrupted;
+      } else if (deadline > 0 && mono_now() >= deadline) {
+        ending = Ending::kTimedOut;
+      } else {
+        continue;
+      }
+      // A wait in native code (a request, sleep) ends at once, as an interrupted iteration's does;
+      // JavaScript is terminated where it runs next: terminating it while native code waits would
+      // fail that code's next call into V8.
+      terminate_armed_ = true;
+      {
+        std::lock_guard hold(worker_->guard());
+        vu_->cancel();
+      }
+      host_->isolate()->RequestInterrupt(
+          [](v8::Isolate* isolate, void* self) {
+            if (static_cast<LifecycleVu*>(self)->terminate_armed_) isolate->TerminateExecution();
+          },
+          this);
+      return;
+    }
+  });
+  step();
+  {
+    std::lock_guard lock(mutex);
+    done = true;
+  }
+  changed.notify_all();
+  watchdog.join();
+  if (ending != Ending::kReturned) {
+    // The next step must inherit neither the termination nor an interrupt still queued.
+    terminate_armed_ = false;
+    host_->isolate()->CancelTerminateExecution();
+    vu_->resume_after_interrupt();
+  }
+  return ending;
+}
+
+bool LifecycleVu::init(std::string& error, const std::atomic<bool>& interrupt, Ending& ending) {
+  bool ok = false;
+  ending = guarded([&] { ok = vu_->init(error); }, 0, interrupt);
+  return ok && ending == Ending::kReturned;
+}
+
+JsVu::CallResult LifecycleVu::call(const std::string& function, const std::string& arg_json, Nanos timeout,
+                                   const std::atomic<bool>& interrupt, Ending& ending) {
+  JsVu::CallResult result;
+  ending = guarded([&] { result = vu_->call(function, arg_json); }, timeout, interrupt);
+  if (ending != Ending::kReturned) result.ok = false;
   worker_->flush();
   return result;
 }

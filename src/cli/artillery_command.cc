@@ -8,6 +8,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/test_driver.h"
+#include "common/files.h"
 #include "frontends/artillery/flow_program.h"
 #include "frontends/artillery/parser.h"
 #include "frontends/artillery/phases.h"
@@ -31,7 +32,8 @@ constexpr char kArtilleryHelp[] =
     "      --summary-export F  the core's summary in k6's JSON format\n"
     "      --results, --tag, --run-name, --baseline, --fail-on, --junit, --report,\n"
     "      --out, --dashboard, --dashboard-address   as in squall http --help\n"
-    "Exit codes: 0 passed, 1 an ensure check failed, 104 invalid script, 105 stopped by a signal.\n";
+    "Exit codes: 0 passed, 1 an ensure check failed, 103 -o could not be written, 104 invalid script,\n"
+    "105 stopped by a signal.\n";
 
 const std::vector<FlagSpec> kArtilleryOwnFlags = {
     {{"-t", "--target"}}, {{"-e", "--environment"}}, {{"-o", "--output"}}, {{"-v", "--variables"}},
@@ -101,16 +103,19 @@ int run_artillery_file(const Args& args, const std::string& path) {
   spec.summary_export = args.get("--summary-export").value_or("");
   spec.quiet = quiet;
   if (!read_ci_flags(args, spec, error)) return invalid(error);
+  if (auto output = args.get("-o")) spec.front_end_files.emplace_back(*output, "--output");
   if (!quiet) std::fprintf(stderr, "squall artillery: %s against %s\n", path.c_str(), script->config.target.c_str());
   const int64_t wall_start_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::system_clock::now().time_since_epoch()).count();
   metrics::MetricsStore store;
   const TestOutcome outcome = execute_test(std::move(spec), store);
   const auto report = artillery::build_report(store, outcome.result.elapsed, wall_start_ms);
+  bool write_failed = false;
   if (auto output = args.get("-o")) {
-    std::ofstream out(*output);
-    out << report.dump(2) << "\n";
-    if (!out) std::fprintf(stderr, "squall: cannot write --output '%s'\n", output->c_str());
+    if (auto problem = write_whole_file(*output, report.dump(2) + "\n", "--output")) {
+      std::fprintf(stderr, "squall: %s\n", problem->c_str());
+      write_failed = true;
+    }
   }
   if (!quiet) {
     std::printf("    http.response_time is Artillery's: time to first byte; the full duration is http_req_duration.\n");
@@ -124,6 +129,7 @@ int run_artillery_file(const Args& args, const std::string& path) {
   }
   std::fflush(stdout);
   if (ensure_failed) return 1;
+  if (write_failed && outcome.exit_code == kExitOk) return kExitOutputFailed;
   return outcome.exit_code;
 }
 

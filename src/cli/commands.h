@@ -10,6 +10,7 @@ constexpr int kExitOk = 0;
 constexpr int kExitThresholdsFailed = 99;
 constexpr int kExitSetupTimeout = 100;     // setup() ran past setupTimeout
 constexpr int kExitTeardownTimeout = 101;  // teardown() ran past teardownTimeout
+constexpr int kExitOutputFailed = 103;     // k6's generic engine error: a result file could not be written
 constexpr int kExitInvalidConfig = 104;
 constexpr int kExitExternalAbort = 105;
 constexpr int kExitScriptException = 107;  // the script failed in init, setup() or teardown()

@@ -12,6 +12,7 @@
 #include "cli/signals.h"
 #include "cli/test_driver.h"
 #include "common/duration.h"
+#include "common/files.h"
 #include "frontends/k6/js_program.h"
 #include "frontends/k6/lifecycle_vu.h"
 #include "frontends/k6/run_shared.h"
@@ -57,8 +58,9 @@ constexpr char kK6Help[] =
     "  -q, --quiet                 no progress line\n"
     "      --results, --run-name, --baseline, --fail-on, --junit, --report,\n"
     "      --out, --dashboard, --dashboard-address   as in squall http --help\n"
-    "Exit codes: 0 ok, 99 thresholds failed, 104 invalid options, 105 interrupted, 107 script error,\n"
-    "108 aborted by the script (test.abort), 110 marked as failed (test.fail).\n";
+    "Exit codes: 0 ok, 99 thresholds failed, 100 setup() timed out, 101 teardown() timed out, 103 a result\n"
+    "file could not be written, 104 invalid options, 105 interrupted, 107 script error, 108 aborted by the\n"
+    "script (test.abort), 110 marked as failed (test.fail).\n";
 
 const std::vector<FlagSpec> kK6OwnFlags = {
     {{"-u", "--vus"}},           {{"-d", "--duration"}},   {{"-i", "--iterations"}},
@@ -166,8 +168,9 @@ std::optional<plan::TestOptions> flag_options(const Args& args, std::string& err
   return flags;
 }
 
-// Writes what handleSummary returned: {"stdout": text, "stderr": text, "path": content}.
-bool write_summary_outputs(const std::string& json_text) {
+// Writes what handleSummary returned: {"stdout": text, "stderr": text, "path": content}; a file
+// that cannot be written sets `write_failed`.
+bool write_summary_outputs(const std::string& json_text, bool& write_failed) {
   const auto outputs = nlohmann::json::parse(json_text, nullptr, false);
   if (!outputs.is_object()) {
     std::fprintf(stderr, "ERRO[0000] handleSummary() must return an object of {destination: content}\n");
@@ -180,9 +183,10 @@ bool write_summary_outputs(const std::string& json_text) {
     } else if (destination == "stderr") {
       std::fwrite(text.data(), 1, text.size(), stderr);
     } else {
-      std::ofstream out(destination, std::ios::binary);
-      out << text;
-      if (!out) std::fprintf(stderr, "ERRO[0000] handleSummary: cannot write '%s'\n", destination.c_str());
+      if (auto problem = write_whole_file(destination, text, "handleSummary() output")) {
+        std::fprintf(stderr, "ERRO[0000] %s\n", problem->c_str());
+        write_failed = true;
+      }
     }
   }
   std::fflush(stdout);
@@ -323,6 +327,7 @@ int run_script(const Args& args, const std::string& path) {
     }
   };
   const bool no_summary = args.has("--no-summary");
+  bool summary_write_failed = false;
   spec.summary_handler = [&](const report::Summary& summary) {
     if (no_summary) return true;
     if (!has_function("handleSummary")) return false;
@@ -337,7 +342,7 @@ int run_script(const Args& args, const std::string& path) {
       std::fprintf(stderr, "ERRO[0000] handleSummary() failed: %s\n", result.error.c_str());
       return false;
     }
-    return write_summary_outputs(result.json);
+    return write_summary_outputs(result.json, summary_write_failed);
   };
   if (!spec.quiet) std::fprintf(stderr, "squall: %s (k6 JavaScript)\n", path.c_str());
   run.test_start = mono_now();  // log lines count from here (the scenarios start within microseconds)
@@ -345,6 +350,7 @@ int run_script(const Args& args, const std::string& path) {
   if (run.aborted_by_script) return kExitScriptAborted;
   if (outcome.exit_code != kExitOk) return outcome.exit_code;
   if (teardown_exit != kExitOk) return teardown_exit;
+  if (summary_write_failed) return kExitOutputFailed;
   if (run.marked_failed) return kExitMarkedAsFailed;
   return kExitOk;
 }

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/signals.h"
+#include "common/files.h"
 #include "dashboard/live_dashboard.h"
 #include "report/summary_export.h"
 #include "outputs/output_set.h"
@@ -107,6 +108,22 @@ nlohmann::json plan_json(const TestSpec& spec) {
   return {{"scenarios", scenarios}, {"thresholds", thresholds}};
 }
 
+// Every file the run will write, as {path, what}.
+std::vector<std::pair<std::string, std::string>> result_files(const TestSpec& spec) {
+  std::vector<std::pair<std::string, std::string>> files = spec.front_end_files;
+  for (const auto& [path, what] : {std::pair<std::string, std::string>{spec.summary_export, "--summary-export"},
+                                   {spec.results_path, "--results"}, {spec.report_path, "--report"},
+                                   {spec.junit_path, "--junit"}}) {
+    if (!path.empty()) files.emplace_back(path, what);
+  }
+  for (const auto& out : spec.outputs) {
+    for (const char* kind : {"json=", "csv="}) {
+      if (out.starts_with(kind)) files.emplace_back(out.substr(std::string_view(kind).size()), "--out " + out);
+    }
+  }
+  return files;
+}
+
 }  // namespace
 
 TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
@@ -120,6 +137,14 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
   }
   const auto& interrupt = install_stop_signals();
   spec.settings.store = &store;
+  // A result file that cannot be written is found now, not after the run it would have held.
+  for (const auto& [path, what] : result_files(spec)) {
+    if (auto problem = check_writable(path, what)) {
+      std::fprintf(stderr, "squall: %s\n", problem->c_str());
+      outcome.exit_code = kExitInvalidConfig;
+      return outcome;
+    }
+  }
   outputs::OutputSet outputs;
   {
     std::string error;
@@ -195,7 +220,13 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
   if (control) control->set_finished();
   if (live) live->set_finished();
   if (spec.after_run) spec.after_run();
-  outputs.close(store, spec.quiet);
+  bool write_failed = !outputs.close(store, spec.quiet);
+  auto write = [&](const std::string& path, const std::string& text, const std::string& what) {
+    if (auto problem = write_whole_file(path, text, what)) {
+      std::fprintf(stderr, "squall: %s\n", problem->c_str());
+      write_failed = true;
+    }
+  };
   const auto& result = outcome.result;
   spec.summary.elapsed = result.elapsed;
   for (const auto& mt : spec.thresholds) spec.summary.selectors.push_back(mt.selector);
@@ -210,21 +241,16 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
                 threshold_abort ? " (aborted by a threshold)" : result.aborted ? " (interrupted)" : "");
     std::fflush(stdout);
   }
-  if (!spec.summary_export.empty()) {
-    std::ofstream out(spec.summary_export);
-    out << report::render_k6_export(outcome.summary);
-    if (!out) std::fprintf(stderr, "squall: cannot write --summary-export '%s'\n", spec.summary_export.c_str());
-  }
+  if (!spec.summary_export.empty()) write(spec.summary_export, report::render_k6_export(outcome.summary), "--summary-export");
   spec.meta.duration_seconds = static_cast<double>(result.elapsed) / 1e9;
   if (!spec.results_path.empty()) {
     std::string error;
-    if (!report::write_results(spec.results_path, store, spec.meta, error)) std::fprintf(stderr, "squall: %s\n", error.c_str());
+    if (!report::write_results(spec.results_path, store, spec.meta, error)) {
+      std::fprintf(stderr, "squall: --results: %s\n", error.c_str());
+      write_failed = true;
+    }
   }
-  if (!spec.report_path.empty()) {
-    std::ofstream out(spec.report_path);
-    out << report::render_html_report(store, spec.meta, outcome.summary);
-    if (!out) std::fprintf(stderr, "squall: cannot write --report '%s'\n", spec.report_path.c_str());
-  }
+  if (!spec.report_path.empty()) write(spec.report_path, report::render_html_report(store, spec.meta, outcome.summary), "--report");
   bool regression = false;
   std::vector<report::RuleVerdict> verdicts;
   if (!spec.baseline_path.empty()) {
@@ -245,15 +271,15 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
     verdicts = comparison.verdicts;
   }
   if (!spec.junit_path.empty()) {
-    std::ofstream out(spec.junit_path);
-    out << report::render_junit(spec.summary.thresholds, verdicts, spec.meta.duration_seconds);
-    if (!out) std::fprintf(stderr, "squall: cannot write --junit '%s'\n", spec.junit_path.c_str());
+    write(spec.junit_path, report::render_junit(spec.summary.thresholds, verdicts, spec.meta.duration_seconds), "--junit");
   }
   if (thresholds_failed || threshold_abort || regression) {
     std::fprintf(stderr, "squall: %s\n", regression && !thresholds_failed && !threshold_abort
                                              ? "regression against the baseline"
                                              : "thresholds on metrics have been crossed");
     outcome.exit_code = kExitThresholdsFailed;
+  } else if (write_failed) {
+    outcome.exit_code = kExitOutputFailed;
   } else {
     outcome.exit_code = result.aborted ? kExitExternalAbort : kExitOk;
   }

@@ -44,6 +44,9 @@ struct TestSpec {
   std::string junit_path;
   std::string report_path;  // --report: the HTML report
   std::vector<std::string> outputs;  // --out json=FILE / csv=FILE / prometheus-rw=URL / influxdb=URL
+  // Files a front-end writes after the run (Artillery's -o, Locust's --csv): checked before it,
+  // with the other result files, as {path, what}.
+  std::vector<std::pair<std::string, std::string>> front_end_files;
   std::optional<std::string> dashboard_address;  // --dashboard: the live dashboard's HOST:PORT
   // Front-end hooks (k6 scripts): a flag that stops the test when set (test.abort()), what runs
   // between the end of the scenarios and the summary (teardown()), and a replacement for the text
@@ -65,7 +68,7 @@ const std::vector<FlagSpec>& ci_flags();
 bool read_ci_flags(const Args& args, TestSpec& spec, std::string& error);
 
 struct TestOutcome {
-  int exit_code = 0;
+  int exit_code = 0;  // kExitOutputFailed when a result file could not be written (after the summary)
   schedule::TestRunResult result;
   report::Summary summary;
 };

@@ -104,13 +104,19 @@ void OutputSet::attach(metrics::MetricsStore& store, int64_t test_start_unix_ms)
   }
 }
 
-void OutputSet::close(metrics::MetricsStore& store, bool quiet) {
+bool OutputSet::close(metrics::MetricsStore& store, bool quiet) {
+  bool all_written = true;
   const int64_t now_ms = unix_now_ms();
   for (auto& stream : streams_) stream->run_ended(now_ms);
   store.close_open_seconds();
   for (auto& file : files_) {
     file->close();
-    if (!quiet || file->dropped()) {
+    const std::string failure = file->failure();
+    all_written = all_written && failure.empty();
+    if (!failure.empty()) {
+      std::fprintf(stderr, "squall: --out %s (of %llu samples handed to it)\n", failure.c_str(),
+                   static_cast<unsigned long long>(file->written()));
+    } else if (!quiet || file->dropped()) {
       std::fprintf(stderr, "  --out %s: %llu samples written%s\n", file->path().c_str(),
                    static_cast<unsigned long long>(file->written()),
                    file->dropped() ? (", " + std::to_string(file->dropped()) + " dropped: the writer could not keep up").c_str() : "");
@@ -129,6 +135,7 @@ void OutputSet::close(metrics::MetricsStore& store, bool quiet) {
   }
   store.set_raw_consumer(nullptr);
   store.set_second_consumer(nullptr);
+  return all_written;
 }
 
 }  // namespace squall::outputs

@@ -24,8 +24,9 @@ class OutputSet {
   // Before the run. `test_start_unix_ms`: wall-clock time of the run's second 0.
   void attach(metrics::MetricsStore& store, int64_t test_start_unix_ms);
   // After the run: every second made final and sent (bounded wait), files closed. Prints a line
-  // per output unless `quiet` (always when something was dropped).
-  void close(metrics::MetricsStore& store, bool quiet);
+  // per output unless `quiet` (always when something was dropped or failed). False when a sample
+  // file could not be written whole.
+  bool close(metrics::MetricsStore& store, bool quiet);
 
  private:
   std::vector<std::unique_ptr<SampleFileOutput>> files_;

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 
 #include "metrics/metric_registry.h"
@@ -55,7 +57,7 @@ std::unique_ptr<SampleFileOutput> SampleFileOutput::open(const std::string& spec
   }
   FILE* file = std::fopen(path.c_str(), "w");
   if (!file) {
-    error = "cannot write output file '" + path + "'";
+    error = "cannot write output file '" + path + "': " + std::strerror(errno);
     return nullptr;
   }
   return std::unique_ptr<SampleFileOutput>(new SampleFileOutput(format, path, file));
@@ -95,7 +97,16 @@ void SampleFileOutput::close() {
   }
   wake_.notify_one();
   if (thread_.joinable()) thread_.join();
-  std::fclose(file_);
+  if (std::fflush(file_) != 0) note_failure(errno);
+  if (std::fclose(file_) != 0) note_failure(errno);
+}
+
+void SampleFileOutput::note_failure(int err) {
+  std::lock_guard lock(mutex_);
+  if (!failure_.empty()) return;
+  failure_ = "writing '" + path_ + "' failed: " + std::strerror(err);
+  // Said when it happens, not only at the end: the samples from here on are lost.
+  std::fprintf(stderr, "squall: WARN --out %s; the samples after this point are lost\n", failure_.c_str());
 }
 
 void SampleFileOutput::run() {
@@ -110,6 +121,10 @@ void SampleFileOutput::run() {
       pending_ -= batch.size();
     }
     write_batch(batch);
+    if (std::ferror(file_)) {
+      note_failure(errno);
+      std::clearerr(file_);
+    }
   }
 }
 

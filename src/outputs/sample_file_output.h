@@ -34,19 +34,26 @@ class SampleFileOutput {
   void close();
   uint64_t written() const { return written_.load(); }
   uint64_t dropped() const { return dropped_.load(); }
+  // Why writing the file failed ("" while it has not): seen when it happens, and at close.
+  std::string failure() const {
+    std::lock_guard lock(mutex_);
+    return failure_;
+  }
   const std::string& path() const { return path_; }
 
  private:
   SampleFileOutput(Format format, std::string path, FILE* file);
   void run();
   void write_batch(const std::vector<metrics::RawSample>& samples);
+  void note_failure(int err);
   const std::string& tags_json(metrics::TagSetId id);
 
   static constexpr size_t kMaxPendingSamples = 4'000'000;
   Format format_;
   std::string path_;
   FILE* file_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
+  std::string failure_;  // under mutex_
   std::condition_variable wake_;
   std::deque<std::vector<metrics::RawSample>> queue_;
   size_t pending_ = 0;

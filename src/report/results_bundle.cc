@@ -68,10 +68,8 @@ bool write_results(const std::string& path, const metrics::MetricsStore& store, 
   }
   out["series"] = std::move(series);
   out["seconds"] = std::move(seconds);
-  std::ofstream file(path);
-  file << out.dump() << "\n";
-  if (!file) {
-    error = "cannot write results bundle '" + path + "'";
+  if (auto problem = write_whole_file(path, out.dump() + "\n", "results bundle")) {
+    error = *problem;
     return false;
   }
   return true;

@@ -135,6 +135,29 @@ TEST_F(Cli, OutputsStreamEverySampleInK6Formats) {
   EXPECT_NE(page.find("<svg"), std::string::npos);
 }
 
+// A result file that cannot be written is a failed run (103), found when it happens, the summary
+// still printed; one that cannot be written at all is found before the test sends anything (104).
+TEST_F(Cli, WriteErrorsAreANonZeroExitAndNeverSilent) {
+  auto full = run("http " + base() + "/ -n 50 -c 2 --summary-export /dev/full");
+  EXPECT_EQ(full.exit_code, 103) << full.output;
+  EXPECT_NE(full.output.find("cannot write --summary-export '/dev/full': No space left on device"), std::string::npos)
+      << full.output;
+  EXPECT_NE(full.output.find("http_reqs"), std::string::npos) << "the summary is still printed\n" << full.output;
+  auto samples = run("http " + base() + "/ -n 20000 -c 2 --out json=/dev/full");
+  EXPECT_EQ(samples.exit_code, 103) << samples.output;
+  EXPECT_NE(samples.output.find("WARN --out writing '/dev/full' failed"), std::string::npos) << samples.output;
+  EXPECT_EQ(samples.output.find("samples written"), std::string::npos) << samples.output;
+  const auto requests_before = server_->api().stats().requests.load();
+  for (const std::string flag : {"--summary-export", "--report", "--results", "--junit"}) {
+    auto missing = run("http " + base() + "/ -n 5 " + flag + " /nonexistent-dir/out");
+    EXPECT_EQ(missing.exit_code, 104) << flag << "\n" << missing.output;
+    EXPECT_NE(missing.output.find("no such directory '/nonexistent-dir'"), std::string::npos) << missing.output;
+  }
+  auto out = run("http " + base() + "/ -n 5 --out csv=/nonexistent-dir/s.csv");
+  EXPECT_EQ(out.exit_code, 104) << out.output;
+  EXPECT_EQ(server_->api().stats().requests.load(), requests_before) << "nothing may be sent";
+}
+
 TEST_F(Cli, BadInputGetsAClearErrorAndExit104) {
   auto r = run("http 'ftp://x/' -d 1s");
   EXPECT_EQ(r.exit_code, 104);

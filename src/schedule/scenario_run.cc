@@ -5,12 +5,16 @@
 namespace squall::schedule {
 
 using metrics::builtin::kDroppedIterations;
+using metrics::builtin::kHttpReqDurationCorrected;
 using metrics::builtin::kIterationDuration;
 using metrics::builtin::kIterations;
 
 namespace {
 // How often in-flight iterations are checked against their grace periods.
 constexpr Nanos kGraceTick = 50 * kMillisecond;
+// Dropped arrivals waiting for a VU, at most (8 MB): past it the oldest wait is recorded as it
+// stands (a lower bound), so memory stays bounded however long the target stalls.
+constexpr size_t kMaxUnserved = 1'000'000;
 }  // namespace
 
 ScenarioRun::ScenarioRun(ScenarioShared& shared, vu::Worker& worker, std::unique_ptr<vu::IterationProgram> program,
@@ -129,6 +133,7 @@ void ScenarioRun::iteration_done(Vu& vu, Nanos began) {
   worker_.sink().add(kIterations, shared_.tags, 1);
   worker_.sink().add_time(kIterationDuration, shared_.tags, now - began);
   if (shared_.executor->open_model()) {
+    serve_unserved(now, 1);
     idle_.push_back(&vu);
     if (ended_) on_grace_check();
     return;
@@ -170,6 +175,7 @@ void ScenarioRun::on_arrival() {
     }
     if (idle_.empty()) {
       worker_.sink().add(kDroppedIterations, shared_.tags, 1);
+      queue_unserved(due);
       continue;
     }
     Vu* vu = idle_.back();
@@ -223,7 +229,20 @@ void ScenarioRun::abort_now() {
   finish();
 }
 
+void ScenarioRun::queue_unserved(Nanos due) {
+  if (unserved_.size() >= kMaxUnserved) serve_unserved(mono_now(), 1);
+  unserved_.push_back(due);
+}
+
+void ScenarioRun::serve_unserved(Nanos now, size_t how_many) {
+  for (; how_many > 0 && !unserved_.empty(); --how_many) {
+    worker_.sink().add_time(kHttpReqDurationCorrected, shared_.tags, now - unserved_.front());
+    unserved_.pop_front();
+  }
+}
+
 void ScenarioRun::finish() {
+  serve_unserved(mono_now(), unserved_.size());
   finished_ = true;
   worker_.loop().cancel(grace_timer_);
   for (auto& vu : vus_) vu->state.client.close_idle();

@@ -4,12 +4,17 @@
 //   over workers) runs iterations while j < active_vus(t) and budget remains.
 //   Open models: this worker starts its share of the arrivals on time, from
 //   its share of the VU pool; a start with no free VU is a dropped iteration.
+//   Coordinated omission: a dropped arrival still waits, as a user would, for
+//   the next VU that comes free (or the run's end), and that wait is recorded in
+//   http_req_duration_corrected, so its percentiles show a stall whatever the
+//   VU budget (wrk2's rule). The oldest waits first.
 // At the scheduled end no new iteration starts; iterations still running
 // after gracefulStop (or after gracefulRampDown, for VUs ramped down) are
 // aborted and not counted.
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -69,6 +74,10 @@ class ScenarioRun {
   void on_end();
   void on_grace_check();
   void finish();
+  // Coordinated omission: a dropped arrival due at `due` waits for a VU; a VU that came free at
+  // `now` ends the oldest wait; at the end, every wait left ends.
+  void queue_unserved(Nanos due);
+  void serve_unserved(Nanos now, size_t how_many);
   Nanos rel(Nanos t) const { return t - shared_.start(); }
 
   ScenarioShared& shared_;
@@ -77,6 +86,7 @@ class ScenarioRun {
   std::function<void()> on_finished_;
   std::vector<std::unique_ptr<Vu>> vus_;
   std::vector<Vu*> idle_;  // open models
+  std::deque<Nanos> unserved_;  // open models: intended starts of dropped arrivals still waiting
   int64_t pool_limit_ = 0; // open models: this worker's share of maxVUs
   int64_t next_arrival_ = 0;
   net::Timer schedule_timer_;

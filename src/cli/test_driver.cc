@@ -239,6 +239,14 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
     std::printf("\n%s\n    connections opened: %llu\n    test run time: %.2fs%s\n", report::render_text(outcome.summary).c_str(),
                 static_cast<unsigned long long>(result.connections_opened), static_cast<double>(result.elapsed) / 1e9,
                 threshold_abort ? " (aborted by a threshold)" : result.aborted ? " (interrupted)" : "");
+  }
+  if (!spec.quiet || result.iterations_interrupted > 0) {
+    // k6's closing line: a hung target shows here even when no request ever completed.
+    const auto complete = static_cast<unsigned long long>(store.metric_total(metrics::builtin::kIterations).sum);
+    std::fflush(stdout);
+    std::fprintf(stderr, "    %llu complete and %llu interrupted iterations%s\n", complete,
+                static_cast<unsigned long long>(result.iterations_interrupted),
+                result.iterations_interrupted > 0 ? " (their requests in flight were abandoned: in no metric)" : "");
     std::fflush(stdout);
   }
   if (!spec.summary_export.empty()) write(spec.summary_export, report::render_k6_export(outcome.summary), "--summary-export");

@@ -203,6 +203,7 @@ void ScenarioRun::on_grace_check() {
     if ((ended_ && now >= stop_at) || ramped_down) {
       program_->cancel(vu->state);
       vu->state.abort();  // interrupted: not counted as an iteration
+      ++interrupted_;
       vu->busy = false;
       --shared_.active_vus;
       if (shared_.executor->open_model()) idle_.push_back(vu.get());
@@ -222,6 +223,7 @@ void ScenarioRun::abort_now() {
     if (vu->busy) {
       program_->cancel(vu->state);
       vu->state.abort();
+      ++interrupted_;
       vu->busy = false;
       --shared_.active_vus;
     }

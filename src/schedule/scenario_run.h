@@ -52,6 +52,7 @@ class ScenarioRun {
   void abort_now();
   bool finished() const { return finished_; }
   uint64_t connections_opened() const;
+  uint64_t iterations_interrupted() const { return interrupted_; }
 
  private:
   struct Vu {
@@ -91,6 +92,7 @@ class ScenarioRun {
   int64_t next_arrival_ = 0;
   net::Timer schedule_timer_;
   net::Timer grace_timer_;
+  uint64_t interrupted_ = 0;
   bool ended_ = false;     // no more iterations start
   bool finished_ = false;
   bool in_start_ = false;

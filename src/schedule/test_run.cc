@@ -96,7 +96,10 @@ TestRunResult TestRun::run(const std::function<void(Nanos)>& tick) {
   for (auto& worker : workers) worker->stop();
   for (auto& worker : workers) worker->join();
   for (auto& worker_runs : runs) {
-    for (auto& run : worker_runs) result.connections_opened += run->connections_opened();
+    for (auto& run : worker_runs) {
+      result.connections_opened += run->connections_opened();
+      result.iterations_interrupted += run->iterations_interrupted();
+    }
   }
   runs.clear();  // VUs die before their workers' loops
   return result;

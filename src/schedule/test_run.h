@@ -21,6 +21,9 @@ struct TestRunResult {
   Nanos elapsed = 0;
   bool aborted = false;
   uint64_t connections_opened = 0;
+  // Iterations cut short at the end (past gracefulStop or gracefulRampDown) or by an abort: their
+  // requests in flight were abandoned and are in no metric, as in k6.
+  uint64_t iterations_interrupted = 0;
 };
 
 class TestRun {

@@ -9,13 +9,16 @@ namespace squall::metrics {
 
 Histogram::Histogram(const Histogram& other) { *this = other; }
 
+Histogram::~Histogram() = default;
+
 Histogram& Histogram::operator=(const Histogram& other) {
   if (this == &other) return *this;
-  for (size_t c = 0; c < kChunkCount; ++c) {
-    if (other.chunks_[c]) {
-      chunks_[c] = std::make_unique<Chunk>(*other.chunks_[c]);
-    } else {
-      chunks_[c].reset();
+  sparse_ = other.sparse_;
+  dense_.reset();
+  if (other.dense_) {
+    dense_ = std::make_unique<Chunks>();
+    for (size_t c = 0; c < kChunkCount; ++c) {
+      if ((*other.dense_)[c]) (*dense_)[c] = std::make_unique<Chunk>(*(*other.dense_)[c]);
     }
   }
   count_ = other.count_;
@@ -23,6 +26,53 @@ Histogram& Histogram::operator=(const Histogram& other) {
   min_ = other.min_;
   max_ = other.max_;
   return *this;
+}
+
+template <typename Fn>
+void Histogram::for_each_bucket(Fn fn) const {
+  if (!dense_) {
+    for (const auto& [index, n] : sparse_) {
+      if (!fn(static_cast<size_t>(index), n)) return;
+    }
+    return;
+  }
+  for (size_t c = 0; c < kChunkCount; ++c) {
+    if (!(*dense_)[c]) continue;
+    const Chunk& chunk = *(*dense_)[c];
+    for (size_t i = 0; i < kSubBuckets; ++i) {
+      if (chunk[i] != 0 && !fn(c * kSubBuckets + i, chunk[i])) return;
+    }
+  }
+}
+
+void Histogram::make_dense() {
+  dense_ = std::make_unique<Chunks>();
+  for (const auto& [index, n] : sparse_) {
+    auto& chunk = (*dense_)[index / kSubBuckets];
+    if (!chunk) chunk = std::make_unique<Chunk>();  // zeroed in place: a Chunk{} temporary takes 8 KB of stack
+    (*chunk)[index % kSubBuckets] += n;
+  }
+  sparse_.clear();
+  sparse_.shrink_to_fit();
+}
+
+void Histogram::add_to_bucket(size_t index, uint64_t n) {
+  if (!dense_) {
+    const auto at = std::lower_bound(sparse_.begin(), sparse_.end(), index,
+                                     [](const auto& entry, size_t i) { return entry.first < i; });
+    if (at != sparse_.end() && at->first == index) {
+      at->second += n;
+      return;
+    }
+    if (sparse_.size() < kSparseBuckets) {
+      sparse_.insert(at, {static_cast<uint32_t>(index), n});
+      return;
+    }
+    make_dense();
+  }
+  auto& chunk = (*dense_)[index / kSubBuckets];
+  if (!chunk) chunk = std::make_unique<Chunk>();
+  (*chunk)[index % kSubBuckets] += n;
 }
 
 size_t Histogram::bucket_index(uint64_t value) {
@@ -48,10 +98,7 @@ uint64_t Histogram::bucket_width(size_t index) {
 
 void Histogram::record_n(uint64_t value, uint64_t n) {
   if (n == 0) return;
-  const size_t index = bucket_index(value);
-  auto& chunk = chunks_[index / kSubBuckets];
-  if (!chunk) chunk = std::make_unique<Chunk>();  // zeroed in place: a Chunk{} temporary takes 8 KB of stack
-  (*chunk)[index % kSubBuckets] += n;
+  add_to_bucket(bucket_index(value), n);
   count_ += n;
   sum_ += static_cast<double>(value) * static_cast<double>(n);
   min_ = std::min(min_, value);
@@ -60,13 +107,23 @@ void Histogram::record_n(uint64_t value, uint64_t n) {
 
 void Histogram::merge(const Histogram& other) {
   if (other.count_ == 0) return;
-  for (size_t c = 0; c < kChunkCount; ++c) {
-    if (!other.chunks_[c]) continue;
-    if (!chunks_[c]) {
-      chunks_[c] = std::make_unique<Chunk>(*other.chunks_[c]);
-      continue;
+  if (other.dense_ && !dense_) make_dense();
+  if (dense_ && other.dense_) {
+    for (size_t c = 0; c < kChunkCount; ++c) {
+      const auto& theirs = (*other.dense_)[c];
+      if (!theirs) continue;
+      auto& ours = (*dense_)[c];
+      if (!ours) {
+        ours = std::make_unique<Chunk>(*theirs);
+        continue;
+      }
+      for (size_t i = 0; i < kSubBuckets; ++i) (*ours)[i] += (*theirs)[i];
     }
-    for (size_t i = 0; i < kSubBuckets; ++i) (*chunks_[c])[i] += (*other.chunks_[c])[i];
+  } else {
+    other.for_each_bucket([this](size_t index, uint64_t n) {
+      add_to_bucket(index, n);
+      return true;
+    });
   }
   count_ += other.count_;
   sum_ += other.sum_;
@@ -75,7 +132,8 @@ void Histogram::merge(const Histogram& other) {
 }
 
 void Histogram::reset() {
-  for (auto& chunk : chunks_) chunk.reset();
+  sparse_.clear();
+  dense_.reset();
   count_ = 0;
   sum_ = 0;
   min_ = UINT64_MAX;
@@ -87,21 +145,16 @@ double Histogram::value_at_rank(uint64_t rank) const {
   if (rank == 0) return static_cast<double>(min_);
   if (rank + 1 >= count_) return static_cast<double>(max_);
   uint64_t seen = 0;
-  for (size_t c = 0; c < kChunkCount; ++c) {
-    if (!chunks_[c]) continue;
-    const Chunk& chunk = *chunks_[c];
-    for (size_t i = 0; i < kSubBuckets; ++i) {
-      seen += chunk[i];
-      if (seen > rank) {
-        const size_t index = c * kSubBuckets + i;
-        const double mid = static_cast<double>(bucket_lower(index)) +
-                           static_cast<double>(bucket_width(index) - 1) / 2.0;
-        // The true extremes are known exactly; never report beyond them.
-        return std::clamp(mid, static_cast<double>(min_), static_cast<double>(max_));
-      }
-    }
-  }
-  return static_cast<double>(max_);
+  double value = static_cast<double>(max_);
+  for_each_bucket([&](size_t index, uint64_t n) {
+    seen += n;
+    if (seen <= rank) return true;
+    const double mid = static_cast<double>(bucket_lower(index)) + static_cast<double>(bucket_width(index) - 1) / 2.0;
+    // The true extremes are known exactly; never report beyond them.
+    value = std::clamp(mid, static_cast<double>(min_), static_cast<double>(max_));
+    return false;
+  });
+  return value;
 }
 
 double Histogram::percentile(double p) const {
@@ -152,17 +205,12 @@ std::string Histogram::serialize() const {
   put_varint(out, min());
   put_varint(out, max_);
   size_t previous = 0;
-  for (size_t c = 0; c < kChunkCount; ++c) {
-    if (!chunks_[c]) continue;
-    for (size_t i = 0; i < kSubBuckets; ++i) {
-      const uint64_t n = (*chunks_[c])[i];
-      if (n == 0) continue;
-      const size_t index = c * kSubBuckets + i;
-      put_varint(out, index - previous);
-      put_varint(out, n);
-      previous = index;
-    }
-  }
+  for_each_bucket([&](size_t index, uint64_t n) {
+    put_varint(out, index - previous);
+    put_varint(out, n);
+    previous = index;
+    return true;
+  });
   return out;
 }
 
@@ -181,9 +229,7 @@ bool Histogram::deserialize(std::string_view in) {
     if (!get_varint(in, delta) || !get_varint(in, n)) return false;
     index += delta;
     if (index >= kBucketCount || n == 0) return false;
-    auto& chunk = h.chunks_[index / kSubBuckets];
-    if (!chunk) chunk = std::make_unique<Chunk>();  // zeroed in place: a Chunk{} temporary takes 8 KB of stack
-    (*chunk)[index % kSubBuckets] += n;
+    h.add_to_bucket(static_cast<size_t>(index), n);
     total += n;
   }
   if (total != count) return false;

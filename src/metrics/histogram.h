@@ -6,8 +6,10 @@
 //    range [2^e, 2^(e+1)) is split into 1024 equal buckets, so a bucket is at
 //    most 1/1024 of its lower bound wide and a value reported from its midpoint
 //    is within 0.05 % of any value in it.
-//  * Memory is bounded whatever the sample count: bucket counts live in
-//    one-octave chunks allocated on first use (8 KiB each, at most 55).
+//  * Memory is bounded whatever the sample count. A histogram of few distinct
+//    buckets (a series with a handful of samples: one URL of many) keeps
+//    them in a small sorted list (~100 bytes); past kSparseBuckets it moves
+//    to one-octave chunks allocated on first use (8 KiB each, at most 55).
 //  * count, sum, min and max are exact. Histograms merge exactly (bucket-wise
 //    addition) and serialise to a compact sparse form that round-trips exactly.
 #pragma once
@@ -17,6 +19,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace squall::metrics {
 
@@ -27,12 +31,14 @@ class Histogram {
   static constexpr uint64_t kExactLimit = kSubBuckets * 2;                // 2048
   static constexpr size_t kChunkCount = 2 + (63 - kSubBucketBits);        // 55 octave chunks
   static constexpr size_t kBucketCount = kChunkCount * kSubBuckets;
+  static constexpr size_t kSparseBuckets = 32;  // distinct buckets kept in the list form
 
   Histogram() = default;
   Histogram(const Histogram& other);
   Histogram& operator=(const Histogram& other);
   Histogram(Histogram&&) noexcept = default;
   Histogram& operator=(Histogram&&) noexcept = default;
+  ~Histogram();
 
   void record(uint64_t value) { record_n(value, 1); }
   void record_n(uint64_t value, uint64_t n);
@@ -61,10 +67,19 @@ class Histogram {
 
  private:
   using Chunk = std::array<uint64_t, kSubBuckets>;
+  using Chunks = std::array<std::unique_ptr<Chunk>, kChunkCount>;
   // Value of the bucket holding the rank-th smallest sample (0-based).
   double value_at_rank(uint64_t rank) const;
+  // Adds n to bucket `index` (count, sum, min and max are the caller's).
+  void add_to_bucket(size_t index, uint64_t n);
+  // Calls fn(index, count) for every non-empty bucket, in increasing index order; stops when fn
+  // returns false.
+  template <typename Fn>
+  void for_each_bucket(Fn fn) const;
+  void make_dense();
 
-  std::array<std::unique_ptr<Chunk>, kChunkCount> chunks_{};
+  std::vector<std::pair<uint32_t, uint64_t>> sparse_;  // (bucket, count) sorted, while !dense_
+  std::unique_ptr<Chunks> dense_;
   uint64_t count_ = 0;
   double sum_ = 0;
   uint64_t min_ = UINT64_MAX;

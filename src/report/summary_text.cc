@@ -10,6 +10,11 @@
 namespace squall::report {
 
 using metrics::MetricType;
+
+namespace {
+// The text summary lists this many endpoints at most (a test of 80,000 URLs must not print them all).
+constexpr size_t kMaxEndpointLines = 20;
+}  // namespace
 using metrics::ValueType;
 
 std::string format_time(double ms, const std::string& unit) {
@@ -190,11 +195,25 @@ void render_breakdowns(std::string& out, const Summary& summary) {
     }
   }
   if (!summary.by_endpoint.empty()) {
+    // The busiest endpoints (by_endpoint is sorted by requests); the rest summed in one line.
     out += "\n    BY ENDPOINT (name tag)\n";
-    for (const auto& e : summary.by_endpoint) {
+    const size_t shown = std::min(summary.by_endpoint.size(), kMaxEndpointLines);
+    for (size_t i = 0; i < shown; ++i) {
+      const auto& e = summary.by_endpoint[i];
       std::snprintf(buf, sizeof buf, "    %s\n      requests=%llu failed=%llu (%s) %s\n", e.key.c_str(),
                     static_cast<unsigned long long>(e.requests), static_cast<unsigned long long>(e.failed),
                     percent_of(e.failed, e.requests).c_str(), e.detail.c_str());
+      out += buf;
+    }
+    if (shown < summary.by_endpoint.size()) {
+      uint64_t requests = 0, failed = 0;
+      for (size_t i = shown; i < summary.by_endpoint.size(); ++i) {
+        requests += summary.by_endpoint[i].requests;
+        failed += summary.by_endpoint[i].failed;
+      }
+      std::snprintf(buf, sizeof buf, "    ... %zu more endpoints\n      requests=%llu failed=%llu (%s)\n",
+                    summary.by_endpoint.size() - shown, static_cast<unsigned long long>(requests),
+                    static_cast<unsigned long long>(failed), percent_of(failed, requests).c_str());
       out += buf;
     }
   }

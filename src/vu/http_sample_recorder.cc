@@ -1,16 +1,53 @@
 #include "vu/http_sample_recorder.h"
 
+#include <cstdio>
+#include <mutex>
 #include <string>
+#include <unordered_set>
+#include <utility>
+
+#include "common/text_hash.h"
 
 namespace squall::vu {
 
 using namespace squall::metrics;
 
+namespace {
+
+// Distinct request names and urls are capped: a URL with an id in it would make a set of series
+// per request, without bound. Past the cap new values share one series, with a warning.
+constexpr size_t kMaxRequestNames = 5000;
+constexpr std::string_view kOtherRequests = "[other requests]";
+
+std::string_view bounded_name(std::string_view name) {
+  static std::mutex mutex;
+  static std::unordered_set<std::string, TextHash, std::equal_to<>> seen;
+  std::lock_guard lock(mutex);
+  if (seen.find(name) != seen.end()) return name;
+  if (seen.size() < kMaxRequestNames) {
+    seen.emplace(name);
+    return name;
+  }
+  static bool warned = false;
+  if (!std::exchange(warned, true)) {
+    std::fprintf(stderr,
+                 "squall: WARN more than %zu distinct request URLs/names: the rest are counted under url=name='%s'. "
+                 "Name the requests that share a route (k6: tags: {name: '/users/:id'}, or http.url``; Locust: "
+                 "name=...; Artillery: name:) to keep them apart\n",
+                 kMaxRequestNames, std::string(kOtherRequests).c_str());
+  }
+  return kOtherRequests;
+}
+
+}  // namespace
+
 metrics::TagSetId request_tags(const RequestTagInput& input) {
+  const std::string_view name = bounded_name(input.name.empty() ? input.url : input.name);
+  const std::string_view url = input.name.empty() ? name : bounded_name(input.url);
   Tags tags = {
       {"method", std::string(input.method)},
-      {"url", std::string(input.url)},
-      {"name", std::string(input.name.empty() ? input.url : input.name)},
+      {"url", std::string(url)},
+      {"name", std::string(name)},
       {"group", std::string(input.group)},
       {"scenario", std::string(input.scenario)},
   };

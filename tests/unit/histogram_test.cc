@@ -91,6 +91,47 @@ TEST(Histogram, MergeEqualsRecordingEverythingInOne) {
   EXPECT_EQ(merged.serialize(), all.serialize());
 }
 
+// The list form (few distinct buckets) and the chunked form answer alike, whatever the mix of
+// forms merged; a series of a handful of samples costs no 8 KiB chunk.
+TEST(Histogram, FewBucketsAndManyBucketsAgreeAcrossMerges) {
+  std::mt19937_64 rng(11);
+  std::uniform_int_distribution<uint64_t> wide(0, uint64_t{1} << 40);
+  for (int round = 0; round < 50; ++round) {
+    Histogram small_a, small_b, big, all;
+    const int few = static_cast<int>(rng() % (Histogram::kSparseBuckets + 1));  // at most a list's worth
+    for (int i = 0; i < few; ++i) {
+      const uint64_t v = wide(rng);
+      small_a.record(v);
+      all.record(v);
+    }
+    for (int i = 0; i < 5; ++i) {
+      const uint64_t v = rng() % 3;
+      small_b.record_n(v, 2);
+      all.record_n(v, 2);
+    }
+    for (int i = 0; i < (round % 2 ? 1000 : 3); ++i) {  // chunked in odd rounds
+      const uint64_t v = wide(rng);
+      big.record(v);
+      all.record(v);
+    }
+    Histogram merged = small_a;
+    merged.merge(small_b);
+    merged.merge(big);
+    Histogram other_order = big;
+    other_order.merge(small_a);
+    other_order.merge(small_b);
+    for (const Histogram* h : {&merged, &other_order}) {
+      EXPECT_EQ(h->count(), all.count());
+      EXPECT_EQ(h->serialize(), all.serialize());
+      for (double p : {0.0, 25.0, 50.0, 90.0, 99.0, 100.0}) EXPECT_DOUBLE_EQ(h->percentile(p), all.percentile(p));
+    }
+    Histogram back;
+    ASSERT_TRUE(back.deserialize(all.serialize()));
+    EXPECT_EQ(back.serialize(), all.serialize());
+    EXPECT_DOUBLE_EQ(back.percentile(75), all.percentile(75));
+  }
+}
+
 TEST(Histogram, SerializeRoundTripsExactly) {
   Histogram h;
   for (uint64_t v : std::initializer_list<uint64_t>{0, 5, 5, 2048, 999'999, uint64_t{1} << 50}) h.record(v);

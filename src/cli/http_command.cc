@@ -66,6 +66,8 @@ constexpr char kHttpHelp[] =
     "      --out otlp=URL      OpenTelemetry metrics, OTLP/HTTP JSON (e.g. http://127.0.0.1:4318/v1/metrics)\n"
     "      --dashboard         live charts and a stop button on http://127.0.0.1:5665/ while the test runs;\n"
     "                          --dashboard-address HOST:PORT to move it (port 0: any free port)\n"
+    "                          (loopback only, the URL carries the run's token; --dashboard-allow-remote\n"
+    "                          to bind another address)\n"
     "Exit codes: 0 passed, 99 thresholds failed or regression, 103 a result file could not be written,\n"
     "104 invalid config (or a result file that cannot be written, found before the run), 105 stopped by a signal.\n";
 

@@ -24,6 +24,7 @@ const std::vector<FlagSpec>& ci_flags() {
   static const std::vector<FlagSpec> flags = {
       {{"--results"}}, {{"--tag"}, true, true}, {{"--run-name"}}, {{"--baseline"}}, {{"--fail-on"}, true, true}, {{"--junit"}},
       {{"--report"}}, {{"--out"}, true, true}, {{"--dashboard"}, false}, {{"--dashboard-address"}},
+      {{"--dashboard-allow-remote"}, false},
   };
   return flags;
 }
@@ -37,6 +38,7 @@ bool read_ci_flags(const Args& args, TestSpec& spec, std::string& error) {
   if (args.has("--dashboard") || args.has("--dashboard-address")) {
     spec.dashboard_address = args.get("--dashboard-address").value_or(dashboard::LiveDashboard::kDefaultAddress);
   }
+  spec.dashboard_allow_remote = args.has("--dashboard-allow-remote");
   spec.meta.name = args.get("--run-name").value_or("");
   for (const auto& tag : args.all("--tag")) {
     const size_t eq = tag.find('=');
@@ -189,15 +191,18 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
   }
   std::unique_ptr<dashboard::LiveDashboard> live;
   if (spec.dashboard_address) {
-    live = std::make_unique<dashboard::LiveDashboard>(*spec.dashboard_address, store, run);
+    live = std::make_unique<dashboard::LiveDashboard>(*spec.dashboard_address, spec.dashboard_allow_remote, store, run);
     std::string error;
     if (!live->start(error)) {
       std::fprintf(stderr, "squall: %s\n", error.c_str());
       outcome.exit_code = kExitInvalidConfig;
       return outcome;
     }
-    const std::string& address = *spec.dashboard_address;
-    std::fprintf(stderr, "  dashboard on http://%s:%u/\n", address.substr(0, address.rfind(':')).c_str(), live->port());
+    if (spec.dashboard_allow_remote) {
+      std::fprintf(stderr, "squall: WARN the dashboard may be reachable from other machines: its URL's token is all "
+                           "that guards the stop button\n");
+    }
+    std::fprintf(stderr, "  dashboard on %s\n", live->url().c_str());
   }
   bool threshold_abort = false;
   Nanos last_evaluation = 0;

@@ -48,6 +48,7 @@ struct TestSpec {
   // with the other result files, as {path, what}.
   std::vector<std::pair<std::string, std::string>> front_end_files;
   std::optional<std::string> dashboard_address;  // --dashboard: the live dashboard's HOST:PORT
+  bool dashboard_allow_remote = false;           // --dashboard-allow-remote: a non-loopback bind
   // Front-end hooks (k6 scripts): a flag that stops the test when set (test.abort()), what runs
   // between the end of the scenarios and the summary (teardown()), and a replacement for the text
   // summary (handleSummary(); returns false to print the default one).

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "net/local_request_guard.h"
+
 namespace squall::dashboard {
 
 namespace {
@@ -13,10 +15,11 @@ constexpr int64_t kSecondsUntilFinal = 5;
 const char* const kPageScript = R"(
 const $ = (id) => document.getElementById(id);
 let timer = null;
+const auth = {'X-Squall-Token': new URLSearchParams(location.search).get('token') || ''};
 async function refresh() {
   let s;
   try {
-    s = await (await fetch('api/state', {cache: 'no-store'})).json();
+    s = await (await fetch('api/state', {cache: 'no-store', headers: auth})).json();
   } catch (e) {
     $('state').textContent = 'ended';
     $('stop').disabled = true;
@@ -35,7 +38,7 @@ async function refresh() {
 }
 $('stop').addEventListener('click', async () => {
   $('stop').disabled = true;
-  await fetch('api/stop', {method: 'POST'});
+  await fetch('api/stop', {method: 'POST', headers: auth});
   refresh();
 });
 timer = setInterval(refresh, 1000);
@@ -44,15 +47,35 @@ refresh();
 
 }  // namespace
 
-LiveDashboard::LiveDashboard(std::string address, const metrics::MetricsStore& store, schedule::TestRun& run)
-    : address_(std::move(address)), store_(store), run_(run) {}
+LiveDashboard::LiveDashboard(std::string address, bool allow_remote, const metrics::MetricsStore& store,
+                             schedule::TestRun& run)
+    : address_(std::move(address)), allow_remote_(allow_remote), token_(net::random_token()), store_(store), run_(run) {}
 
 bool LiveDashboard::start(std::string& error) {
-  server_ = std::make_unique<net::HttpServer>(net::ServerConfig{address_, "", 1},
-                                              [this](const net::ServerRequest& r) { return handle(r); });
+  std::string host;
+  uint16_t port = 0;
+  if (!net::split_listen_address(address_, host, port)) {
+    error = "--dashboard-address " + address_ + ": expected HOST:PORT";
+    return false;
+  }
+  if (!net::is_loopback_host(host) && !allow_remote_) {
+    error = "--dashboard-address " + address_ +
+            ": not a loopback address; anyone who can reach it could watch and stop the test "
+            "(add --dashboard-allow-remote to bind it anyway: the URL's token still guards it)";
+    return false;
+  }
+  net::ServerConfig config;
+  config.listen = address_;
+  config.exclusive = true;
+  server_ = std::make_unique<net::HttpServer>(config, [this](const net::ServerRequest& r) { return handle(r); });
   if (server_->start(error)) return true;
   error = "--dashboard-address " + address_ + ": " + error;
   return false;
+}
+
+std::string LiveDashboard::url() const {
+  const std::string host = address_.substr(0, address_.rfind(':'));
+  return "http://" + host + ":" + std::to_string(port()) + "/?token=" + token_;
 }
 
 std::string LiveDashboard::state_json() {
@@ -88,6 +111,15 @@ net::ServerReply LiveDashboard::handle(const net::ServerRequest& request) {
     r.body = std::move(body);
     return r;
   };
+  if (auto refused = net::foreign_request(request, server_->port(), allow_remote_)) {
+    return reply(403, "text/plain", *refused + "\n");
+  }
+  const bool wants_page = request.path == "/" && request.method == "GET";
+  const std::string_view token =
+      wants_page ? net::query_param(request.query, "token").value_or("") : net::find_header(request.headers, "x-squall-token");
+  if (token != token_) {
+    return reply(401, "text/plain", "this run's dashboard needs its token: open the URL squall printed (…/?token=…)\n");
+  }
   if (request.path == "/api/state" && request.method == "GET") return reply(200, "application/json", state_json());
   if (request.path == "/api/stop" && request.method == "POST") {
     if (!finished_ && !stop_requested_.exchange(true)) run_.abort();

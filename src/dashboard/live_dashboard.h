@@ -2,9 +2,12 @@
 // while the test runs, with the HTML report's charts over time redrawn every
 // second from the store, the run's state, and a stop button that ends the
 // test as Ctrl-C does (the summary and every file are still written).
-//   GET  /           the page (self-contained: inline style and script)
+//   GET  /?token=T   the page (self-contained: inline style and script)
 //   GET  /api/state  {"state", "elapsed_s", "vus", "requests", "failed", "charts"}
 //   POST /api/stop   asks the run to stop
+// Every request needs the run's token (printed with the URL; the page sends
+// it as X-Squall-Token) and passes net::foreign_request (Host and Origin).
+// It binds loopback only, unless `allow_remote` (--dashboard-allow-remote).
 #pragma once
 
 #include <atomic>
@@ -23,9 +26,11 @@ namespace squall::dashboard {
 class LiveDashboard {
  public:
   // `address`: HOST:PORT (port 0 picks a free one).
-  LiveDashboard(std::string address, const metrics::MetricsStore& store, schedule::TestRun& run);
+  LiveDashboard(std::string address, bool allow_remote, const metrics::MetricsStore& store, schedule::TestRun& run);
   bool start(std::string& error);
   uint16_t port() const { return server_ ? server_->port() : 0; }
+  // The page's address, with the token: what the user opens.
+  std::string url() const;
   // The run has ended: the page shows the final state.
   void set_finished() { finished_ = true; }
 
@@ -36,6 +41,8 @@ class LiveDashboard {
   std::string state_json();
 
   std::string address_;
+  bool allow_remote_;
+  const std::string token_;
   const metrics::MetricsStore& store_;
   schedule::TestRun& run_;
   const Nanos started_ = mono_now();

@@ -23,7 +23,7 @@ namespace {
 constexpr size_t kMaxBody = 8 * 1024 * 1024;
 constexpr size_t kMaxPending = 1024 * 1024;
 
-int listen_socket(const std::string& host, uint16_t port, uint16_t& bound, std::string& error) {
+int listen_socket(const std::string& host, uint16_t port, bool exclusive, uint16_t& bound, std::string& error) {
   ResolvedAddress addr;
   if (!make_address(host == "localhost" ? "127.0.0.1" : host, port, addr)) {
     error = "listen address must be a numeric IP (got '" + host + "')";
@@ -32,9 +32,10 @@ int listen_socket(const std::string& host, uint16_t port, uint16_t& bound, std::
   const int fd = socket(addr.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   const int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  if (!exclusive) setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
   if (bind(fd, reinterpret_cast<const sockaddr*>(&addr.addr), addr.len) != 0 || listen(fd, 4096) != 0) {
-    error = "cannot listen on " + host + ":" + std::to_string(port) + ": " + std::strerror(errno);
+    error = "cannot listen on " + host + ":" + std::to_string(port) + ": " + std::strerror(errno) +
+            (errno == EADDRINUSE ? " (another squall run? pick another port, or port 0 for any free one)" : "");
     close(fd);
     return -1;
   }
@@ -298,14 +299,14 @@ bool HttpServer::start(std::string& error) {
     tls_ctx_ = make_self_signed_context(cert_pem_, error);
     if (!tls_ctx_) return false;
   }
-  for (int i = 0; i < std::max(1, config_.threads); ++i) {
+  for (int i = 0; i < (config_.exclusive ? 1 : std::max(1, config_.threads)); ++i) {
     int fd = -1, tls_fd = -1;
     if (!config_.listen.empty()) {
-      fd = listen_socket(host, port_ ? port_ : port, port_, error);
+      fd = listen_socket(host, port_ ? port_ : port, config_.exclusive, port_, error);
       if (fd < 0) return false;
     }
     if (!config_.tls_listen.empty()) {
-      tls_fd = listen_socket(tls_host, tls_port_ ? tls_port_ : tls_port, tls_port_, error);
+      tls_fd = listen_socket(tls_host, tls_port_ ? tls_port_ : tls_port, config_.exclusive, tls_port_, error);
       if (tls_fd < 0) {
         if (fd >= 0) close(fd);
         return false;

@@ -54,6 +54,9 @@ struct ServerConfig {
   std::string listen;      // HOST:PORT, port 0 picks one; empty: none
   std::string tls_listen;  // HOST:PORT for HTTPS; empty: none
   int threads = 1;
+  // One listener that no other process may share (no SO_REUSEPORT): a control surface whose port
+  // is taken must fail to start, not share the port with another run (one thread only).
+  bool exclusive = false;
 };
 
 class HttpServer {

@@ -45,4 +45,7 @@ UrlParseResult resolve_reference(const Url& base, std::string_view reference);
 // Percent-encodes every byte but RFC 3986's unreserved characters (a query value, a form field).
 std::string percent_encode(std::string_view text);
 
+// The value of `key` in a query string ("a=1&b=2"), raw; nullopt if absent.
+std::optional<std::string_view> query_param(std::string_view query, std::string_view key);
+
 }  // namespace squall::net

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "net/local_request_guard.h"
 #include "schedule/executor.h"
 
 namespace squall::schedule {
@@ -16,13 +17,17 @@ ControlApi::ControlApi(std::string address, TestRun& run, int64_t max_vus)
 bool ControlApi::start(std::string& error) {
   std::string host;
   uint16_t port = 0;
-  if (!net::split_listen_address(address_, host, port) || (host != "127.0.0.1" && host != "localhost" && host != "::1")) {
+  if (!net::split_listen_address(address_, host, port) || !net::is_loopback_host(host)) {
     error = "the control API address must be a loopback HOST:PORT such as 127.0.0.1:6565 (got '" + address_ + "')";
     return false;
   }
-  server_ = std::make_unique<net::HttpServer>(net::ServerConfig{address_, "", 1},
-                                              [this](const net::ServerRequest& r) { return handle(r); });
-  return server_->start(error);
+  net::ServerConfig config;
+  config.listen = address_;
+  config.exclusive = true;
+  server_ = std::make_unique<net::HttpServer>(config, [this](const net::ServerRequest& r) { return handle(r); });
+  if (server_->start(error)) return true;
+  error = "control API: " + error;
+  return false;
 }
 
 net::ServerReply ControlApi::handle(const net::ServerRequest& request) {
@@ -33,6 +38,7 @@ net::ServerReply ControlApi::handle(const net::ServerRequest& request) {
     r.body = body.dump();
     return r;
   };
+  if (auto refused = net::foreign_request(request, server_->port(), false)) return reply(403, {{"errors", {{{"title", *refused}}}}});
   if (request.path != "/v1/status") return reply(404, {{"errors", {{{"title", "not found"}}}}});
   if (request.method == "PATCH") {
     const json body = json::parse(request.body, nullptr, false);

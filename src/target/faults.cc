@@ -67,18 +67,6 @@ bool parse_stall(std::string_view text, Nanos& stall_for, Nanos& stall_every) {
   return true;
 }
 
-std::optional<std::string_view> query_param(std::string_view query, std::string_view key) {
-  while (!query.empty()) {
-    const size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const size_t eq = pair.find('=');
-    if (pair.substr(0, eq) == key) return eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return std::nullopt;
-}
-
 namespace {
 
 std::optional<double> parse_fraction(std::string_view text) {

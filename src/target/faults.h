@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "common/clock.h"
+#include "net/url.h"
 
 namespace squall::target {
 
@@ -52,7 +53,6 @@ std::optional<std::string> decide_faults(const FaultConfig& config, std::string_
 // When a response ready at `ready` may leave, given periodic stalls from `epoch`.
 Nanos release_time(const FaultConfig& config, Nanos epoch, Nanos ready);
 
-// The value of `key` in a query string ("a=1&b=2"), raw; nullopt if absent.
-std::optional<std::string_view> query_param(std::string_view query, std::string_view key);
+using net::query_param;
 
 }  // namespace squall::target

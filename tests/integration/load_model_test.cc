@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <fstream>
+#include <regex>
 #include <thread>
 
 #include "run_squall.h"
@@ -22,7 +23,11 @@
 namespace squall {
 namespace {
 
+using squall::testing::finish_squall;
+using squall::testing::output_so_far;
 using squall::testing::read_json;
+using squall::testing::start_squall;
+using squall::testing::StartedSquall;
 using squall::testing::temp_path;
 using squall::testing::write_file;
 
@@ -221,6 +226,7 @@ uint16_t free_port() {
 TEST_F(LoadModels, ExternallyControlledVusFollowTheControlApi) {
   start_server();
   const uint16_t port = free_port();
+  const std::string host = "127.0.0.1:" + std::to_string(port);
   const std::string config = temp_path("external.json"), out = temp_path("external-summary.json");
   write_file(config, R"j({"scenarios": {"ext": {"executor": "externally-controlled", "vus": 1, "maxVUs": 5,
                                                   "duration": "30s"}}})j");
@@ -229,14 +235,14 @@ TEST_F(LoadModels, ExternallyControlledVusFollowTheControlApi) {
     // Until the one VU is seen inside an iteration (a loaded or sanitized build starts late).
     for (int i = 0; i < 50 && status.find("\"vus\":1") == std::string::npos; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      status = raw_request(port, "GET /v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      status = raw_request(port, "GET /v1/status HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
     }
     const std::string body = R"({"data":{"attributes":{"vus":4}}})";
-    patched = raw_request(port, "PATCH /v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " +
+    patched = raw_request(port, "PATCH /v1/status HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\nContent-Length: " +
                                     std::to_string(body.size()) + "\r\n\r\n" + body);
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     const std::string stop = R"({"data":{"attributes":{"stopped":true}}})";
-    raw_request(port, "PATCH /v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " +
+    raw_request(port, "PATCH /v1/status HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\nContent-Length: " +
                           std::to_string(stop.size()) + "\r\n\r\n" + stop);
   });
   auto r = run({"http", url("/users?delay=50ms"), "--config", config, "--address", "127.0.0.1:" + std::to_string(port),
@@ -248,6 +254,62 @@ TEST_F(LoadModels, ExternallyControlledVusFollowTheControlApi) {
   const auto m = read_json(out)["metrics"];
   EXPECT_EQ(m["vus"]["max"], 4) << r.output;
   EXPECT_EQ(m["vus_max"]["value"], 5);
+}
+
+// The live dashboard and the control API answer only their own run's page: a request without the
+// run's token, from another origin, or under another Host name (DNS rebinding) is refused, and a
+// second run cannot share the port.
+TEST_F(LoadModels, LocalControlSurfacesRefuseForeignRequests) {
+  start_server();
+  const StartedSquall squall = start_squall({"http", url("/users"), "-c", "2", "-d", "30s", "--dashboard-address",
+                                             "127.0.0.1:0", "--address", "127.0.0.1:0"});
+  std::smatch found;
+  const std::regex announced("dashboard on http://127\\.0\\.0\\.1:([0-9]+)/\\?token=([0-9a-f]{32})");
+  std::string output;
+  for (int i = 0; i < 100 && !std::regex_search(output, found, announced); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    output = output_so_far(squall);
+  }
+  if (found.empty()) kill(squall.pid, SIGINT);
+  ASSERT_FALSE(found.empty()) << output;
+  const auto port = static_cast<uint16_t>(std::stoi(found[1].str()));
+  const std::string token = found[2].str(), host = "127.0.0.1:" + found[1].str();
+  auto post_stop = [&](const std::string& headers) {
+    return raw_request(port, "POST /api/stop HTTP/1.1\r\nConnection: close\r\nContent-Length: 0\r\n" + headers + "\r\n");
+  };
+  EXPECT_NE(post_stop("Host: " + host + "\r\n").find("401"), std::string::npos) << "no token";
+  EXPECT_NE(post_stop("Host: " + host + "\r\nX-Squall-Token: " + token + "\r\nOrigin: http://evil.example\r\n").find("403"),
+            std::string::npos)
+      << "a page of another site";
+  EXPECT_NE(post_stop("Host: evil.example:" + found[1].str() + "\r\nX-Squall-Token: " + token + "\r\n").find("403"),
+            std::string::npos)
+      << "DNS rebinding";
+  EXPECT_NE(raw_request(port, "GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").find("401"),
+            std::string::npos);
+  EXPECT_NE(raw_request(port, "GET /?token=" + token + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                .find("200 OK"),
+            std::string::npos);
+  // The control API (k6's REST API: no token, so k6's clients still work) refuses other origins and hosts.
+  std::smatch control;
+  ASSERT_TRUE(std::regex_search(output, control, std::regex("control API on http://127\\.0\\.0\\.1:([0-9]+)/")));
+  const auto control_port = static_cast<uint16_t>(std::stoi(control[1].str()));
+  const std::string stop_body = R"({"data":{"attributes":{"stopped":true}}})";
+  for (const std::string& bad : {"Host: 127.0.0.1:" + control[1].str() + "\r\nOrigin: http://evil.example\r\n",
+                                 "Host: evil.example:" + control[1].str() + "\r\n"}) {
+    const std::string answer = raw_request(control_port, "PATCH /v1/status HTTP/1.1\r\nConnection: close\r\n" + bad +
+                                                            "Content-Length: " + std::to_string(stop_body.size()) + "\r\n\r\n" + stop_body);
+    EXPECT_NE(answer.find("403"), std::string::npos) << answer;
+  }
+  // A second run on the same port is refused, not mixed with this one.
+  auto second = run({"http", url("/users"), "-n", "5", "--dashboard-address", host});
+  EXPECT_EQ(second.exit_code, 104) << second.output;
+  EXPECT_NE(second.output.find("Address already in use"), std::string::npos) << second.output;
+  EXPECT_EQ(output_so_far(squall).find("stopping"), std::string::npos) << "nothing stopped the run so far";
+  const std::string stopped = post_stop("Host: " + host + "\r\nX-Squall-Token: " + token + "\r\nOrigin: http://" + host + "\r\n");
+  EXPECT_NE(stopped.find("200 OK"), std::string::npos) << stopped;
+  const auto r = finish_squall(squall);
+  EXPECT_EQ(r.exit_code, 105) << r.output;
+  EXPECT_LT(r.seconds, 20);
 }
 
 }  // namespace

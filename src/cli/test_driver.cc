@@ -245,7 +245,7 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
                 static_cast<unsigned long long>(result.connections_opened), static_cast<double>(result.elapsed) / 1e9,
                 threshold_abort ? " (aborted by a threshold)" : result.aborted ? " (interrupted)" : "");
   }
-  if (!spec.quiet || result.iterations_interrupted > 0) {
+  if (!spec.quiet) {
     // k6's closing line: a hung target shows here even when no request ever completed.
     const auto complete = static_cast<unsigned long long>(store.metric_total(metrics::builtin::kIterations).sum);
     std::fflush(stdout);

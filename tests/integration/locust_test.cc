@@ -338,6 +338,21 @@ class U(HttpUser):
   EXPECT_EQ(r.exit_code, 5) << r.output;
 }
 
+// A User without tasks can never run one: Locust's error, once for the class, then its users stop
+// (it was logged on every pass of the user's loop, tens of thousands of times a second).
+TEST_F(Locustfile, AUserWithoutTasksIsOneErrorNotAFlood) {
+  const std::string empty = file("notasks.py", "from locust import HttpUser, constant\nclass Idle(HttpUser):\n    wait_time = constant(0)\n");
+  auto r = run_squall({"locust", "-f", empty, "-H", host(), "-u", "5", "-r", "5", "-t", "2s", "--headless"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  size_t errors = 0;
+  for (size_t at = r.output.find("No tasks defined on Idle"); at != std::string::npos;
+       at = r.output.find("No tasks defined on Idle", at + 1)) {
+    ++errors;
+  }
+  EXPECT_GE(errors, 1u) << r.output;
+  EXPECT_LE(errors, 3u) << r.output.substr(0, 4000);  // the message, its traceback line, the exceptions table
+}
+
 TEST_F(Locustfile, BadLocustfilesNameFileAndLine) {
   const std::string syntax = file("syntax.py", "from locust import HttpUser\nclass U(HttpUser)\n    pass\n");
   auto r = run_squall({"locust", "-f", syntax, "-H", host(), "-t", "1s"});

@@ -78,6 +78,10 @@ def filter_tasks_by_tags(holder, tags=None, exclude_tags=None, checked=None):
     holder.tasks = kept
 
 
+class NoTasksError(Exception):
+    """A User or TaskSet with nothing to run (Locust raises a plain Exception with this text)."""
+
+
 class TaskSetMeta(type):
     def __new__(mcs, name, bases, class_dict):
         class_dict["tasks"] = collect_tasks(bases, class_dict)
@@ -120,7 +124,7 @@ class TaskSet(metaclass=TaskSetMeta):
 
     def get_next_task(self):
         if not self.tasks:
-            raise Exception(
+            raise NoTasksError(
                 f"No tasks defined on {self.__class__.__name__}. Use the @task decorator or set the 'tasks' property of the TaskSet"
             )
         return random.choice(self.tasks)
@@ -170,7 +174,16 @@ class TaskSet(metaclass=TaskSetMeta):
         while True:
             try:
                 if not self._task_queue:
-                    self.schedule_task(self.get_next_task())
+                    try:
+                        self.schedule_task(self.get_next_task())
+                    except NoTasksError as e:
+                        # Nothing to run, ever: one error for the class, then its users stop (a loop
+                        # here logged a traceback per pass, tens of thousands a second).
+                        owner = type(self._user)
+                        if not getattr(owner, "_squall_no_tasks_reported", False):
+                            owner._squall_no_tasks_reported = True
+                            report_exception(self._user.environment, e)
+                        raise StopUser() from e
                 try:
                     nested = self._run_task(self._task_queue.pop(0))
                     if nested is not None:
@@ -211,7 +224,7 @@ class DefaultTaskSet(TaskSet):
             hint = ""
             if getattr(self.user, "task", None) is not None:
                 hint = ", but you have set a 'task' attribute on your class - maybe you meant to set 'tasks'?"
-            raise Exception(
+            raise NoTasksError(
                 f"No tasks defined on {self.user.__class__.__name__}{hint} Use the @task decorator or set the 'tasks' attribute of the User (or mark it as abstract = True if you only intend to subclass it)"
             )
         return random.choice(self.user.tasks)
@@ -235,7 +248,7 @@ class SequentialTaskSet(TaskSet):
 
     def get_next_task(self):
         if not self.tasks:
-            raise Exception(f"No tasks defined on {self.__class__.__name__}")
+            raise NoTasksError(f"No tasks defined on {self.__class__.__name__}")
         item = self.tasks[self._task_index % len(self.tasks)]
         self._task_index += 1
         return item

@@ -17,6 +17,9 @@ BENCH_PACKAGES=(wrk nginx-light time util-linux python3 python3-locust valgrind)
 # V8 comes from Debian's libnode108/libnode-dev, unpacked into a project-local prefix: installing
 # libnode-dev conflicts with Node.js packages from other vendors, and the image's /usr/include/node
 # may belong to another V8 (see docs/javascript.md).
+# The libFuzzer targets in fuzz/ (each also has a seed folder in fuzz/seeds/).
+FUZZ_TARGETS=(fuzz_http1_response fuzz_http1_request fuzz_url fuzz_content_decoder fuzz_json fuzz_thresholds
+              fuzz_artillery_template fuzz_histogram)
 LIBNODE_PREFIX=.deps/libnode
 ACORN_PREFIX=.deps/node-acorn  # acorn, the JavaScript parser squall builds in (docs/javascript.md)
 
@@ -87,9 +90,9 @@ case "$cmd" in
   fuzz)
     install_deps
     # Only the fuzz targets: the rest is built and tested by `test`.
-    NINJA_TARGETS="fuzz_http1_response fuzz_url" CC=clang CXX=clang++ build build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSQUALL_FUZZ=ON -DSQUALL_BENCH=OFF
+    NINJA_TARGETS="${FUZZ_TARGETS[*]}" CC=clang CXX=clang++ build build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSQUALL_FUZZ=ON -DSQUALL_BENCH=OFF
     seconds=${2:-60}
-    for target in fuzz_http1_response fuzz_url; do
+    for target in "${FUZZ_TARGETS[@]}"; do
       echo "== $target for ${seconds}s"
       mkdir -p "build-fuzz/corpus/$target"
       "./build-fuzz/fuzz/$target" -max_total_time="$seconds" -print_final_stats=1 "build-fuzz/corpus/$target" "fuzz/seeds/$target"

@@ -232,7 +232,7 @@ bool Histogram::deserialize(std::string_view in) {
     h.add_to_bucket(static_cast<size_t>(index), n);
     total += n;
   }
-  if (total != count) return false;
+  if (total != count || (count > 0 && min_value > max_value)) return false;
   h.count_ = count;
   std::memcpy(&h.sum_, &sum_bits, sizeof sum_bits);
   h.min_ = count ? min_value : UINT64_MAX;

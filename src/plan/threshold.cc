@@ -146,6 +146,29 @@ bool MetricSelector::matches(const metrics::Tags& tags) const {
   return true;
 }
 
+namespace {
+
+// std::regex compiles and matches by recursion, and overflows on huge back-reference numbers (found
+// by fuzzing): a tag filter needs neither, so long, deep or back-referencing patterns are refused.
+std::optional<std::string> unsafe_pattern(std::string_view pattern) {
+  constexpr size_t kMaxLength = 256, kMaxDepth = 16;
+  if (pattern.size() > kMaxLength) return "is longer than " + std::to_string(kMaxLength) + " characters";
+  size_t depth = 0;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\' && i + 1 < pattern.size()) {
+      if (pattern[i + 1] >= '1' && pattern[i + 1] <= '9') return "uses a back-reference (not supported in tag filters)";
+      ++i;
+    } else if (pattern[i] == '(' && ++depth > kMaxDepth) {
+      return "nests groups deeper than " + std::to_string(kMaxDepth);
+    } else if (pattern[i] == ')' && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<MetricSelector> parse_metric_selector(const std::string& text, std::string& error) {
   MetricSelector s;
   s.source = text;
@@ -201,6 +224,10 @@ std::optional<MetricSelector> parse_metric_selector(const std::string& text, std
       return std::nullopt;
     }
     if (f.kind == TagFilter::Kind::kRegex || f.kind == TagFilter::Kind::kNotRegex) {
+      if (auto why = unsafe_pattern(f.value)) {
+        error = "threshold metric '" + text + "': regular expression '" + f.value + "' " + *why;
+        return std::nullopt;
+      }
       try {
         f.regex = std::regex(f.value, std::regex::ECMAScript);
       } catch (const std::regex_error& e) {

@@ -4,6 +4,10 @@
 // in Locust's failure rows. Nothing crashes, hangs or reads the response as a success.
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <regex>
 #include <sstream>
 
@@ -54,6 +58,40 @@ class Faults : public ::testing::Test {
   std::string base() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
   std::unique_ptr<target::DemoServer> server_;
 };
+
+// One raw exchange with the target on 127.0.0.1 (the request as written, unchecked).
+std::string raw_exchange(uint16_t port, const std::string& request) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string out;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    [[maybe_unused]] ssize_t n = write(fd, request.data(), request.size());
+    char buf[4096];
+    ssize_t got;
+    while ((got = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(got));
+  }
+  close(fd);
+  return out;
+}
+
+// The target itself: what it quotes from a request is escaped JSON, and a request framed two ways
+// (request smuggling) is refused.
+TEST_F(Faults, TheTargetEscapesWhatItQuotesAndRefusesAmbiguousFraming) {
+  const std::string answer = raw_exchange(server_->port(), "GET /users?delay=%22\"},{\"injected\":1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_NE(answer.find("400 Bad Request"), std::string::npos) << answer;
+  const auto body = nlohmann::json::parse(answer.substr(answer.find("\r\n\r\n") + 4), nullptr, false);
+  ASSERT_TRUE(body.is_object()) << answer;
+  EXPECT_EQ(body.size(), 1u) << answer;  // {"error": ...} only: nothing injected
+  EXPECT_NE(body["error"].get<std::string>().find("\"},{\"injected\":1"), std::string::npos) << answer;
+  const std::string smuggled = raw_exchange(server_->port(),
+      "POST /orders HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+  EXPECT_NE(smuggled.find("400 Bad Request"), std::string::npos) << smuggled;
+  EXPECT_NE(smuggled.find("both Content-Length and Transfer-Encoding"), std::string::npos) << smuggled;
+  EXPECT_EQ(server_->api().stats().orders_created.load(), 0u);
+}
 
 // k6: one run requests every fault; each response has status 0, its error code and an error, the
 // body is null, checks on status 200 fail, and http_req_failed counts every one.

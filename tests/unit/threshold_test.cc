@@ -95,6 +95,12 @@ TEST(Threshold, GlobRegexAndNegationBeyondK6) {
   EXPECT_TRUE(not_regex->matches({{"status", "429"}}));
   EXPECT_FALSE(parse_metric_selector("http_reqs{status=~(}", error));
   EXPECT_NE(error.find("regular expression"), std::string::npos);
+  // What std::regex cannot take safely (found by fuzz_thresholds): refused with the reason.
+  EXPECT_FALSE(parse_metric_selector("http_reqs{name=~a\\11111111111111111111}", error));
+  EXPECT_NE(error.find("back-reference"), std::string::npos) << error;
+  EXPECT_FALSE(parse_metric_selector("http_reqs{name=~" + std::string(40, '(') + "a" + std::string(40, ')') + "}", error));
+  EXPECT_NE(error.find("nests groups"), std::string::npos) << error;
+  EXPECT_FALSE(parse_metric_selector("http_reqs{name=~" + std::string(300, 'a') + "}", error));
   EXPECT_TRUE(glob_match("a*c?e", "abbbcde"));
   EXPECT_FALSE(glob_match("a*c?e", "abbbce"));
 }

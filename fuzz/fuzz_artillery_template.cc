@@ -14,6 +14,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   vars.set("list", nlohmann::json::array({1, "two", nlohmann::json::object({{"k", 3}})}));
   std::mt19937_64 rng(1);
   (void)squall::artillery::render(text, vars, rng);
-  (void)squall::artillery::render_value(text, vars, rng).dump();
+  (void)squall::artillery::json_text(squall::artillery::render_value(text, vars, rng));
   return 0;
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/utf8.h"
+
 namespace squall::metrics {
 
 TagSetRegistry& TagSetRegistry::global() {
@@ -21,6 +23,12 @@ std::string TagSetRegistry::flatten(const Tags& tags) {
 }
 
 TagSetId TagSetRegistry::intern(Tags tags) {
+  // Tags end up in JSON (exports, outputs, reports): bytes from the target that are not UTF-8
+  // (a captured value in a URL) are replaced here, once, rather than throw at the end of a run.
+  for (auto& [key, value] : tags) {
+    if (!valid_utf8(key)) key = to_valid_utf8(key);
+    if (!valid_utf8(value)) value = to_valid_utf8(value);
+  }
   std::stable_sort(tags.begin(), tags.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   // Keep the last value given for a key.
   Tags unique;

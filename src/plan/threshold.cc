@@ -1,5 +1,6 @@
 #include "plan/threshold.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 
@@ -148,10 +149,11 @@ bool MetricSelector::matches(const metrics::Tags& tags) const {
 
 namespace {
 
-// std::regex compiles and matches by recursion, and overflows on huge back-reference numbers (found
-// by fuzzing): a tag filter needs neither, so long, deep or back-referencing patterns are refused.
+// std::regex compiles and matches by recursion, and overflows on huge back-reference and repeat
+// numbers (found by fuzzing): a tag filter needs none of them, so long, deep, back-referencing or
+// hugely repeating patterns are refused.
 std::optional<std::string> unsafe_pattern(std::string_view pattern) {
-  constexpr size_t kMaxLength = 256, kMaxDepth = 16;
+  constexpr size_t kMaxLength = 256, kMaxDepth = 16, kMaxRepeatDigits = 4;
   if (pattern.size() > kMaxLength) return "is longer than " + std::to_string(kMaxLength) + " characters";
   size_t depth = 0;
   for (size_t i = 0; i < pattern.size(); ++i) {
@@ -162,6 +164,10 @@ std::optional<std::string> unsafe_pattern(std::string_view pattern) {
       return "nests groups deeper than " + std::to_string(kMaxDepth);
     } else if (pattern[i] == ')' && depth > 0) {
       --depth;
+    } else if (std::isdigit(static_cast<unsigned char>(pattern[i]))) {
+      size_t digits = 1;
+      while (i + 1 < pattern.size() && std::isdigit(static_cast<unsigned char>(pattern[i + 1]))) ++i, ++digits;
+      if (digits > kMaxRepeatDigits) return "has a number over " + std::to_string(kMaxRepeatDigits) + " digits";
     }
   }
   return std::nullopt;

@@ -101,6 +101,8 @@ TEST(Threshold, GlobRegexAndNegationBeyondK6) {
   EXPECT_FALSE(parse_metric_selector("http_reqs{name=~" + std::string(40, '(') + "a" + std::string(40, ')') + "}", error));
   EXPECT_NE(error.find("nests groups"), std::string::npos) << error;
   EXPECT_FALSE(parse_metric_selector("http_reqs{name=~" + std::string(300, 'a') + "}", error));
+  EXPECT_FALSE(parse_metric_selector("http_reqs{name=~n{2888888888888888888}}", error));
+  EXPECT_TRUE(parse_metric_selector("http_reqs{status=~5[0-9]{2}}", error)) << error;
   EXPECT_TRUE(glob_match("a*c?e", "abbbcde"));
   EXPECT_FALSE(glob_match("a*c?e", "abbbce"));
 }

@@ -237,7 +237,7 @@ bool FlowProgram::Session::condition(const std::string& expression) {
     if (number(a, x) && number(b, y)) {
       return op == "==" ? x == y : op == "!=" ? x != y : op == "<" ? x < y : op == ">" ? x > y : op == "<=" ? x <= y : x >= y;
     }
-    auto text = [](const json& j) { return j.is_string() ? j.get<std::string>() : j.dump(); };
+    auto text = [](const json& j) { return j.is_string() ? j.get<std::string>() : json_text(j); };
     if (op == "==") return text(a) == text(b);
     if (op == "!=") return text(a) != text(b);
     return false;
@@ -338,7 +338,7 @@ void FlowProgram::Session::send_checked(const Request& r) {
     request.headers.push_back({name, render(header.second, vars_, rng)});
   }
   if (given(r.json)) {
-    request.body = to_json(r.json, vars_, rng).dump();
+    request.body = json_text(to_json(r.json, vars_, rng));
     if (net::find_header(request.headers, "content-type").empty()) request.headers.push_back({"Content-Type", "application/json"});
   } else if (r.form && r.form.IsMap()) {
     for (const auto& kv : r.form) {

@@ -14,7 +14,7 @@ std::string trim(const std::string& s) {
   return s.substr(a, s.find_last_not_of(" \t") - a + 1);
 }
 
-std::string as_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+std::string as_text(const json& v) { return v.is_string() ? v.get<std::string>() : json_text(v); }
 
 std::string uuid4(std::mt19937_64& rng) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -79,6 +79,8 @@ std::optional<json> Variables::lookup(const std::string& raw, std::mt19937_64& r
   }
   return *v;
 }
+
+std::string json_text(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 std::string render(const std::string& text, const Variables& vars, std::mt19937_64& rng) {
   if (text.find("{{") == std::string::npos) return text;

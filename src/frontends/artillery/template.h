@@ -21,6 +21,10 @@ class Variables {
   std::unordered_map<std::string, nlohmann::json> values_;
 };
 
+// A value as JSON text. Captured values hold whatever bytes the target sent: invalid UTF-8 is
+// replaced (U+FFFD), never thrown (found by fuzz_artillery_template).
+std::string json_text(const nlohmann::json& value);
+
 // Renders every {{ ... }} in `text`; unknown names render as empty, as in Artillery.
 std::string render(const std::string& text, const Variables& vars, std::mt19937_64& rng);
 // Like render, but a string that is exactly one template keeps the value's

@@ -228,7 +228,8 @@ bool Histogram::deserialize(std::string_view in) {
     uint64_t delta, n;
     if (!get_varint(in, delta) || !get_varint(in, n)) return false;
     index += delta;
-    if (index >= kBucketCount || n == 0) return false;
+    // (Counts that wrap around would sum to `count` and leave an empty bucket: found by fuzzing.)
+    if (index >= kBucketCount || n == 0 || n > UINT64_MAX - total) return false;
     h.add_to_bucket(static_cast<size_t>(index), n);
     total += n;
   }

@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include "common/hex.h"
 #include "net/http1_parser.h"
 
 namespace squall::net {
@@ -32,13 +33,7 @@ std::optional<std::string> foreign_request(const ServerRequest& request, uint16_
 std::string random_token() {
   unsigned char bytes[16];
   RAND_bytes(bytes, sizeof bytes);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
+  return hex_encode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
 }
 
 }  // namespace squall::net

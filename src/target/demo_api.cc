@@ -6,22 +6,13 @@
 #include <cstdio>
 
 #include "common/bounded_json.h"
+#include "common/hex.h"
 #include "net/http1_parser.h"
 #include "target/faults.h"
 
 namespace squall::target {
 
 namespace {
-
-std::string hex(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
 
 std::string unhex(std::string_view text) {
   std::string out;
@@ -108,7 +99,7 @@ DemoApi::DemoApi(std::string secret) : secret_(std::move(secret)) {}
 std::string DemoApi::issue_token(std::string_view username) const {
   char mac[17];
   std::snprintf(mac, sizeof mac, "%016llx", static_cast<unsigned long long>(fnv1a(secret_, username)));
-  return "sq." + hex(username) + "." + mac;
+  return "sq." + hex_encode(username) + "." + mac;
 }
 
 bool DemoApi::valid_token(std::string_view token) const {

@@ -39,14 +39,11 @@ TEST(Browser, TheDashboardRedrawsDuringTheRunAndItsStopButtonEndsTheTest) {
                                              "200", "-c", "10", "-d", "60s", "--dashboard-address", "127.0.0.1:0",
                                              "--summary-export", summary});
   std::smatch port;
-  const std::regex announced("dashboard on (http://127\\.0\\.0\\.1:[0-9]+/\\?token=[0-9a-f]{32})");
   std::string output;
-  for (int i = 0; i < 100 && !std::regex_search(output, port, announced); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    output = output_so_far(squall);
-  }
-  if (port.empty()) kill(squall.pid, SIGINT);
-  ASSERT_FALSE(port.empty()) << output;
+  const bool announced = wait_for_output(
+      squall, std::regex("dashboard on (http://127\\.0\\.0\\.1:[0-9]+/\\?token=[0-9a-f]{32})"), port, output);
+  if (!announced) kill(squall.pid, SIGINT);
+  ASSERT_TRUE(announced) << output;
   const int checked = check_page("dashboard", port[1].str(), SQUALL_ARTIFACT_DIR "/dashboard.png");
   if (checked != 0) kill(squall.pid, SIGINT);  // the stop button may not have been clicked
   const testing::Run run = finish_squall(squall);

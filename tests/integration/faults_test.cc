@@ -4,10 +4,6 @@
 // in Locust's failure rows. Nothing crashes, hangs or reads the response as a success.
 #include <gtest/gtest.h>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <regex>
 #include <sstream>
 
@@ -17,6 +13,7 @@
 namespace squall {
 namespace {
 
+using squall::testing::raw_exchange;
 using squall::testing::read_json;
 using squall::testing::read_text;
 using squall::testing::run_squall;
@@ -58,24 +55,6 @@ class Faults : public ::testing::Test {
   std::string base() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
   std::unique_ptr<target::DemoServer> server_;
 };
-
-// One raw exchange with the target on 127.0.0.1 (the request as written, unchecked).
-std::string raw_exchange(uint16_t port, const std::string& request) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string out;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    [[maybe_unused]] ssize_t n = write(fd, request.data(), request.size());
-    char buf[4096];
-    ssize_t got;
-    while ((got = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(got));
-  }
-  close(fd);
-  return out;
-}
 
 // The target itself: what it quotes from a request is escaped JSON, and a request framed two ways
 // (request smuggling) is refused.

@@ -25,7 +25,9 @@ namespace {
 
 using squall::testing::finish_squall;
 using squall::testing::output_so_far;
+using squall::testing::raw_exchange;
 using squall::testing::read_json;
+using squall::testing::wait_for_output;
 using squall::testing::start_squall;
 using squall::testing::StartedSquall;
 using squall::testing::temp_path;
@@ -192,28 +194,6 @@ TEST_F(LoadModels, DroppedArrivalsWaitForAVuInTheCorrectedLatency) {
 namespace squall {
 namespace {
 
-// Sends one HTTP/1.1 request to 127.0.0.1:port and returns the raw response.
-std::string raw_request(uint16_t port, const std::string& request) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string out;
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-      [[maybe_unused]] ssize_t n = write(fd, request.data(), request.size());
-      char buf[4096];
-      ssize_t got;
-      while ((got = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(got));
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  close(fd);
-  return out;
-}
-
 uint16_t free_port() {
   target::ServeConfig probe;
   probe.listen = "127.0.0.1:0";
@@ -235,14 +215,14 @@ TEST_F(LoadModels, ExternallyControlledVusFollowTheControlApi) {
     // Until the one VU is seen inside an iteration (a loaded or sanitized build starts late).
     for (int i = 0; i < 50 && status.find("\"vus\":1") == std::string::npos; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      status = raw_request(port, "GET /v1/status HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+      status = raw_exchange(port, "GET /v1/status HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
     }
     const std::string body = R"({"data":{"attributes":{"vus":4}}})";
-    patched = raw_request(port, "PATCH /v1/status HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\nContent-Length: " +
+    patched = raw_exchange(port, "PATCH /v1/status HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\nContent-Length: " +
                                     std::to_string(body.size()) + "\r\n\r\n" + body);
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     const std::string stop = R"({"data":{"attributes":{"stopped":true}}})";
-    raw_request(port, "PATCH /v1/status HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\nContent-Length: " +
+    raw_exchange(port, "PATCH /v1/status HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\nContent-Length: " +
                           std::to_string(stop.size()) + "\r\n\r\n" + stop);
   });
   auto r = run({"http", url("/users?delay=50ms"), "--config", config, "--address", "127.0.0.1:" + std::to_string(port),
@@ -264,18 +244,15 @@ TEST_F(LoadModels, LocalControlSurfacesRefuseForeignRequests) {
   const StartedSquall squall = start_squall({"http", url("/users"), "-c", "2", "-d", "30s", "--dashboard-address",
                                              "127.0.0.1:0", "--address", "127.0.0.1:0"});
   std::smatch found;
-  const std::regex announced("dashboard on http://127\\.0\\.0\\.1:([0-9]+)/\\?token=([0-9a-f]{32})");
   std::string output;
-  for (int i = 0; i < 100 && !std::regex_search(output, found, announced); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    output = output_so_far(squall);
-  }
-  if (found.empty()) kill(squall.pid, SIGINT);
-  ASSERT_FALSE(found.empty()) << output;
+  const bool announced = wait_for_output(
+      squall, std::regex("dashboard on http://127\\.0\\.0\\.1:([0-9]+)/\\?token=([0-9a-f]{32})"), found, output);
+  if (!announced) kill(squall.pid, SIGINT);
+  ASSERT_TRUE(announced) << output;
   const auto port = static_cast<uint16_t>(std::stoi(found[1].str()));
   const std::string token = found[2].str(), host = "127.0.0.1:" + found[1].str();
   auto post_stop = [&](const std::string& headers) {
-    return raw_request(port, "POST /api/stop HTTP/1.1\r\nConnection: close\r\nContent-Length: 0\r\n" + headers + "\r\n");
+    return raw_exchange(port, "POST /api/stop HTTP/1.1\r\nConnection: close\r\nContent-Length: 0\r\n" + headers + "\r\n");
   };
   EXPECT_NE(post_stop("Host: " + host + "\r\n").find("401"), std::string::npos) << "no token";
   EXPECT_NE(post_stop("Host: " + host + "\r\nX-Squall-Token: " + token + "\r\nOrigin: http://evil.example\r\n").find("403"),
@@ -284,9 +261,9 @@ TEST_F(LoadModels, LocalControlSurfacesRefuseForeignRequests) {
   EXPECT_NE(post_stop("Host: evil.example:" + found[1].str() + "\r\nX-Squall-Token: " + token + "\r\n").find("403"),
             std::string::npos)
       << "DNS rebinding";
-  EXPECT_NE(raw_request(port, "GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").find("401"),
+  EXPECT_NE(raw_exchange(port, "GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").find("401"),
             std::string::npos);
-  EXPECT_NE(raw_request(port, "GET /?token=" + token + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+  EXPECT_NE(raw_exchange(port, "GET /?token=" + token + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                 .find("200 OK"),
             std::string::npos);
   // The control API (k6's REST API: no token, so k6's clients still work) refuses other origins and hosts.
@@ -296,7 +273,7 @@ TEST_F(LoadModels, LocalControlSurfacesRefuseForeignRequests) {
   const std::string stop_body = R"({"data":{"attributes":{"stopped":true}}})";
   for (const std::string& bad : {"Host: 127.0.0.1:" + control[1].str() + "\r\nOrigin: http://evil.example\r\n",
                                  "Host: evil.example:" + control[1].str() + "\r\n"}) {
-    const std::string answer = raw_request(control_port, "PATCH /v1/status HTTP/1.1\r\nConnection: close\r\n" + bad +
+    const std::string answer = raw_exchange(control_port, "PATCH /v1/status HTTP/1.1\r\nConnection: close\r\n" + bad +
                                                             "Content-Length: " + std::to_string(stop_body.size()) + "\r\n\r\n" + stop_body);
     EXPECT_NE(answer.find("403"), std::string::npos) << answer;
   }

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -91,6 +94,40 @@ inline Run finish_squall(const StartedSquall& s) {
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.output = output_so_far(s);
   return r;
+}
+
+// Waits (up to 10 s) for the process's output to match `pattern`; false if it never did.
+inline bool wait_for_output(const StartedSquall& s, const std::regex& pattern, std::smatch& match, std::string& output) {
+  for (int i = 0; i < 100; ++i) {
+    output = output_so_far(s);
+    if (std::regex_search(output, match, pattern)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+// One raw exchange with 127.0.0.1:port: `request` as written (unchecked), the answer until the
+// server closes (retried while the port is not listening yet, for 5 s).
+inline std::string raw_exchange(uint16_t port, const std::string& request) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string out;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+      [[maybe_unused]] ssize_t n = write(fd, request.data(), request.size());
+      char buf[4096];
+      ssize_t got;
+      while ((got = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(got));
+      close(fd);
+      break;
+    }
+    close(fd);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return out;
 }
 
 // Runs squall with `args`; with `interrupt_after_ms` > 0, sends SIGINT after that long.

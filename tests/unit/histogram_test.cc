@@ -160,6 +160,23 @@ TEST(Histogram, DeserializeRejectsGarbageAndKeepsState) {
   EXPECT_EQ(h.count(), 1u);
 }
 
+// A form whose bucket counts wrap around uint64 to the right total (found by fuzz_histogram).
+TEST(Histogram, DeserializeRejectsCountsThatWrapAround) {
+  std::string form = "H";
+  auto varint = [&form](uint64_t v) {
+    while (v >= 0x80) {
+      form.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    form.push_back(static_cast<char>(v));
+  };
+  for (uint64_t v : {uint64_t{1}, uint64_t{0}, uint64_t{5}, uint64_t{5}}) varint(v);  // count 1, sum bits, min, max
+  varint(5), varint(2), varint(0), varint(UINT64_MAX);                              // 2 + (2^64 - 1) wraps to 1
+  Histogram h;
+  EXPECT_FALSE(h.deserialize(form));
+  EXPECT_EQ(h.count(), 0u);
+}
+
 TEST(Histogram, EmptyHistogramReportsZeros) {
   Histogram h;
   EXPECT_EQ(h.count(), 0u);

@@ -251,7 +251,7 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
     std::fflush(stdout);
     std::fprintf(stderr, "    %llu complete and %llu interrupted iterations%s\n", complete,
                 static_cast<unsigned long long>(result.iterations_interrupted),
-                result.iterations_interrupted > 0 ? " (their requests in flight were abandoned: in no metric)" : "");
+                result.iterations_interrupted > 0 ? " (cut short: what they had not finished is in no metric)" : "");
     std::fflush(stdout);
   }
   if (!spec.summary_export.empty()) write(spec.summary_export, report::render_k6_export(outcome.summary), "--summary-export");

@@ -1,6 +1,8 @@
 // k6 JavaScript end to end: the squall binary runs scripts against the demo server.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "run_squall.h"
 #include "target/demo_server.h"
 
@@ -565,6 +567,19 @@ export function teardown() { if (__ENV.WHERE === 'teardown') { for (;;) {} } }
   EXPECT_NE(teardown.output.find("teardown() execution timed out after 1s"), std::string::npos) << teardown.output;
   EXPECT_NE(teardown.output.find("http_reqs"), std::string::npos) << teardown.output;
   EXPECT_EQ(read_json(exported)["metrics"]["http_reqs"]["count"], 2);
+}
+
+// open() of a file larger than V8's longest string is a script error naming the file, not a V8 abort.
+TEST_F(K6Script, OpeningAFileTooLargeForAStringIsAScriptError) {
+  const std::string huge = temp_path("huge.bin");
+  write_file(huge, "");
+  std::filesystem::resize_file(huge, 600u << 20);  // sparse: no disk used
+  const std::string path = script("open-huge.js", "const data = open('" + huge + "');\nexport default function () {}\n");
+  auto r = run_squall({"run", path, "-q"});
+  std::filesystem::remove(huge);
+  EXPECT_EQ(r.exit_code, 107) << r.output;
+  EXPECT_NE(r.output.find("open(): '" + huge + "' has 629145600 bytes"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("open-huge.js:1"), std::string::npos) << r.output;
 }
 
 // Ctrl-C in the init context or in setup() ends the test with 105, whether JavaScript loops or

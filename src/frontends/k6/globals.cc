@@ -1,6 +1,7 @@
 // The global scope of k6 scripts: console, open(), __ENV, __VU, __ITER and
 // Math.random (seedable per VU with k6's randomSeed).
 #include <cstring>
+#include <filesystem>
 
 #include "frontends/k6/builtin_modules.h"
 #include "frontends/k6/js_util.h"
@@ -54,6 +55,15 @@ void open_file(const FunctionCallbackInfo<Value>& info) {
   std::string path = to_std_string(isolate, info[0]);
   if (path.starts_with("file://")) path = path.substr(7);
   if (!path.starts_with("/")) path = vu.run().bundle.entry_directory() + "/" + path;
+  // A file larger than a JavaScript string can hold would abort V8 (and the run with it): refused,
+  // before it is read.
+  std::error_code size_error;
+  const auto size = std::filesystem::file_size(normalize_path(path), size_error);
+  if (!size_error && size > static_cast<uintmax_t>(v8::String::kMaxLength)) {
+    return throw_error(isolate, "open(): '" + path + "' has " + std::to_string(size) + " bytes, more than a " +
+                                    "JavaScript string or buffer squall makes can hold (" +
+                                    std::to_string(v8::String::kMaxLength) + ")");
+  }
   std::string error;
   const SourceFile* file = vu.run().bundle.file(normalize_path(path), error);
   if (!file) return throw_error(isolate, "open(): " + error);

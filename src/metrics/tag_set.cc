@@ -11,15 +11,55 @@ TagSetRegistry& TagSetRegistry::global() {
   return registry;
 }
 
+namespace {
+
+void append_length(std::string& out, size_t n) {
+  while (n >= 0x80) {
+    out.push_back(static_cast<char>((n & 0x7f) | 0x80));
+    n >>= 7;
+  }
+  out.push_back(static_cast<char>(n));
+}
+
+size_t read_length(std::string_view& in) {
+  size_t n = 0;
+  for (int shift = 0; !in.empty(); shift += 7) {
+    const auto byte = static_cast<unsigned char>(in.front());
+    in.remove_prefix(1);
+    n |= static_cast<size_t>(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) break;
+  }
+  return n;
+}
+
+std::string_view read_text(std::string_view& in) {
+  const size_t n = std::min(read_length(in), in.size());
+  const std::string_view text = in.substr(0, n);
+  in.remove_prefix(n);
+  return text;
+}
+
+}  // namespace
+
 std::string TagSetRegistry::flatten(const Tags& tags) {
   std::string key;
   for (const auto& [k, v] : tags) {
+    append_length(key, k.size());
     key += k;
-    key += '\x1f';
+    append_length(key, v.size());
     key += v;
-    key += '\x1e';
   }
   return key;
+}
+
+Tags TagSetRegistry::unflatten(std::string_view flat) {
+  Tags tags;
+  while (!flat.empty()) {
+    const std::string_view k = read_text(flat);
+    const std::string_view v = read_text(flat);
+    tags.emplace_back(std::string(k), std::string(v));
+  }
+  return tags;
 }
 
 TagSetId TagSetRegistry::intern(Tags tags) {
@@ -39,19 +79,19 @@ TagSetId TagSetRegistry::intern(Tags tags) {
       unique.push_back(std::move(pair));
     }
   }
-  const std::string key = flatten(unique);
+  std::string key = flatten(unique);
   std::lock_guard lock(mutex_);
   auto it = ids_.find(key);
   if (it != ids_.end()) return it->second;
   const auto id = static_cast<TagSetId>(by_id_.size());
-  by_id_.push_back(std::make_unique<Tags>(std::move(unique)));
-  ids_.emplace(key, id);
+  it = ids_.emplace(std::move(key), id).first;
+  by_id_.push_back(&it->first);
   return id;
 }
 
 Tags TagSetRegistry::get(TagSetId id) const {
   std::lock_guard lock(mutex_);
-  return id < by_id_.size() ? *by_id_[id] : Tags{};
+  return id < by_id_.size() ? unflatten(*by_id_[id]) : Tags{};
 }
 
 TagSetId TagSetRegistry::with(TagSetId base, const Tags& extra) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -29,9 +30,13 @@ class TagSetRegistry {
   size_t size() const;
 
  private:
+  // A tag set is kept once, flattened (length-prefixed pairs, unambiguous whatever the bytes):
+  // as the interning index's key, which by_id_ points to (unordered_map keys never move). A URL
+  // with an id in it makes tag sets by the thousand; each costs its bytes, not a vector of strings.
   static std::string flatten(const Tags& tags);
+  static Tags unflatten(std::string_view flat);
   mutable std::mutex mutex_;
-  std::vector<std::unique_ptr<Tags>> by_id_;
+  std::vector<const std::string*> by_id_;
   std::unordered_map<std::string, TagSetId> ids_;
 };
 

@@ -51,8 +51,7 @@ struct Exchange {
     if (recorded) return;
     if (PyUser::current() != user) throw std::runtime_error("a response is reported by the user that made it");
     recorded = true;
-    user->record(tags, response, ok);
-    user->samples().add(LocustRun::instance().content_size, tags, static_cast<double>(response.body.size()));
+    user->record_request(tags, response, ok, static_cast<double>(response.body.size()));
   }
 };
 
@@ -137,9 +136,7 @@ void record_request(const std::string& request_type, const std::string& name, do
   net::HttpResponse response;
   response.timings.waiting = static_cast<Nanos>(std::max(response_time_ms, 0.0) * 1e6);
   response.bytes_received = static_cast<uint64_t>(std::max(response_length, 0.0));
-  const auto tags = user.request_tags(request_type, name);
-  user.record(tags, response, !failed);
-  user.samples().add(LocustRun::instance().content_size, tags, std::max(response_length, 0.0));
+  user.record_request(user.request_tags(request_type, name), response, !failed, std::max(response_length, 0.0));
 }
 
 void sleep(double seconds) {

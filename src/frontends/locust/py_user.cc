@@ -90,4 +90,10 @@ void PyUser::stop_life() {
   }
 }
 
+void PyUser::record_request(metrics::TagSetId tags, const net::HttpResponse& response, bool ok, double content_size) {
+  record(tags, response, ok);
+  samples().add(LocustRun::instance().content_size, tags, content_size);
+  drain_samples();
+}
+
 }  // namespace squall::locust

@@ -26,6 +26,10 @@ class PyUser final : public vu::CooperativeVu {
   static PyUser* current() { return static_cast<PyUser*>(vu::CooperativeHub::running()); }
   // User: the tag set of requests named `name` (cached; the cache is bounded).
   metrics::TagSetId request_tags(const std::string& method, const std::string& name);
+  // User: records a request (and its content size) and hands it to the worker at once. Locust
+  // counts a failure in its error table the moment it happens; a sample buffered until the task
+  // ended could be lost when the test stops mid-task, leaving the stats short of the errors.
+  void record_request(metrics::TagSetId tags, const net::HttpResponse& response, bool ok, double content_size);
 
  private:
   friend class GreenletHub;

@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include <memory>
+
 #include "net/http1_parser.h"
 
 namespace squall::net {
@@ -16,14 +18,18 @@ Inflated inflate_all(const std::string& in, int window_bits, size_t max_bytes, s
   if (inflateInit2(&zs, window_bits) != Z_OK) return Inflated::kCorrupt;
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   zs.avail_in = static_cast<uInt>(in.size());
-  char buf[16384];
+  // On the heap: this runs on whatever stack polls the loop, a VU's small one included (a 16 KiB
+  // array here overflowed a Locust user's stack under ASan).
+  constexpr size_t kBufferSize = 16384;
+  const std::unique_ptr<char[]> buffer(new char[kBufferSize]);
+  char* const buf = buffer.get();
   int rc = Z_OK;
   while (rc != Z_STREAM_END) {
     zs.next_out = reinterpret_cast<Bytef*>(buf);
-    zs.avail_out = sizeof buf;
+    zs.avail_out = kBufferSize;
     rc = inflate(&zs, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END) break;
-    const size_t produced = sizeof buf - zs.avail_out;
+    const size_t produced = kBufferSize - zs.avail_out;
     if (out.size() + produced > max_bytes) {
       inflateEnd(&zs);
       return Inflated::kTooLarge;

@@ -210,8 +210,8 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
     std::unique_ptr<Progress> progress;
     if (!spec.quiet) progress = std::make_unique<Progress>(store, longest, [&run] { return run.active_vus(); });
     outputs.attach(store, unix_now_ms());
+    const auto stop_requested = [&] { return interrupt.load() || (spec.abort_flag && spec.abort_flag->load()); };
     outcome.result = run.run([&](Nanos elapsed) {
-      if (interrupt.load() || (spec.abort_flag && spec.abort_flag->load())) run.abort();
       // Thresholds are evaluated every 2 s during the run, as k6 does.
       if (!spec.thresholds.empty() && elapsed - last_evaluation >= 2 * kSecond) {
         last_evaluation = elapsed;
@@ -220,7 +220,7 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
           run.abort();
         }
       }
-    });
+    }, stop_requested);
   }
   if (control) control->set_finished();
   if (live) live->set_finished();

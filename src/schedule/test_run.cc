@@ -34,7 +34,7 @@ void TestRun::sample_gauges(metrics::Sink& sink, Nanos now) {
   settings_.store->absorb(sink.take((now - settings_.test_start) / kSecond));
 }
 
-TestRunResult TestRun::run(const std::function<void(Nanos)>& tick) {
+TestRunResult TestRun::run(const std::function<void(Nanos)>& tick, const std::function<bool()>& stop_requested) {
   const int worker_count = settings_.worker_count > 0 ? settings_.worker_count : vu::usable_cpu_count();
   settings_.test_start = mono_now();
   int64_t next_vu_id = 1;
@@ -76,6 +76,7 @@ TestRunResult TestRun::run(const std::function<void(Nanos)>& tick) {
   while (unfinished_.load() > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     const Nanos now = mono_now();
+    if (stop_requested && !abort_sent && stop_requested()) abort_requested_ = true;
     if (abort_requested_ && !abort_sent) {
       abort_sent = true;
       result.aborted = true;

@@ -32,8 +32,9 @@ class TestRun {
           vu::ProgramFactory factory);
   ~TestRun();
 
-  // Blocks until the end. `tick(elapsed)` runs on this thread about every second.
-  TestRunResult run(const std::function<void(Nanos)>& tick);
+  // Blocks until the end. `tick(elapsed)` runs on this thread about every second; `stop_requested`
+  // (a signal, test.abort(), Locust's quit()) is asked every 10 ms, and stops the test as abort().
+  TestRunResult run(const std::function<void(Nanos)>& tick, const std::function<bool()>& stop_requested = nullptr);
   // Stops the test: no new iterations, in-flight ones aborted. Any thread.
   void abort() { abort_requested_ = true; }
   int64_t active_vus() const;

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "common/varint.h"
+
 namespace squall::metrics {
 
 Histogram::Histogram(const Histogram& other) { *this = other; }
@@ -170,26 +172,6 @@ double Histogram::percentile(double p) const {
 }
 
 namespace {
-
-void put_varint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-bool get_varint(std::string_view& in, uint64_t& v) {
-  v = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    if (in.empty()) return false;
-    const auto byte = static_cast<uint8_t>(in.front());
-    in.remove_prefix(1);
-    v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if (!(byte & 0x80)) return true;
-  }
-  return false;
-}
 
 constexpr char kMagic = 'H';
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/utf8.h"
+#include "common/varint.h"
 
 namespace squall::metrics {
 
@@ -13,27 +14,11 @@ TagSetRegistry& TagSetRegistry::global() {
 
 namespace {
 
-void append_length(std::string& out, size_t n) {
-  while (n >= 0x80) {
-    out.push_back(static_cast<char>((n & 0x7f) | 0x80));
-    n >>= 7;
-  }
-  out.push_back(static_cast<char>(n));
-}
-
-size_t read_length(std::string_view& in) {
-  size_t n = 0;
-  for (int shift = 0; !in.empty(); shift += 7) {
-    const auto byte = static_cast<unsigned char>(in.front());
-    in.remove_prefix(1);
-    n |= static_cast<size_t>(byte & 0x7f) << shift;
-    if (!(byte & 0x80)) break;
-  }
-  return n;
-}
-
+// A length-prefixed string (flatten() wrote it, so it is well-formed).
 std::string_view read_text(std::string_view& in) {
-  const size_t n = std::min(read_length(in), in.size());
+  uint64_t length = 0;
+  get_varint(in, length);
+  const size_t n = static_cast<size_t>(std::min<uint64_t>(length, in.size()));
   const std::string_view text = in.substr(0, n);
   in.remove_prefix(n);
   return text;
@@ -44,9 +29,9 @@ std::string_view read_text(std::string_view& in) {
 std::string TagSetRegistry::flatten(const Tags& tags) {
   std::string key;
   for (const auto& [k, v] : tags) {
-    append_length(key, k.size());
+    put_varint(key, k.size());
     key += k;
-    append_length(key, v.size());
+    put_varint(key, v.size());
     key += v;
   }
   return key;

@@ -582,6 +582,27 @@ TEST_F(K6Script, OpeningAFileTooLargeForAStringIsAScriptError) {
   EXPECT_NE(r.output.find("open-huge.js:1"), std::string::npos) << r.output;
 }
 
+// A script that fills the JavaScript heap (V8's limit made small here) has its iteration stopped with
+// an error; the run, its other iterations and everything measured go on (V8 used to abort the
+// process, losing every result).
+TEST_F(K6Script, AHeapOutOfMemoryStopsTheIterationNotTheRun) {
+  const std::string path = script("oom.js", R"(
+import http from 'k6/http';
+export const options = { vus: 1, iterations: 4 };
+export default function () {
+  http.get(`${__ENV.BASE}/small`);
+  if (__ITER % 2 === 0) { const keep = []; for (;;) keep.push('x'.repeat(100) + Math.random()); }
+}
+)");
+  const std::string exported = temp_path("oom.json");
+  setenv("SQUALL_V8_FLAGS", "--max-old-space-size=64", 1);
+  auto r = run_squall({"run", path, "-e", "BASE=" + base(), "--summary-export", exported});
+  unsetenv("SQUALL_V8_FLAGS");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("the JavaScript heap ran out of memory"), std::string::npos) << r.output;
+  EXPECT_EQ(read_json(exported)["metrics"]["http_reqs"]["count"], 4) << r.output;
+}
+
 // Ctrl-C in the init context or in setup() ends the test with 105, whether JavaScript loops or
 // waits for a response; it never crashes or runs the test anyway.
 TEST_F(K6Script, InterruptDuringInitOrSetupStopsWith105) {

@@ -1,5 +1,6 @@
 #include "frontends/k6/isolate_host.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "frontends/k6/builtin_modules.h"
@@ -21,6 +22,8 @@ IsolateHost::IsolateHost(RunShared& run, const std::map<std::string, std::string
   // Promise jobs run where k6 runs them, once the iteration's function has returned (JsVu::finish_call)
   // — not whenever a call from C++ returns, which is before a deferred tail sleep.
   isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
+  isolate_->AddNearHeapLimitCallback(&IsolateHost::near_heap_limit, this);
+  isolate_->AutomaticallyRestoreInitialHeapLimit(0.5);
   {
     v8::Locker locker(isolate_);
     v8::Isolate::Scope isolate_scope(isolate_);
@@ -44,6 +47,14 @@ IsolateHost::~IsolateHost() {
     context_.Reset();
   }
   isolate_->Dispose();
+}
+
+size_t IsolateHost::near_heap_limit(void* data, size_t current_limit, size_t initial_limit) {
+  auto* host = static_cast<IsolateHost*>(data);
+  if (current_limit >= 2 * initial_limit) return current_limit;
+  host->heap_exhausted_ = true;
+  host->isolate_->TerminateExecution();
+  return std::min(current_limit + initial_limit / 4, 2 * initial_limit);
 }
 
 void IsolateHost::number(v8::Local<v8::Context> context) {

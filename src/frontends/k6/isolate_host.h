@@ -75,8 +75,14 @@ class IsolateHost {
 
   // Stops the JavaScript running in this isolate now (shutdown).
   void terminate() { isolate_->TerminateExecution(); }
+  // Whether the last termination was for a heap out of memory (and forgets it).
+  bool take_heap_exhausted() { return heap_exhausted_.exchange(false); }
 
  private:
+  // V8 is about to run out of heap: the running script is terminated (its iteration fails with an
+  // error; the run and its results go on) and V8 gets room to unwind it. The initial limit comes
+  // back once the heap is half empty again; past twice the initial limit V8 aborts as before.
+  static size_t near_heap_limit(void* host, size_t current_limit, size_t initial_limit);
   static v8::MaybeLocal<v8::Value> evaluate_builtin(v8::Local<v8::Context> context, v8::Local<v8::Module> module);
   // A context's number, in its embedder data: which built-in modules are its.
   static constexpr int kContextNumber = 1;
@@ -109,6 +115,7 @@ class IsolateHost {
   std::unordered_map<std::string, HeaderStrings, TextHash, std::equal_to<>> header_names_;
   std::unordered_map<std::string, v8::Eternal<v8::String>, TextHash, std::equal_to<>> recurring_;
   net::UrlCache urls_;
+  std::atomic<bool> heap_exhausted_{false};
 };
 
 }  // namespace squall::k6

@@ -494,7 +494,11 @@ std::string JsVu::describe(v8::TryCatch& try_catch) {
   if (!try_catch.HasCaught()) return "";
   auto isolate = host_.isolate();
   auto context = this->context();
-  if (try_catch.HasTerminated()) return "the script was terminated";
+  if (try_catch.HasTerminated()) {
+    return host_.take_heap_exhausted()
+               ? "the JavaScript heap ran out of memory: the script was stopped (what it measured is kept)"
+               : "the script was terminated";
+  }
   v8::Local<v8::Value> stack;
   std::string text;
   if (try_catch.StackTrace(context).ToLocal(&stack) && stack->IsString()) text = to_std_string(isolate, stack);

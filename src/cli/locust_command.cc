@@ -301,9 +301,15 @@ int run_locustfile(const Args& args, const std::vector<std::string>& extra_args,
   const auto csv = args.get("--csv");
   {
     py::gil_scoped_acquire gil;
-    auto glue = py::module_::import("locust._squall");
-    if (csv) glue.attr("open_csv")(*csv, args.has("--csv-full-history"));
-    glue.attr("test_start")();
+    try {
+      auto glue = py::module_::import("locust._squall");
+      // The CSV files are opened before the test: one that cannot be written stops it here.
+      if (csv) glue.attr("open_csv")(*csv, args.has("--csv-full-history"));
+      glue.attr("test_start")();
+    } catch (py::error_already_set& e) {
+      std::fprintf(stderr, "squall: %s", locust::describe_python_error(e).c_str());
+      return 1;  // Locust's exit code for a run that could not start
+    }
   }
   if (has_shape) {
     log_info("Shape test starting.");

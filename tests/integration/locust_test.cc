@@ -321,6 +321,19 @@ class Shopper(HttpUser):
             std::string::npos) << r.output;
 }
 
+// A --csv prefix that cannot be written stops the run before it sends anything (it aborted the
+// process with an uncaught Python exception).
+TEST_F(Locustfile, AnUnwritableCsvPrefixStopsTheRunCleanly) {
+  const std::string path = file("csv.py", "from locust import HttpUser, constant, task\nclass U(HttpUser):\n"
+                                          "    wait_time = constant(0.05)\n    @task\n    def t(self):\n"
+                                          "        self.client.get('/users')\n");
+  auto r = run_squall({"locust", "-f", path, "-H", host(), "-u", "1", "-r", "1", "-t", "2s", "--headless", "--csv",
+                       "/nonexistent-dir/results"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("No such file or directory: '/nonexistent-dir/results_"), std::string::npos) << r.output;
+  EXPECT_EQ(server_->api().stats().requests.load(), 0u);
+}
+
 TEST_F(Locustfile, FailuresSetTheExitCode) {
   const std::string path = file("failing.py", R"(
 from locust import HttpUser, constant, task

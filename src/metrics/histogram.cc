@@ -215,7 +215,9 @@ bool Histogram::deserialize(std::string_view in) {
     h.add_to_bucket(static_cast<size_t>(index), n);
     total += n;
   }
-  if (total != count || (count > 0 && min_value > max_value)) return false;
+  // Past 2^53 samples a count is no longer exact as a double (percentile ranks are doubles): no run
+  // comes near it, so such a form is corrupt (found by fuzzing).
+  if (total != count || count > (uint64_t{1} << 53) || (count > 0 && min_value > max_value)) return false;
   h.count_ = count;
   std::memcpy(&h.sum_, &sum_bits, sizeof sum_bits);
   h.min_ = count ? min_value : UINT64_MAX;

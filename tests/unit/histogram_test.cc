@@ -175,6 +175,10 @@ TEST(Histogram, DeserializeRejectsCountsThatWrapAround) {
   Histogram h;
   EXPECT_FALSE(h.deserialize(form));
   EXPECT_EQ(h.count(), 0u);
+  // A count beyond 2^53 (whose percentile rank is no exact double) is refused too.
+  form = "H";
+  for (uint64_t v : {uint64_t{1} << 60, uint64_t{0}, uint64_t{5}, uint64_t{5}, uint64_t{5}, uint64_t{1} << 60}) varint(v);
+  EXPECT_FALSE(h.deserialize(form));
 }
 
 TEST(Histogram, EmptyHistogramReportsZeros) {

@@ -4,6 +4,10 @@
 // in Locust's failure rows. Nothing crashes, hangs or reads the response as a success.
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <regex>
 #include <sstream>
 
@@ -146,6 +150,51 @@ TEST_F(Faults, AHungTargetShowsTheInterruptedIterations) {
   EXPECT_EQ(r.exit_code, 0) << r.output;  // (k6 exits 0 here too: no threshold failed)
   EXPECT_NE(r.output.find("0 complete and 3 interrupted iterations"), std::string::npos) << r.output;
   EXPECT_LT(r.seconds, 5);
+}
+
+// A target that never accepts (its backlog takes the connection, nobody answers) and TLS that fails
+// (plain HTTP answering a ClientHello, a certificate nobody signed): failed requests with k6's codes,
+// and Artillery's names, never a crash or a hang.
+TEST_F(Faults, NeverAcceptingAndTlsFailuresAreFailedRequests) {
+  auto tls_server = squall::testing::start_demo_server({}, true);
+  const int silent = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(silent, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(silent, 0), 0);  // never accepted
+  socklen_t len = sizeof addr;
+  getsockname(silent, reinterpret_cast<sockaddr*>(&addr), &len);
+  const std::string silent_url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/";
+  const std::string garbage_tls = "https://127.0.0.1:" + std::to_string(tls_server->port()) + "/";
+  const std::string unsigned_tls = "https://127.0.0.1:" + std::to_string(tls_server->tls_port()) + "/";
+  const std::string script = temp_path("silent.js"), exported = temp_path("silent.json");
+  write_file(script, R"(
+import http from 'k6/http';
+import { check } from 'k6';
+export const options = { iterations: 1, vus: 1 };
+export default function () {
+  for (let i = 0; i < 3; i++) {
+    const r = http.get(')" + silent_url + R"(', { timeout: '500ms' });
+    check(r, { 'never accepted: failed': (x) => x.status === 0 && (x.error_code === 1050 || x.error_code === 1211) });
+  }
+  check(http.get(')" + garbage_tls + R"('), { 'TLS to plain HTTP: 1300': (x) => x.status === 0 && x.error_code === 1300 });
+  check(http.get(')" + unsigned_tls + R"('), { 'unsigned certificate: 1310': (x) => x.status === 0 && x.error_code === 1310 });
+}
+)");
+  auto r = run_squall({"run", script, "--summary-export", exported, "-q"});
+  close(silent);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto data = read_json(exported);
+  EXPECT_EQ(data["root_group"]["checks"]["never accepted: failed"]["passes"], 3) << r.output;
+  EXPECT_EQ(data["root_group"]["checks"]["TLS to plain HTTP: 1300"]["passes"], 1) << r.output;
+  EXPECT_EQ(data["root_group"]["checks"]["unsigned certificate: 1310"]["passes"], 1) << r.output;
+  EXPECT_EQ(data["metrics"]["http_req_failed"]["passes"], 5);
+  const std::string yml = temp_path("tls.yml"), report = temp_path("tls-report.json");
+  write_file(yml, "config:\n  target: " + unsigned_tls + "\n  phases: [{duration: 1, arrivalCount: 2}]\n"
+                  "scenarios:\n  - flow:\n      - get: {url: \"/\"}\n");
+  run_squall({"run", yml, "-o", report});
+  EXPECT_EQ(read_json(report)["aggregate"]["counters"]["errors.DEPTH_ZERO_SELF_SIGNED_CERT"], 2);
 }
 
 // Artillery: each faulty request is errors.<Node's code> and a failed VU, never an http.codes.200.

@@ -22,8 +22,8 @@ struct Count : squall::net::Http1Handler {
   std::string last_value;
   void on_header(std::string_view name, std::string_view value) override {
     ++headers;
-    content_length = content_length || squall::net::iequals(name, "content-length");
-    transfer_encoding = transfer_encoding || squall::net::iequals(name, "transfer-encoding");
+    content_length = content_length || squall::iequals(name, "content-length");
+    transfer_encoding = transfer_encoding || squall::iequals(name, "transfer-encoding");
     if (name == "X-Fuzz") last_value = value;
   }
   void on_complete() override { ++requests; }

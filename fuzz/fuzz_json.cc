@@ -9,7 +9,7 @@
 
 #include "common/bounded_json.h"
 #include "frontends/artillery/json_path.h"
-#include "frontends/k6/json_selector.h"
+#include "frontends/k6/modules/json_selector.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

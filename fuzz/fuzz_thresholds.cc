@@ -5,15 +5,15 @@
 #include <string>
 
 #include "common/duration.h"
-#include "plan/threshold.h"
+#include "metrics/threshold.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   std::string error;
-  if (!squall::plan::parse_threshold_expression(text, error) && error.empty()) std::abort();
+  if (!squall::metrics::parse_threshold_expression(text, error) && error.empty()) std::abort();
   error.clear();
-  if (!squall::plan::parse_metric_selector(text, error) && error.empty()) std::abort();
+  if (!squall::metrics::parse_metric_selector(text, error) && error.empty()) std::abort();
   (void)squall::parse_duration(text);
-  (void)squall::plan::glob_match(text.substr(0, text.size() / 2), text.substr(text.size() / 2));
+  (void)squall::metrics::glob_match(text.substr(0, text.size() / 2), text.substr(text.size() / 2));
   return 0;
 }

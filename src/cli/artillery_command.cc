@@ -12,7 +12,7 @@
 #include "frontends/artillery/flow_program.h"
 #include "frontends/artillery/parser.h"
 #include "frontends/artillery/phases.h"
-#include "frontends/artillery/report.h"
+#include "frontends/artillery/json_report.h"
 
 namespace squall::cli {
 

@@ -7,15 +7,16 @@
 #include <sstream>
 
 #include "cli/args.h"
+#include "common/text.h"
 #include "cli/commands.h"
 #include "cli/test_driver.h"
 #include "common/duration.h"
 #include "net/http1_writer.h"
 #include "plan/options.h"
 #include "report/summary.h"
-#include "report/thresholds.h"
+#include "metrics/threshold_evaluation.h"
 #include "schedule/executor.h"
-#include "target/demo_server.h"
+#include "demo/demo_server.h"
 #include "vu/http_request_program.h"
 
 namespace squall::cli {
@@ -95,16 +96,6 @@ bool parse_number(const std::string& text, T& out) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
-std::vector<std::string> split(const std::string& text, char sep) {
-  std::vector<std::string> out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, sep)) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
-
 // The options of a quick run: --config file < K6_* environment < flags.
 std::optional<plan::TestOptions> layered_options(const Args& args, int default_vus, std::string& error) {
   plan::TestOptions config;
@@ -154,7 +145,7 @@ std::optional<plan::TestOptions> layered_options(const Args& args, int default_v
   }
   if (auto segment = args.get("--execution-segment")) flags.execution_segment = *segment;
   if (auto sequence = args.get("--execution-segment-sequence")) flags.execution_segment_sequence = *sequence;
-  if (auto stats = args.get("--summary-trend-stats")) flags.summary_trend_stats = split(*stats, ',');
+  if (auto stats = args.get("--summary-trend-stats")) flags.summary_trend_stats = split_nonempty(*stats, ',');
   plan::TestOptions options = plan::merge_options(plan::merge_options(config, *from_env), flags);
   // Quick mode's defaults (wrk/hey style) where no layer chose the execution.
   if (!options.execution.any_execution()) options.execution.duration = 10 * kSecond;
@@ -225,7 +216,7 @@ int run_http(const Args& args, const std::string& url_text, const std::string& b
     // Test-wide tags apply to every scenario; a scenario's own tags win.
     s.tags.insert(s.tags.begin(), options->tags.begin(), options->tags.end());
   }
-  if (auto problem = report::validate_thresholds(options->thresholds); !problem.empty()) return invalid(problem);
+  if (auto problem = metrics::validate_thresholds(options->thresholds); !problem.empty()) return invalid(problem);
   auto segment = schedule::ExecutionSegment::parse(options->execution_segment.value_or(""),
                                                    options->execution_segment_sequence.value_or(""), error);
   if (!segment) return invalid(error);
@@ -312,10 +303,10 @@ int demo_command(int argc, char** argv) {
     std::puts("usage: squall demo [squall http flags] [PATH]\n  starts the demo API on 127.0.0.1 and load-tests PATH (default /users) with 20 VUs for 10 s");
     return kExitOk;
   }
-  target::ServeConfig config;
+  demo::ServeConfig config;
   config.listen = "127.0.0.1:0";
   config.threads = 1;
-  target::DemoServer server(config);
+  demo::DemoServer server(config);
   if (!server.start(error)) return invalid(error);
   std::string path = args->positionals().empty() ? "/users" : args->positionals().front();
   const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + path;

@@ -8,19 +8,20 @@
 #include <fstream>
 
 #include "cli/args.h"
+#include "common/text.h"
 #include "cli/commands.h"
 #include "cli/signals.h"
 #include "cli/test_driver.h"
 #include "common/duration.h"
 #include "common/files.h"
-#include "frontends/k6/js_program.h"
-#include "frontends/k6/lifecycle_vu.h"
-#include "frontends/k6/run_shared.h"
-#include "frontends/k6/v8_thread_identity.h"
+#include "frontends/k6/runtime/js_program.h"
+#include "frontends/k6/runtime/lifecycle_vu.h"
+#include "frontends/k6/runtime/run_shared.h"
+#include "frontends/k6/runtime/v8_thread_identity.h"
 #include "plan/options.h"
 #include "report/summary_export.h"
 #include "report/summary_text.h"
-#include "report/thresholds.h"
+#include "metrics/threshold_evaluation.h"
 
 extern char** environ;
 
@@ -131,15 +132,7 @@ std::optional<plan::TestOptions> flag_options(const Args& args, std::string& err
     flags.execution.stages = stages;
   }
   if (auto v = args.get("--summary-trend-stats")) {
-    std::vector<std::string> stats;
-    size_t start = 0;
-    while (start <= v->size()) {
-      size_t comma = v->find(',', start);
-      if (comma == std::string::npos) comma = v->size();
-      if (comma > start) stats.push_back(v->substr(start, comma - start));
-      start = comma + 1;
-    }
-    flags.summary_trend_stats = stats;
+    flags.summary_trend_stats = split_nonempty(*v, ',');
   }
   if (auto v = args.get("--batch")) {
     if (!positive_number(*v, n)) return error = "invalid --batch '" + *v + "'", std::nullopt;
@@ -251,6 +244,7 @@ int run_script(const Args& args, const std::string& path) {
   plan::TestOptions options = plan::merge_options(plan::merge_options(plan::merge_options(script_options, config), *from_env), *flags);
   auto scenarios = plan::derive_scenarios(options, error);
   if (!scenarios) return invalid(error);
+  if (auto problem = schedule::validate_scenarios(*scenarios)) return invalid(*problem);
   for (auto& s : *scenarios) {
     s.tags.insert(s.tags.begin(), options.tags.begin(), options.tags.end());
     if (!has_function(s.exec)) {
@@ -258,7 +252,7 @@ int run_script(const Args& args, const std::string& path) {
     }
   }
   if (args.has("--no-thresholds")) options.thresholds.clear();
-  if (auto problem = report::validate_thresholds(options.thresholds); !problem.empty()) return invalid(problem);
+  if (auto problem = metrics::validate_thresholds(options.thresholds); !problem.empty()) return invalid(problem);
   auto segment = schedule::ExecutionSegment::parse(options.execution_segment.value_or(""),
                                                    options.execution_segment_sequence.value_or(""), error);
   if (!segment) return invalid(error);

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <thread>
 
-#include "common/split.h"
+#include "common/text.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/test_driver.h"

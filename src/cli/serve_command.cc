@@ -8,7 +8,7 @@
 #include "cli/commands.h"
 #include "cli/signals.h"
 #include "common/duration.h"
-#include "target/demo_server.h"
+#include "demo/demo_server.h"
 
 namespace squall::cli {
 
@@ -56,16 +56,16 @@ int serve_command(int argc, char** argv) {
     std::fputs(kServeHelp, stdout);
     return kExitOk;
   }
-  target::ServeConfig config;
+  demo::ServeConfig config;
   if (auto v = args->get("--listen")) config.listen = *v;
   if (auto v = args->get("--tls-listen")) config.tls_listen = *v;
   if (auto v = args->get("--threads")) {
     const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), config.threads);
     if (ec != std::errc() || end != v->data() + v->size() || config.threads < 1) return invalid("invalid --threads '" + *v + "'");
   }
-  target::FaultConfig& faults = config.faults;
+  demo::FaultConfig& faults = config.faults;
   if (auto v = args->get("--delay")) {
-    auto d = target::LatencyDistribution::parse(*v);
+    auto d = demo::LatencyDistribution::parse(*v);
     if (!d) return invalid("invalid --delay '" + *v + "' (expected 20ms, uniform:10ms-30ms or lognormal:20ms,0.5)");
     faults.latency = *d;
   }
@@ -78,7 +78,7 @@ int serve_command(int argc, char** argv) {
       return invalid("invalid --error-status '" + *v + "'");
     }
   }
-  if (auto v = args->get("--stall"); v && !target::parse_stall(*v, faults.stall_for, faults.stall_every)) {
+  if (auto v = args->get("--stall"); v && !demo::parse_stall(*v, faults.stall_for, faults.stall_every)) {
     return invalid("invalid --stall '" + *v + "' (expected X/Y with X < Y, e.g. 1s/5s)");
   }
   if (auto v = args->get("--reset-rate"); v && !parse_fraction(*v, faults.reset_rate)) {
@@ -91,7 +91,7 @@ int serve_command(int argc, char** argv) {
     duration = *d;
   }
   const auto& stop = install_stop_signals();
-  target::DemoServer server(config);
+  demo::DemoServer server(config);
   if (!server.start(error)) return invalid(error);
   if (auto path = args->get("--cert-out")) {
     std::ofstream out(*path);

@@ -9,14 +9,14 @@
 #include "cli/progress.h"
 #include "cli/signals.h"
 #include "common/files.h"
-#include "dashboard/live_dashboard.h"
+#include "live/live_dashboard.h"
 #include "report/summary_export.h"
 #include "outputs/output_set.h"
 #include "report/html_report.h"
 #include "report/junit.h"
 #include "report/summary_text.h"
-#include "report/thresholds.h"
-#include "schedule/control_api.h"
+#include "metrics/threshold_evaluation.h"
+#include "live/control_api.h"
 
 namespace squall::cli {
 
@@ -36,7 +36,7 @@ bool read_ci_flags(const Args& args, TestSpec& spec, std::string& error) {
   spec.report_path = args.get("--report").value_or("");
   spec.outputs = args.all("--out");
   if (args.has("--dashboard") || args.has("--dashboard-address")) {
-    spec.dashboard_address = args.get("--dashboard-address").value_or(dashboard::LiveDashboard::kDefaultAddress);
+    spec.dashboard_address = args.get("--dashboard-address").value_or(live::LiveDashboard::kDefaultAddress);
   }
   spec.dashboard_allow_remote = args.has("--dashboard-allow-remote");
   spec.meta.name = args.get("--run-name").value_or("");
@@ -66,9 +66,7 @@ bool read_summary_flags(const Args& args, const plan::TestOptions& options, repo
   summary.trend_stats = options.summary_trend_stats.value_or(
       std::vector<std::string>{"avg", "min", "med", "max", "p(90)", "p(95)", "p(99)", "p(99.9)"});
   for (const auto& stat : summary.trend_stats) {
-    double ignored;
-    report::MetricLine probe{"", metrics::MetricType::kTrend, metrics::ValueType::kTime, {}};
-    if (!report::trend_stat(probe, stat, ignored)) {
+    if (!metrics::is_trend_stat(stat)) {
       error = "invalid trend stat '" + stat + "'";
       return false;
     }
@@ -130,6 +128,11 @@ std::vector<std::pair<std::string, std::string>> result_files(const TestSpec& sp
 
 TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
   TestOutcome outcome;
+  if (auto problem = schedule::validate_scenarios(spec.scenarios)) {
+    std::fprintf(stderr, "squall: %s\n", problem->c_str());
+    outcome.exit_code = kExitInvalidConfig;
+    return outcome;
+  }
   spec.meta.started_at = report::utc_now_iso8601();
   spec.meta.squall_version = SQUALL_VERSION;
   spec.meta.options = plan_json(spec);
@@ -170,14 +173,14 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
     }
     longest = std::max(longest, s.start_time + executor->scheduled_duration());
   }
-  schedule::TestRun run(spec.scenarios, spec.segment, spec.settings, spec.factory);
-  std::unique_ptr<schedule::ControlApi> control;
+  schedule::ExecutionScheduler run(spec.scenarios, spec.segment, spec.settings, spec.factory);
+  std::unique_ptr<live::ControlApi> control;
   const bool external = std::any_of(spec.scenarios.begin(), spec.scenarios.end(), [](const plan::ScenarioConfig& s) {
     return s.executor == plan::ExecutorKind::kExternallyControlled;
   });
   if (external || spec.control_address) {
     const std::string address = spec.control_address.value_or("127.0.0.1:6565");
-    control = std::make_unique<schedule::ControlApi>(address, run, max_vus);
+    control = std::make_unique<live::ControlApi>(address, run, max_vus);
     std::string error;
     if (!control->start(error)) {
       std::fprintf(stderr, "squall: %s\n", error.c_str());
@@ -189,9 +192,9 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
                    control->port());
     }
   }
-  std::unique_ptr<dashboard::LiveDashboard> live;
+  std::unique_ptr<live::LiveDashboard> live;
   if (spec.dashboard_address) {
-    live = std::make_unique<dashboard::LiveDashboard>(*spec.dashboard_address, spec.dashboard_allow_remote, store, run);
+    live = std::make_unique<live::LiveDashboard>(*spec.dashboard_address, spec.dashboard_allow_remote, store, run);
     std::string error;
     if (!live->start(error)) {
       std::fprintf(stderr, "squall: %s\n", error.c_str());
@@ -215,7 +218,7 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
       // Thresholds are evaluated every 2 s during the run, as k6 does.
       if (!spec.thresholds.empty() && elapsed - last_evaluation >= 2 * kSecond) {
         last_evaluation = elapsed;
-        if (report::should_abort(report::evaluate_thresholds(spec.thresholds, store, elapsed), elapsed)) {
+        if (metrics::should_abort(metrics::evaluate_thresholds(spec.thresholds, store, elapsed), elapsed)) {
           threshold_abort = true;
           run.abort();
         }
@@ -235,9 +238,9 @@ TestOutcome execute_test(TestSpec spec, metrics::MetricsStore& store) {
   const auto& result = outcome.result;
   spec.summary.elapsed = result.elapsed;
   for (const auto& mt : spec.thresholds) spec.summary.selectors.push_back(mt.selector);
-  spec.summary.thresholds = report::evaluate_thresholds(spec.thresholds, store, result.elapsed);
+  spec.summary.thresholds = metrics::evaluate_thresholds(spec.thresholds, store, result.elapsed);
   const bool thresholds_failed = std::any_of(spec.summary.thresholds.begin(), spec.summary.thresholds.end(),
-                                             [](const report::ThresholdResult& t) { return !t.passed; });
+                                             [](const metrics::ThresholdResult& t) { return !t.passed; });
   outcome.summary = report::build_summary(store, spec.summary);
   const bool handled = spec.summary_handler && spec.summary_handler(outcome.summary);
   if (!spec.quiet && !handled) {

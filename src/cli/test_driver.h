@@ -1,5 +1,5 @@
 // Runs a planned test for any front-end: prints the plan, starts the control
-// API when asked, drives the TestRun with the progress line, signal handling
+// API when asked, drives the ExecutionScheduler with the progress line, signal handling
 // and thresholds (every 2 s; abortOnFail), then prints the summary, writes
 // --summary-export and picks k6's exit code.
 #pragma once
@@ -16,10 +16,10 @@
 #include "report/results_bundle.h"
 #include "plan/options.h"
 #include "plan/scenario.h"
-#include "plan/threshold.h"
+#include "metrics/threshold.h"
 #include "report/summary.h"
 #include "schedule/execution_segment.h"
-#include "schedule/test_run.h"
+#include "schedule/execution_scheduler.h"
 #include "vu/iteration_program.h"
 #include "vu/worker.h"
 
@@ -30,7 +30,7 @@ struct TestSpec {
   schedule::ExecutionSegment segment;
   vu::WorkerSettings settings;
   vu::ProgramFactory factory;
-  std::vector<plan::MetricThresholds> thresholds;
+  std::vector<metrics::MetricThresholds> thresholds;
   report::SummaryOptions summary;
   std::optional<std::string> control_address;
   std::string summary_export;  // empty: none
@@ -70,7 +70,7 @@ bool read_ci_flags(const Args& args, TestSpec& spec, std::string& error);
 
 struct TestOutcome {
   int exit_code = 0;  // kExitOutputFailed when a result file could not be written (after the summary)
-  schedule::TestRunResult result;
+  schedule::ExecutionResult result;
   report::Summary summary;
 };
 

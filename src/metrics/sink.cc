@@ -23,7 +23,7 @@ SinkBatch Sink::take(int64_t second) {
   batch.second = second;
   batch.series.reserve(live_.size());
   for (auto& [packed, aggregate] : live_) {
-    const SeriesKey key{static_cast<MetricId>(packed >> 32), static_cast<TagSetId>(packed & 0xffffffffu)};
+    const SeriesKey key = SeriesKey::unpack(packed);
     batch.series.emplace_back(key, std::move(aggregate));
   }
   live_.clear();

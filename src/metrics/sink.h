@@ -14,10 +14,15 @@
 
 namespace squall::metrics {
 
+// A series: one metric with one tag set. Maps of series are keyed by packed() (metric in the
+// high 32 bits); unpack() is its inverse, the only place that layout is read back.
 struct SeriesKey {
   MetricId metric;
   TagSetId tags;
   uint64_t packed() const { return (static_cast<uint64_t>(metric) << 32) | tags; }
+  static SeriesKey unpack(uint64_t packed) {
+    return {static_cast<MetricId>(packed >> 32), static_cast<TagSetId>(packed & 0xffffffffu)};
+  }
   bool operator==(const SeriesKey&) const = default;
 };
 

@@ -12,7 +12,7 @@ constexpr int64_t kOpenSeconds = 3;
 
 SecondSeries compact(uint64_t packed, const Aggregate& a) {
   SecondSeries s;
-  s.key = SeriesKey{static_cast<MetricId>(packed >> 32), static_cast<TagSetId>(packed & 0xffffffffu)};
+  s.key = SeriesKey::unpack(packed);
   s.count = a.count;
   s.nonzero = a.nonzero;
   s.sum = a.sum;

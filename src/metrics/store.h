@@ -70,7 +70,8 @@ Aggregate MetricsStore::metric_total_where(MetricId metric, Match match) const {
   std::lock_guard lock(mutex_);
   Aggregate out;
   for (const auto& [packed, aggregate] : totals_) {
-    if ((packed >> 32) == metric && match(static_cast<TagSetId>(packed & 0xffffffffu))) out.merge(aggregate);
+    const SeriesKey key = SeriesKey::unpack(packed);
+    if (key.metric == metric && match(key.tags)) out.merge(aggregate);
   }
   return out;
 }

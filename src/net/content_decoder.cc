@@ -1,4 +1,5 @@
 #include "net/content_decoder.h"
+#include "common/text.h"
 
 #include <zlib.h>
 

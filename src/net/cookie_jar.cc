@@ -4,19 +4,12 @@
 #include <charconv>
 #include <ctime>
 
-#include "common/split.h"
+#include "common/text.h"
 #include "net/http1_parser.h"
 
 namespace squall::net {
 
 namespace {
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; });
-  return out;
-}
 
 bool domain_matches(std::string_view host, std::string_view domain) {
   if (host == domain) return true;

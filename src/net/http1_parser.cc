@@ -5,13 +5,12 @@
 #include <cstring>
 #include <string_view>
 
-#include "common/split.h"
+#include "common/text.h"
 
 namespace squall::net {
 
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 // RFC 9110's tchar, as a table: header names are checked byte by byte on every response.
 constexpr std::array<bool, 256> kTokenChars = [] {
@@ -33,14 +32,6 @@ bool parse_version(std::string_view v, int& minor) {
 }  // namespace
 
 bool is_token_char(char c) { return kTokenChars[static_cast<unsigned char>(c)]; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 bool header_has_token(std::string_view value, std::string_view token) {
   while (!value.empty()) {

@@ -98,8 +98,6 @@ class Http1Parser {
 // RFC 9110's tchar: what methods and header names are made of.
 bool is_token_char(char c);
 
-// Case-insensitive ASCII comparison, for header names and tokens.
-bool iequals(std::string_view a, std::string_view b);
 // Whether a comma-separated header value lists `token` (case-insensitive).
 bool header_has_token(std::string_view value, std::string_view token);
 

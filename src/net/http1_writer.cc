@@ -1,4 +1,5 @@
 #include "net/http1_writer.h"
+#include "common/text.h"
 
 #include <charconv>
 

@@ -1,4 +1,5 @@
 #include "net/http_client.h"
+#include "common/text.h"
 
 #include <sys/resource.h>
 

@@ -1,4 +1,5 @@
 #include "net/http_types.h"
+#include "common/text.h"
 
 #include "net/http1_parser.h"
 

@@ -1,4 +1,5 @@
 #include "net/local_request_guard.h"
+#include "common/text.h"
 
 #include <openssl/rand.h>
 

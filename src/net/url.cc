@@ -1,4 +1,5 @@
 #include "net/url.h"
+#include "common/text.h"
 
 #include <algorithm>
 #include <cctype>

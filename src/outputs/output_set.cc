@@ -3,11 +3,11 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "common/split.h"
+#include "common/text.h"
 #include "outputs/influxdb_output.h"
 #include "outputs/otlp_output.h"
 #include "outputs/prometheus_remote_write.h"
-#include "report/summary.h"
+#include "metrics/metric_stats.h"
 
 namespace squall::outputs {
 
@@ -25,9 +25,7 @@ std::unique_ptr<StreamingOutput> open_prometheus(const std::string& spec, const 
   std::vector<std::string> stats = PrometheusRemoteWrite::default_trend_stats();
   if (const char* env = std::getenv("K6_PROMETHEUS_RW_TREND_STATS")) stats = split_nonempty(env, ',');
   for (const auto& stat : stats) {
-    double ignored;
-    const report::MetricLine probe{"", metrics::MetricType::kTrend, metrics::ValueType::kTime, {}};
-    if (stat != "sum" && !report::trend_stat(probe, stat, ignored)) {
+    if (stat != "sum" && !metrics::is_trend_stat(stat)) {
       error = "K6_PROMETHEUS_RW_TREND_STATS: invalid trend stat '" + stat + "' (expected avg, min, med, max, count, sum or p(N))";
       return nullptr;
     }

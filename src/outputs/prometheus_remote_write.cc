@@ -7,7 +7,7 @@
 
 #include "metrics/tag_set.h"
 #include "outputs/protobuf_writer.h"
-#include "report/summary.h"
+#include "metrics/metric_stats.h"
 
 namespace squall::outputs {
 
@@ -101,13 +101,13 @@ net::HttpRequest PrometheusRemoteWrite::encode(const std::vector<SecondOfMetrics
               {total.count ? static_cast<double>(total.nonzero) / static_cast<double>(total.count) : 0, at});
           break;
         case metrics::MetricType::kTrend: {
-          const report::MetricLine line{info.name, info.type, info.value_type, total};
+          const metrics::MetricValues line{info.type, info.value_type, total};
           const double scale = info.value_type == metrics::ValueType::kTime ? 1e-3 : 1;  // ms -> s
           for (const auto& stat : trend_stats_) {
             double value = 0;
             if (stat == "sum") {
               value = info.value_type == metrics::ValueType::kTime ? total.histogram.sum() / 1e9 : total.sum;
-            } else if (!report::trend_stat(line, stat, value)) {
+            } else if (!metrics::trend_stat(line, stat, value)) {
               continue;
             } else if (stat != "count") {
               value *= scale;

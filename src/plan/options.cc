@@ -8,7 +8,6 @@
 
 #include "common/duration.h"
 #include "common/files.h"
-#include "schedule/executor.h"
 
 namespace squall::plan {
 
@@ -150,18 +149,18 @@ bool read_scenario(Reader& r, const std::string& name, const json& j, ScenarioCo
   return true;
 }
 
-bool read_thresholds(Reader& r, const json& j, std::vector<MetricThresholds>& out, std::string& error) {
+bool read_thresholds(Reader& r, const json& j, std::vector<metrics::MetricThresholds>& out, std::string& error) {
   if (!j.is_object()) return r.fail("thresholds", "expected an object of metric names to threshold lists");
   for (const auto& [metric, list] : j.items()) {
     const std::string p = "thresholds." + metric;
     std::string why;
-    auto selector = parse_metric_selector(metric, why);
+    auto selector = metrics::parse_metric_selector(metric, why);
     if (!selector) return r.fail(p, why);
-    MetricThresholds mt{*selector, {}};
+    metrics::MetricThresholds mt{*selector, {}};
     const json items = list.is_array() ? list : json::array({list});
     for (size_t i = 0; i < items.size(); ++i) {
       const json& item = items[i];
-      Threshold t;
+      metrics::Threshold t;
       std::string text;
       if (item.is_string()) {
         text = item.get<std::string>();
@@ -177,7 +176,7 @@ bool read_thresholds(Reader& r, const json& j, std::vector<MetricThresholds>& ou
       } else {
         return r.fail(p, "expected a threshold string or {threshold, abortOnFail, delayAbortEval}");
       }
-      auto e = parse_threshold_expression(text, why);
+      auto e = metrics::parse_threshold_expression(text, why);
       if (!e) return r.fail(p, why);
       t.expression = *e;
       mt.thresholds.push_back(std::move(t));
@@ -458,12 +457,6 @@ std::optional<std::vector<ScenarioConfig>> derive_scenarios(const TestOptions& o
   } else {
     s.executor = ExecutorKind::kPerVuIterations;  // k6: 1 VU, 1 iteration
     scenarios.push_back(s);
-  }
-  for (const auto& sc : scenarios) {
-    if (auto problem = schedule::make_executor(sc)->validate()) {
-      error = "scenario '" + sc.name + "' (" + executor_name(sc.executor) + "): " + *problem;
-      return std::nullopt;
-    }
   }
   return scenarios;
 }

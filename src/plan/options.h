@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "plan/scenario.h"
-#include "plan/threshold.h"
+#include "metrics/threshold.h"
 
 namespace squall::plan {
 
@@ -28,7 +28,7 @@ struct ExecutionOptions {
 
 struct TestOptions {
   ExecutionOptions execution;
-  std::vector<MetricThresholds> thresholds;
+  std::vector<metrics::MetricThresholds> thresholds;
   std::optional<std::vector<std::string>> summary_trend_stats;
   std::optional<std::string> summary_time_unit;  // "s", "ms", "us"
   std::map<std::string, std::string> hosts;

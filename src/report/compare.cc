@@ -24,18 +24,19 @@ std::string format_value(double v) {
 }
 
 // The stat of `selector` over a store (all of it, or seconds [from, to)).
-std::optional<double> store_stat(const metrics::MetricsStore& store, const plan::MetricSelector& selector,
+std::optional<double> store_stat(const metrics::MetricsStore& store, const metrics::MetricSelector& selector,
                                  const std::string& stat, double seconds, std::optional<std::pair<int64_t, int64_t>> window) {
   auto& registry = metrics::MetricRegistry::global();
   auto& tagsets = metrics::TagSetRegistry::global();
   const auto id = registry.find(selector.metric);
   if (!id) return std::nullopt;
   const auto info = registry.info(*id);
-  MetricLine line{selector.source, info.type, info.value_type, {}, true};
+  MetricLine line{{info.type, info.value_type, {}}, selector.source, true};
   if (window) {
     for (const auto& [packed, a] : store.window(window->first, window->second)) {
-      if ((packed >> 32) != *id) continue;
-      if (!selector.filters.empty() && !selector.matches(tagsets.get(static_cast<metrics::TagSetId>(packed & 0xffffffffu)))) continue;
+      const auto key = metrics::SeriesKey::unpack(packed);
+      if (key.metric != *id) continue;
+      if (!selector.filters.empty() && !selector.matches(tagsets.get(key.tags))) continue;
       line.aggregate.merge(a);
     }
   } else {
@@ -53,7 +54,7 @@ std::optional<double> store_stat(const metrics::MetricsStore& store, const plan:
 }
 
 // The stat from a k6 summary export: metrics[source][stat].
-std::optional<double> export_stat(const json& exported, const plan::MetricSelector& selector, const std::string& stat) {
+std::optional<double> export_stat(const json& exported, const metrics::MetricSelector& selector, const std::string& stat) {
   const json& metrics_json = exported["metrics"];
   if (!metrics_json.contains(selector.source)) return std::nullopt;
   const json& m = metrics_json[selector.source];
@@ -69,7 +70,7 @@ double run_seconds(const RunData& run) {
 }
 
 // Per-second values of the stat (seconds with samples only).
-std::vector<double> per_second(const RunData& run, const plan::MetricSelector& selector, const std::string& stat) {
+std::vector<double> per_second(const RunData& run, const metrics::MetricSelector& selector, const std::string& stat) {
   std::vector<double> out;
   if (!run.store) return out;
   // Whole seconds only: the partial last second would look like a throughput collapse.
@@ -81,7 +82,7 @@ std::vector<double> per_second(const RunData& run, const plan::MetricSelector& s
   return out;
 }
 
-std::optional<double> stat_of(const RunData& run, const plan::MetricSelector& selector, const std::string& stat) {
+std::optional<double> stat_of(const RunData& run, const metrics::MetricSelector& selector, const std::string& stat) {
   if (run.store) return store_stat(*run.store, selector, stat, run_seconds(run), std::nullopt);
   return export_stat(run.summary_export, selector, stat);
 }
@@ -96,7 +97,7 @@ void mean_and_variance(const std::vector<double>& v, double& mean, double& varia
   variance /= static_cast<double>(v.size() - 1);
 }
 
-ComparisonRow compare_stat(const RunData& base, const RunData& cur, const plan::MetricSelector& selector,
+ComparisonRow compare_stat(const RunData& base, const RunData& cur, const metrics::MetricSelector& selector,
                            const std::string& stat, double b, double c) {
   ComparisonRow row{selector.source, stat, b, c};
   row.change_percent = b != 0 ? (c - b) / std::fabs(b) * 100 : (c == 0 ? 0 : 100);
@@ -136,7 +137,7 @@ std::optional<CompareRule> parse_compare_rule(const std::string& text, std::stri
   }
   CompareRule rule;
   rule.source = text;
-  auto selector = plan::parse_metric_selector(text.substr(0, colon), error);
+  auto selector = metrics::parse_metric_selector(text.substr(0, colon), error);
   if (!selector) return std::nullopt;
   rule.selector = *selector;
   const std::string rest = text.substr(colon + 1);
@@ -207,9 +208,9 @@ CompareReport compare_runs(const RunData& base, const RunData& cur, const std::v
   report.current = cur.meta;
   std::string error;
   // The table: overall figures and every endpoint seen in either run.
-  std::vector<std::pair<plan::MetricSelector, std::vector<std::string>>> subjects;
+  std::vector<std::pair<metrics::MetricSelector, std::vector<std::string>>> subjects;
   auto add = [&](const std::string& selector, std::vector<std::string> stats) {
-    subjects.emplace_back(*plan::parse_metric_selector(selector, error), std::move(stats));
+    subjects.emplace_back(*metrics::parse_metric_selector(selector, error), std::move(stats));
   };
   add("http_req_duration", {"p(50)", "p(95)", "p(99)", "max"});
   add("http_req_failed", {"rate"});
@@ -220,8 +221,9 @@ CompareReport compare_runs(const RunData& base, const RunData& cur, const std::v
     if (!run.store) return names;
     auto& tagsets = metrics::TagSetRegistry::global();
     for (const auto& [packed, a] : run.store->totals()) {
-      if ((packed >> 32) != metrics::builtin::kHttpReqDuration) continue;
-      const std::string name = metrics::tag_value(tagsets.get(static_cast<metrics::TagSetId>(packed & 0xffffffffu)), "name");
+      const auto key = metrics::SeriesKey::unpack(packed);
+      if (key.metric != metrics::builtin::kHttpReqDuration) continue;
+      const std::string name = metrics::tag_value(tagsets.get(key.tags), "name");
       if (!name.empty()) names.insert(name);
     }
     return names;
@@ -249,7 +251,7 @@ CompareReport compare_runs(const RunData& base, const RunData& cur, const std::v
     if (!per_endpoint || endpoints.size() < 2) continue;
     for (const auto& name : endpoints) {
       CompareRule copy = rule;
-      copy.selector = *plan::parse_metric_selector(rule.selector.metric + "{name:" + name + "}", error);
+      copy.selector = *metrics::parse_metric_selector(rule.selector.metric + "{name:" + name + "}", error);
       copy.source = copy.selector.source + rule.source.substr(rule.selector.source.size());
       expanded.push_back(std::move(copy));
     }

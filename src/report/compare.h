@@ -24,14 +24,14 @@
 #include <string>
 #include <vector>
 
-#include "plan/threshold.h"
+#include "metrics/threshold.h"
 #include "report/results_bundle.h"
 
 namespace squall::report {
 
 struct CompareRule {
   std::string source;
-  plan::MetricSelector selector;
+  metrics::MetricSelector selector;
   std::string stat;        // p(N), avg, med, min, max, rate, count, value
   bool increase = true;    // '+': growth is the regression; '-': a drop is
   double limit = 0;

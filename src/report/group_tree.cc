@@ -39,7 +39,8 @@ GroupNode build_group_tree(const metrics::MetricsStore& store) {
   // Tag set ids grow as sets are first interned: their order is the order of first use.
   std::vector<std::pair<metrics::TagSetId, metrics::Aggregate>> series;
   for (const auto& [packed, aggregate] : store.totals()) {
-    if ((packed >> 32) == metrics::builtin::kChecks) series.emplace_back(packed & 0xffffffffu, aggregate);
+    const auto key = metrics::SeriesKey::unpack(packed);
+    if (key.metric == metrics::builtin::kChecks) series.emplace_back(key.tags, aggregate);
   }
   std::sort(series.begin(), series.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [tagset, aggregate] : series) {

@@ -6,7 +6,7 @@
 
 namespace squall::report {
 
-std::string render_junit(const std::vector<ThresholdResult>& thresholds, const std::vector<RuleVerdict>& rules,
+std::string render_junit(const std::vector<metrics::ThresholdResult>& thresholds, const std::vector<RuleVerdict>& rules,
                          double duration_seconds) {
   size_t threshold_failures = 0, rule_failures = 0;
   for (const auto& t : thresholds) threshold_failures += t.passed ? 0 : 1;

@@ -6,11 +6,11 @@
 #include <vector>
 
 #include "report/compare.h"
-#include "report/thresholds.h"
+#include "metrics/threshold_evaluation.h"
 
 namespace squall::report {
 
-std::string render_junit(const std::vector<ThresholdResult>& thresholds, const std::vector<RuleVerdict>& rules,
+std::string render_junit(const std::vector<metrics::ThresholdResult>& thresholds, const std::vector<RuleVerdict>& rules,
                          double duration_seconds);
 
 }  // namespace squall::report

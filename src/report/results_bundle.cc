@@ -55,9 +55,10 @@ bool write_results(const std::string& path, const metrics::MetricsStore& store, 
     for (const auto& [packed, a] : store.window(s, s + 1)) {
       auto [it, inserted] = index.try_emplace(packed, series.size());
       if (inserted) {
-        const auto info = registry.info(static_cast<metrics::MetricId>(packed >> 32));
+        const auto key = metrics::SeriesKey::unpack(packed);
+        const auto info = registry.info(key.metric);
         json tags = json::object();
-        for (const auto& [k, v] : tagsets.get(static_cast<metrics::TagSetId>(packed & 0xffffffffu))) tags[k] = v;
+        for (const auto& [k, v] : tagsets.get(key.tags)) tags[k] = v;
         series.push_back({{"metric", info.name}, {"type", metrics::metric_type_name(info.type)},
                           {"contains", contains_name(info.value_type)}, {"tags", tags}});
       }

@@ -14,11 +14,6 @@ using metrics::ValueType;
 
 namespace {
 
-// Histogram units -> display units.
-double display(const MetricLine& line, double raw) {
-  return line.value_type == ValueType::kTime ? raw / 1e6 : raw / 1000.0;
-}
-
 std::string sub_name(const std::string& metric, const std::string& key, const std::string& value) {
   return metric + "{" + key + ":" + value + "}";
 }
@@ -30,49 +25,6 @@ std::string ms_text(double ms) {
 }
 
 }  // namespace
-
-bool trend_stat(const MetricLine& line, const std::string& stat, double& value) {
-  const metrics::Histogram& h = line.aggregate.histogram;
-  const bool time = line.value_type == ValueType::kTime;
-  const Aggregate& a = line.aggregate;
-  // Non-time trends keep exact min/max/sum beside the histogram.
-  if (stat == "avg") {
-    value = time ? display(line, h.mean()) : (a.count ? a.sum / static_cast<double>(a.count) : 0);
-  } else if (stat == "min") {
-    value = time ? display(line, static_cast<double>(h.min())) : (a.count ? a.min : 0);
-  } else if (stat == "max") {
-    value = time ? display(line, static_cast<double>(h.max())) : (a.count ? a.max : 0);
-  } else if (stat == "med") {
-    value = display(line, h.percentile(50));
-  } else if (stat == "count") {
-    value = static_cast<double>(h.count());
-  } else if (stat.size() > 3 && stat.starts_with("p(") && stat.back() == ')') {
-    char* end = nullptr;
-    const std::string number = stat.substr(2, stat.size() - 3);
-    const double p = std::strtod(number.c_str(), &end);
-    if (end != number.c_str() + number.size() || p < 0 || p > 100) return false;
-    value = display(line, h.percentile(p));
-  } else {
-    return false;
-  }
-  return true;
-}
-
-double value_of(const MetricLine& line, const std::string& stat, Nanos elapsed) {
-  const Aggregate& a = line.aggregate;
-  const double seconds = elapsed > 0 ? static_cast<double>(elapsed) / 1e9 : 0;
-  if (stat == "count") return a.sum;
-  if (stat == "rate") {
-    if (line.type == MetricType::kCounter) return seconds > 0 ? a.sum / seconds : 0;
-    return a.count ? static_cast<double>(a.nonzero) / static_cast<double>(a.count) : 0;
-  }
-  if (stat == "passes") return static_cast<double>(a.nonzero);
-  if (stat == "fails") return static_cast<double>(a.count - a.nonzero);
-  if (stat == "value") return a.last;
-  if (stat == "min") return a.count ? a.min : 0;
-  if (stat == "max") return a.count ? a.max : 0;
-  return 0;
-}
 
 Summary build_summary(const metrics::MetricsStore& store, const SummaryOptions& options) {
   Summary summary;
@@ -87,12 +39,11 @@ Summary build_summary(const metrics::MetricsStore& store, const SummaryOptions& 
   for (const auto& entry : totals) {
     const uint64_t packed = entry.first;
     const Aggregate& aggregate = entry.second;
-    const auto metric = static_cast<metrics::MetricId>(packed >> 32);
-    const auto tagset = static_cast<metrics::TagSetId>(packed & 0xffffffffu);
+    const auto [metric, tagset] = metrics::SeriesKey::unpack(packed);
     const auto info = registry.info(metric);
     auto add_line = [&](const std::string& name, bool breakdown = false) {
       auto [it, inserted] =
-          lines.try_emplace(name, MetricLine{name, info.type, info.value_type, {}, metrics::is_builtin(metric), breakdown});
+          lines.try_emplace(name, MetricLine{{info.type, info.value_type, {}}, name, metrics::is_builtin(metric), breakdown});
       it->second.aggregate.merge(aggregate);
     };
     add_line(info.name);
@@ -135,7 +86,7 @@ Summary build_summary(const metrics::MetricsStore& store, const SummaryOptions& 
     const auto id = registry.find(selector.metric);
     if (!id) continue;
     const auto info = registry.info(*id);
-    MetricLine line{selector.source, info.type, info.value_type, {}, metrics::is_builtin(*id)};
+    MetricLine line{{info.type, info.value_type, {}}, selector.source, metrics::is_builtin(*id)};
     line.aggregate = store.metric_total_where(*id, [&](metrics::TagSetId t) { return selector.matches(tagsets.get(t)); });
     lines.emplace(selector.source, std::move(line));
   }

@@ -9,10 +9,11 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "metrics/metric_stats.h"
 #include "metrics/store.h"
-#include "plan/threshold.h"
+#include "metrics/threshold.h"
 #include "report/group_tree.h"
-#include "report/thresholds.h"
+#include "metrics/threshold_evaluation.h"
 
 namespace squall::report {
 
@@ -22,15 +23,13 @@ struct SummaryOptions {
   bool compact = true;    // k6 v1's default; full mode also prints the group tree
   Nanos elapsed = 0;      // test duration, for rates
   // Sub-metrics named in thresholds are summarised too.
-  std::vector<plan::MetricSelector> selectors;
-  std::vector<ThresholdResult> thresholds;
+  std::vector<metrics::MetricSelector> selectors;
+  std::vector<metrics::ThresholdResult> thresholds;
 };
 
-struct MetricLine {
+// One metric or sub-metric of the summary; its statistics are metrics::trend_stat / value_of.
+struct MetricLine : metrics::MetricValues {
   std::string name;  // "metric" or "metric{tag:value}"
-  metrics::MetricType type;
-  metrics::ValueType value_type;
-  metrics::Aggregate aggregate;
   bool builtin = true;
   // squall's own breakdown (http_reqs{status:..}, {error_code:..}), not a k6 metric: left out of
   // k6's JSON shapes and of the metric list unless a threshold names it.
@@ -54,13 +53,5 @@ struct Summary {
 };
 
 Summary build_summary(const metrics::MetricsStore& store, const SummaryOptions& options);
-
-// One trend statistic ("avg", "min", "med", "max", "p(N)", "count") in the
-// metric's display unit: milliseconds for time metrics. False for an unknown stat.
-bool trend_stat(const MetricLine& line, const std::string& stat, double& value);
-
-// Counter/gauge/rate values under k6's names ("count", "rate", "value", "min",
-// "max", "passes", "fails"); trends use trend_stat.
-double value_of(const MetricLine& line, const std::string& stat, Nanos elapsed);
 
 }  // namespace squall::report

@@ -32,12 +32,12 @@ TimelinePoint timeline_point(const metrics::MetricsStore& store, int64_t second)
   metrics::Histogram latency;
   double requests = 0, vus = kGap, by_class[4] = {0, 0, 0, 0};  // 2xx/3xx, 4xx, 5xx, no response
   for (const auto& [packed, a] : store.window(second, second + 1)) {
-    const auto id = static_cast<metrics::MetricId>(packed >> 32);
+    const auto [id, tags] = metrics::SeriesKey::unpack(packed);
     if (id == metrics::builtin::kHttpReqDuration) latency.merge(a.histogram);
     if (id == metrics::builtin::kVus && a.count) vus = a.last;
     if (id == metrics::builtin::kHttpReqs) {
       requests += a.sum;
-      const std::string status = metrics::tag_value(tagsets.get(static_cast<metrics::TagSetId>(packed & 0xffffffffu)), "status");
+      const std::string status = metrics::tag_value(tagsets.get(tags), "status");
       const int code = std::atoi(status.c_str());
       by_class[code == 0 ? 3 : code >= 500 ? 2 : code >= 400 ? 1 : 0] += a.sum;
     }

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "common/split.h"
+#include "common/text.h"
 
 namespace squall::schedule {
 

@@ -31,4 +31,13 @@ std::optional<std::string> check_rate_limit(const char* what, double per_unit, N
   return text;
 }
 
+std::optional<std::string> validate_scenarios(const std::vector<plan::ScenarioConfig>& scenarios) {
+  for (const auto& scenario : scenarios) {
+    if (auto problem = make_executor(scenario)->validate()) {
+      return "scenario '" + scenario.name + "' (" + plan::executor_name(scenario.executor) + "): " + *problem;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace squall::schedule

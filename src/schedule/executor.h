@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "plan/scenario.h"
 
@@ -58,6 +59,9 @@ class Executor {
 };
 
 std::unique_ptr<Executor> make_executor(const plan::ScenarioConfig& config);
+
+// The first scenario whose executor refuses its config, as "scenario 'NAME' (EXECUTOR): problem".
+std::optional<std::string> validate_scenarios(const std::vector<plan::ScenarioConfig>& scenarios);
 
 // The run-time VU target of externally-controlled scenarios (-1: the config's vus).
 struct ExternalControl {

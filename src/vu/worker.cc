@@ -1,7 +1,5 @@
 #include "vu/worker.h"
 
-#include <sched.h>
-
 namespace squall::vu {
 
 Worker::Worker(int index, const WorkerSettings& settings)
@@ -47,14 +45,6 @@ void Worker::flush_tick() {
   // Everything gathered so far completed before this boundary.
   if (!sink_.empty()) settings_.store->absorb(sink_.take(now_second - 1));
   loop_.arm(flush_timer_, settings_.test_start + (now_second + 1) * kSecond);
-}
-
-int usable_cpu_count() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
-  const int n = CPU_COUNT(&set);
-  return n > 0 ? n : 1;
 }
 
 }  // namespace squall::vu

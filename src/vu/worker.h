@@ -71,7 +71,4 @@ class Worker {
   std::thread thread_;
 };
 
-// Threads to use: the CPUs this process may run on.
-int usable_cpu_count();
-
 }  // namespace squall::vu

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "run_squall.h"
-#include "target/demo_server.h"
+#include "demo/demo_server.h"
 
 namespace squall {
 namespace {
@@ -16,7 +16,7 @@ class Artillery : public ::testing::Test {
  protected:
   void SetUp() override { server_ = squall::testing::start_demo_server(); }
   std::string target() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
-  std::unique_ptr<target::DemoServer> server_;
+  std::unique_ptr<demo::DemoServer> server_;
 };
 
 // The seed's YAML, unmodified, pointed at the demo target with shorter phases.

@@ -23,7 +23,7 @@ bool browser_installed() { return std::filesystem::exists("/usr/bin/chromium") &
 
 TEST(Browser, TheReportRendersItsChartsWithDataAndAQuietConsole) {
   ASSERT_TRUE(browser_installed()) << "Debian's chromium and chromium-driver are needed (./dev.sh test installs them)";
-  auto demo = start_demo_server(target::FaultConfig{});
+  auto demo = start_demo_server(demo::FaultConfig{});
   const std::string report = temp_path("browser-report.html");
   const testing::Run run = run_squall({"http", "http://127.0.0.1:" + std::to_string(demo->port()) + "/api/items", "--rate", "200",
                                        "-c", "10", "-d", "4s", "--report", report});
@@ -33,7 +33,7 @@ TEST(Browser, TheReportRendersItsChartsWithDataAndAQuietConsole) {
 
 TEST(Browser, TheDashboardRedrawsDuringTheRunAndItsStopButtonEndsTheTest) {
   ASSERT_TRUE(browser_installed()) << "Debian's chromium and chromium-driver are needed (./dev.sh test installs them)";
-  auto demo = start_demo_server(target::FaultConfig{});
+  auto demo = start_demo_server(demo::FaultConfig{});
   const std::string summary = temp_path("dashboard-summary.json");
   const StartedSquall squall = start_squall({"http", "http://127.0.0.1:" + std::to_string(demo->port()) + "/api/items", "--rate",
                                              "200", "-c", "10", "-d", "60s", "--dashboard-address", "127.0.0.1:0",

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "run_squall.h"
-#include "target/demo_server.h"
+#include "demo/demo_server.h"
 
 namespace squall {
 namespace {
@@ -42,7 +42,7 @@ class Cli : public ::testing::Test {
  protected:
   void SetUp() override { server_ = squall::testing::start_demo_server(); }
   std::string base() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
-  std::unique_ptr<target::DemoServer> server_;
+  std::unique_ptr<demo::DemoServer> server_;
 };
 
 TEST_F(Cli, FixedDelayShowsInPercentilesWithOneConnectionPerVu) {

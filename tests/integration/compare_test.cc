@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "run_squall.h"
-#include "target/demo_server.h"
+#include "demo/demo_server.h"
 
 namespace squall {
 namespace {
@@ -16,11 +16,11 @@ using squall::testing::temp_path;
 class BaselineGate : public ::testing::Test {
  protected:
   std::string record(const std::string& name, const std::string& delay, std::vector<std::string> extra = {}) {
-    target::ServeConfig config;
+    demo::ServeConfig config;
     config.listen = "127.0.0.1:0";
     config.threads = 1;
-    config.faults.latency = *target::LatencyDistribution::parse(delay);
-    target::DemoServer server(config);
+    config.faults.latency = *demo::LatencyDistribution::parse(delay);
+    demo::DemoServer server(config);
     std::string error;
     EXPECT_TRUE(server.start(error)) << error;
     const std::string path = temp_path(name + ".json");

@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "run_squall.h"
-#include "target/demo_server.h"
+#include "demo/demo_server.h"
 
 namespace squall {
 namespace {
@@ -57,7 +57,7 @@ class Faults : public ::testing::Test {
  protected:
   void SetUp() override { server_ = squall::testing::start_demo_server(); }
   std::string base() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
-  std::unique_ptr<target::DemoServer> server_;
+  std::unique_ptr<demo::DemoServer> server_;
 };
 
 // The target itself: what it quotes from a request is escaped JSON, and a request framed two ways

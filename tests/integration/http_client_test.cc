@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "net/http_client.h"
-#include "target/demo_server.h"
+#include "demo/demo_server.h"
 #include "temp_path.h"
 
 namespace squall {
@@ -18,11 +18,11 @@ namespace {
 class ClientAgainstDemo : public ::testing::Test {
  protected:
   void SetUp() override {
-    target::ServeConfig config;
+    demo::ServeConfig config;
     config.listen = "127.0.0.1:0";
     config.tls_listen = "127.0.0.1:0";
     config.threads = 1;
-    server_ = std::make_unique<target::DemoServer>(config);
+    server_ = std::make_unique<demo::DemoServer>(config);
     std::string error;
     ASSERT_TRUE(server_->start(error)) << error;
     cert_path_ = squall::testing::temp_path("demo-cert.pem");
@@ -60,7 +60,7 @@ class ClientAgainstDemo : public ::testing::Test {
   std::string tls_base() const { return "https://127.0.0.1:" + std::to_string(server_->tls_port()); }
 
   net::EventLoop loop_;
-  std::unique_ptr<target::DemoServer> server_;
+  std::unique_ptr<demo::DemoServer> server_;
   std::string cert_path_;
 };
 
@@ -139,11 +139,11 @@ TEST_F(ClientAgainstDemo, FollowsRedirectsAndKeepsCookies) {
 
 TEST_F(ClientAgainstDemo, ErrorsCarryK6Codes) {
   // Nothing listens on a port we bound and closed.
-  target::ServeConfig dead;
+  demo::ServeConfig dead;
   dead.listen = "127.0.0.1:0";
   uint16_t port;
   {
-    target::DemoServer s(dead);
+    demo::DemoServer s(dead);
     std::string error;
     ASSERT_TRUE(s.start(error));
     port = s.port();

@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "run_squall.h"
-#include "target/demo_server.h"
+#include "demo/demo_server.h"
 
 namespace squall {
 namespace {
@@ -25,7 +25,7 @@ class K6Script : public ::testing::Test {
     write_file(path, text);
     return path;
   }
-  std::unique_ptr<target::DemoServer> server_;
+  std::unique_ptr<demo::DemoServer> server_;
 };
 
 // Every API of the conformance script, checked from inside (233 checks) and from outside.

@@ -18,7 +18,7 @@
 #include <thread>
 
 #include "run_squall.h"
-#include "target/demo_server.h"
+#include "demo/demo_server.h"
 
 namespace squall {
 namespace {
@@ -39,11 +39,11 @@ testing::Run run(const std::vector<std::string>& args, int interrupt_after_ms = 
 
 class LoadModels : public ::testing::Test {
  protected:
-  void start_server(target::FaultConfig faults = {}) { server_ = squall::testing::start_demo_server(faults); }
+  void start_server(demo::FaultConfig faults = {}) { server_ = squall::testing::start_demo_server(faults); }
   std::string url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(server_->port()) + path;
   }
-  std::unique_ptr<target::DemoServer> server_;
+  std::unique_ptr<demo::DemoServer> server_;
 };
 
 TEST_F(LoadModels, FailingThresholdExits99AndIsReported) {
@@ -144,7 +144,7 @@ TEST_F(LoadModels, SegmentsAddUpToTheWholeTest) {
 // The seeds' trading-floor lesson: an open model must keep starting on time
 // while the server stalls, and the stall must show in the corrected latency.
 TEST_F(LoadModels, ArrivalRateHoldsThroughAStallAndCountsDrops) {
-  target::FaultConfig faults;
+  demo::FaultConfig faults;
   faults.stall_for = 1 * kSecond;
   faults.stall_every = 5 * kSecond;
   start_server(faults);
@@ -172,7 +172,7 @@ TEST_F(LoadModels, ArrivalRateHoldsThroughAStallAndCountsDrops) {
 // that wait is in the corrected latency, however small the VU budget (here 20 VUs: a third of the
 // arrivals fall in the stall and nearly all of them are dropped).
 TEST_F(LoadModels, DroppedArrivalsWaitForAVuInTheCorrectedLatency) {
-  target::FaultConfig faults;
+  demo::FaultConfig faults;
   faults.stall_for = 1 * kSecond;
   faults.stall_every = 3 * kSecond;  // any 3 s of the run holds 1 s of stall
   start_server(faults);
@@ -195,9 +195,9 @@ namespace squall {
 namespace {
 
 uint16_t free_port() {
-  target::ServeConfig probe;
+  demo::ServeConfig probe;
   probe.listen = "127.0.0.1:0";
-  target::DemoServer s(probe);
+  demo::DemoServer s(probe);
   std::string error;
   s.start(error);
   return s.port();

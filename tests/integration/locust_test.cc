@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "run_squall.h"
-#include "target/demo_server.h"
+#include "demo/demo_server.h"
 
 namespace squall {
 namespace {
@@ -60,7 +60,7 @@ class Locustfile : public ::testing::Test {
     write_file(path, text);
     return path;
   }
-  std::unique_ptr<target::DemoServer> server_;
+  std::unique_ptr<demo::DemoServer> server_;
 };
 
 constexpr char kStatsHeader[] =

@@ -19,20 +19,20 @@
 
 #include <gtest/gtest.h>
 
-#include "target/demo_server.h"
+#include "demo/demo_server.h"
 #include "temp_path.h"
 
 namespace squall::testing {
 
 // The demo target on 127.0.0.1 with a free port and one thread, started; `tls` adds an HTTPS port.
-inline std::unique_ptr<target::DemoServer> start_demo_server(target::FaultConfig faults = {}, bool tls = false) {
+inline std::unique_ptr<demo::DemoServer> start_demo_server(demo::FaultConfig faults = {}, bool tls = false) {
   signal(SIGPIPE, SIG_IGN);  // the in-process server writes TLS through write(2)
-  target::ServeConfig config;
+  demo::ServeConfig config;
   config.listen = "127.0.0.1:0";
   if (tls) config.tls_listen = "127.0.0.1:0";
   config.threads = 1;
   config.faults = faults;
-  auto server = std::make_unique<target::DemoServer>(config);
+  auto server = std::make_unique<demo::DemoServer>(config);
   std::string error;
   EXPECT_TRUE(server->start(error)) << error;
   return server;

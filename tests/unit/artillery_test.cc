@@ -5,7 +5,7 @@
 #include "frontends/artillery/json_path.h"
 #include "frontends/artillery/parser.h"
 #include "frontends/artillery/phases.h"
-#include "frontends/artillery/report.h"
+#include "frontends/artillery/json_report.h"
 #include "frontends/artillery/template.h"
 #include "schedule/executor.h"
 

@@ -9,14 +9,18 @@
 #include <thread>
 #include <vector>
 
-#include "vu/cooperative_hub.h"
-#include "vu/cooperative_vu.h"
+#include "script/cooperative_hub.h"
+#include "script/cooperative_vu.h"
 #include "common/clock.h"
-#include "vu/fiber.h"
+#include "script/fiber.h"
 #include "vu/worker.h"
 
-namespace squall::vu {
+namespace squall::script {
 namespace {
+
+using vu::VuState;
+using vu::Worker;
+using vu::WorkerSettings;
 
 class FiberHub final : public CooperativeHub {
  public:
@@ -98,4 +102,4 @@ TEST(CooperativeHub, AWaveOfStartsLetsTheHoldersFinishFirst) {
 }
 
 }  // namespace
-}  // namespace squall::vu
+}  // namespace squall::script

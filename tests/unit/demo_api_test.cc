@@ -1,9 +1,9 @@
-#include "target/demo_api.h"
+#include "demo/demo_api.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-namespace squall::target {
+namespace squall::demo {
 namespace {
 
 DemoResponse call(DemoApi& api, std::string_view method, std::string_view path, const net::Headers& headers = {},
@@ -69,4 +69,4 @@ TEST(DemoApi, CommunityPostsNeedABearerAndHonourSyntheticTenants) {
 }
 
 }  // namespace
-}  // namespace squall::target
+}  // namespace squall::demo

@@ -80,6 +80,20 @@ TEST(Executors, SeedSpikeStages) {
   EXPECT_EQ(e->scheduled_duration(), 240 * kSecond);
 }
 
+TEST(Executors, ARunRefusesAScenarioItsExecutorCannotRun) {
+  ScenarioConfig shared;
+  shared.name = "default";
+  shared.executor = ExecutorKind::kSharedIterations;
+  shared.vus = 10;
+  shared.iterations = 5;  // k6: fewer iterations than VUs is an error
+  const auto problem = validate_scenarios({shared});
+  ASSERT_TRUE(problem);
+  EXPECT_NE(problem->find("scenario 'default' (shared-iterations)"), std::string::npos) << *problem;
+  EXPECT_NE(problem->find("iterations"), std::string::npos) << *problem;
+  shared.iterations = 10;
+  EXPECT_FALSE(validate_scenarios({shared}));
+}
+
 TEST(Executors, IterationExecutors) {
   auto shared = config(ExecutorKind::kSharedIterations);
   shared.vus = 10;

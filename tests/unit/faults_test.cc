@@ -1,8 +1,8 @@
-#include "target/faults.h"
+#include "demo/faults.h"
 
 #include <gtest/gtest.h>
 
-namespace squall::target {
+namespace squall::demo {
 namespace {
 
 TEST(Faults, ParsesLatencyDistributions) {
@@ -73,4 +73,4 @@ TEST(Faults, StallHoldsResponsesUntilTheWindowEnds) {
 }
 
 }  // namespace
-}  // namespace squall::target
+}  // namespace squall::demo

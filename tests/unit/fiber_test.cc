@@ -1,12 +1,12 @@
-// vu::Fiber: switches, ends, where its stack lies, and that it holds deep frames.
-#include "vu/fiber.h"
+// script::Fiber: switches, ends, where its stack lies, and that it holds deep frames.
+#include "script/fiber.h"
 
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <string>
 
-namespace squall::vu {
+namespace squall::script {
 namespace {
 
 constexpr size_t kStack = 256 * 1024;
@@ -91,4 +91,4 @@ TEST(Fiber, NeverResumedNeverRuns) {
 }
 
 }  // namespace
-}  // namespace squall::vu
+}  // namespace squall::script

@@ -255,8 +255,6 @@ TEST(Http1Parser, RequestsFramedTwoWaysAreRefused) {
 }
 
 TEST(Http1Parser, HeaderTokenHelpers) {
-  EXPECT_TRUE(iequals("Content-Length", "content-length"));
-  EXPECT_FALSE(iequals("a", "ab"));
   EXPECT_TRUE(header_has_token("keep-alive, Close", "close"));
   EXPECT_FALSE(header_has_token("closed", "close"));
 }

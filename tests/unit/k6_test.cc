@@ -8,12 +8,12 @@
 #include <thread>
 #include <vector>
 
-#include "frontends/k6/http_response.h"
-#include "frontends/k6/json_selector.h"
-#include "frontends/k6/script_bundle.h"
-#include "frontends/k6/script_survey.h"
-#include "frontends/k6/v8_platform.h"
-#include "frontends/k6/v8_thread_identity.h"
+#include "frontends/k6/modules/http_response.h"
+#include "frontends/k6/modules/json_selector.h"
+#include "frontends/k6/runtime/script_bundle.h"
+#include "frontends/k6/runtime/script_survey.h"
+#include "frontends/k6/runtime/v8_platform.h"
+#include "frontends/k6/runtime/v8_thread_identity.h"
 #include <v8.h>
 
 namespace squall::k6 {

@@ -75,8 +75,6 @@ TEST(Options, ConflictsAndBadValuesAreNamed) {
   std::string error;
   EXPECT_FALSE(derive_scenarios(from(R"({"duration": "10s", "stages": [{"duration": "1s", "target": 1}]})"), error));
   EXPECT_NE(error.find("`duration` and `stages`"), std::string::npos);
-  EXPECT_FALSE(derive_scenarios(from(R"({"iterations": 5, "vus": 10})"), error));
-  EXPECT_NE(error.find("iterations"), std::string::npos);
   EXPECT_FALSE(options_from_json(nlohmann::json::parse(R"({"duration": "ten"})"), "f.json", error));
   EXPECT_NE(error.find("f.json: option 'duration'"), std::string::npos) << error;
   EXPECT_FALSE(options_from_json(nlohmann::json::parse(R"({"scenarios": {"a": {"executor": "nope"}}})"), "f.json", error));

@@ -1,8 +1,8 @@
-#include "plan/threshold.h"
+#include "metrics/threshold.h"
 
 #include <gtest/gtest.h>
 
-namespace squall::plan {
+namespace squall::metrics {
 namespace {
 
 ThresholdExpression expr(const std::string& text) {
@@ -108,4 +108,4 @@ TEST(Threshold, GlobRegexAndNegationBeyondK6) {
 }
 
 }  // namespace
-}  // namespace squall::plan
+}  // namespace squall::metrics

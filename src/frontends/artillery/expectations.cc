@@ -1,4 +1,5 @@
 #include "frontends/artillery/expectations.h"
+#include "common/text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -59,7 +60,7 @@ ExpectationResult check_expectation(const Expectation& e, const net::HttpRespons
     } else if (e.kind == "hasHeader") {
       const std::string name = text(e.value);
       r.ok = false;
-      for (const auto& h : response.headers) r.ok = r.ok || net::iequals(h.name, name);
+      for (const auto& h : response.headers) r.ok = r.ok || iequals(h.name, name);
     } else if (e.kind == "headerEquals") {
       r.ok = e.value.IsSequence() && e.value.size() == 2 &&
              std::string(net::find_header(response.headers, text(e.value[0]))) == text(e.value[1]);

@@ -1,4 +1,5 @@
 #include "frontends/artillery/flow_program.h"
+#include "common/text.h"
 
 #include <cstdio>
 #include <regex>
@@ -334,7 +335,7 @@ void FlowProgram::Session::send_checked(const Request& r) {
   for (const auto& header : r.headers) {
     // (No structured binding: clang 14 cannot capture one in a lambda.)
     const std::string& name = header.first;
-    std::erase_if(request.headers, [&](const net::Header& h) { return net::iequals(h.name, name); });
+    std::erase_if(request.headers, [&](const net::Header& h) { return iequals(h.name, name); });
     request.headers.push_back({name, render(header.second, vars_, rng)});
   }
   if (given(r.json)) {

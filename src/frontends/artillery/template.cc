@@ -1,4 +1,5 @@
 #include "frontends/artillery/template.h"
+#include "common/text.h"
 
 #include <cstdlib>
 
@@ -7,12 +8,6 @@ namespace squall::artillery {
 using nlohmann::json;
 
 namespace {
-
-std::string trim(const std::string& s) {
-  const size_t a = s.find_first_not_of(" \t");
-  if (a == std::string::npos) return "";
-  return s.substr(a, s.find_last_not_of(" \t") - a + 1);
-}
 
 std::string as_text(const json& v) { return v.is_string() ? v.get<std::string>() : json_text(v); }
 
@@ -33,7 +28,7 @@ std::string uuid4(std::mt19937_64& rng) {
 }  // namespace
 
 std::optional<json> Variables::lookup(const std::string& raw, std::mt19937_64& rng) const {
-  const std::string expression = trim(raw);
+  const std::string expression = trimmed(raw);
   if (expression.starts_with("$randomNumber(") && expression.ends_with(")")) {
     const std::string args = expression.substr(14, expression.size() - 15);
     const size_t comma = args.find(',');
@@ -100,7 +95,7 @@ std::string render(const std::string& text, const Variables& vars, std::mt19937_
 }
 
 json render_value(const std::string& text, const Variables& vars, std::mt19937_64& rng) {
-  const std::string t = trim(text);
+  const std::string t = trimmed(text);
   if (t.starts_with("{{") && t.ends_with("}}") && t.find("{{", 2) == std::string::npos) {
     if (auto v = vars.lookup(t.substr(2, t.size() - 4), rng)) return *v;
     return json("");

@@ -57,7 +57,7 @@ void GreenletHub::poll() {
   PyEval_RestoreThread(state);
 }
 
-void GreenletHub::leave(vu::CooperativeVu& /*vu*/) {
+void GreenletHub::leave(script::CooperativeVu& /*vu*/) {
 #if defined(__SANITIZE_ADDRESS__)
   const auto depth = static_cast<size_t>(hub_base_ - static_cast<char*>(__builtin_frame_address(0))) + 4096;
   users_depth_ = std::max(users_depth_, depth);
@@ -65,7 +65,7 @@ void GreenletHub::leave(vu::CooperativeVu& /*vu*/) {
   hub_switch_();
 }
 
-bool GreenletHub::enter(vu::CooperativeVu& vu) {
+bool GreenletHub::enter(script::CooperativeVu& vu) {
   auto& user = static_cast<PyUser&>(vu);
   if (!user.greenlet_) {
     if (!greenlet_class_) return true;  // cannot start: ends at once

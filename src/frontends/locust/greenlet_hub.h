@@ -3,18 +3,18 @@
 // polls, so other Python threads (the shape, the stats printer) run then.
 //
 // Greenlets copy their C stack away while switched out: nothing the loop or
-// another user touches may live on a user's stack (see vu::ScriptVu).
+// another user touches may live on a user's stack (see script::ScriptVu).
 #pragma once
 
 #include <pybind11/pybind11.h>
 
-#include "vu/cooperative_hub.h"
+#include "script/cooperative_hub.h"
 
 namespace squall::locust {
 
 class PyUser;
 
-class GreenletHub final : public vu::CooperativeHub {
+class GreenletHub final : public script::CooperativeHub {
  public:
   GreenletHub();
   // Every user has ended before (wait_ended()).
@@ -27,8 +27,8 @@ class GreenletHub final : public vu::CooperativeHub {
   void begin_thread() override;
   void end_thread() override;
   void poll() override;
-  bool enter(vu::CooperativeVu& vu) override;
-  void leave(vu::CooperativeVu& vu) override;
+  bool enter(script::CooperativeVu& vu) override;
+  void leave(script::CooperativeVu& vu) override;
 
   PyGILState_STATE gil_{};
   pybind11::object greenlet_class_;

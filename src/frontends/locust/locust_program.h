@@ -9,7 +9,7 @@
 #include "frontends/locust/py_user.h"
 #include "plan/scenario.h"
 #include "vu/iteration_program.h"
-#include "vu/script_vu_set.h"
+#include "script/script_vu_set.h"
 #include "vu/worker.h"
 
 namespace squall::locust {
@@ -26,7 +26,7 @@ class LocustProgram final : public vu::IterationProgram {
   vu::Worker& worker_;
   metrics::TagSetId scenario_tags_;
   std::unique_ptr<GreenletHub> hub_;
-  vu::ScriptVuSet users_;
+  script::ScriptVuSet users_;
 };
 
 }  // namespace squall::locust

@@ -203,8 +203,7 @@ std::vector<StatsRow> stats(int window_seconds) {
     return names[tags] = {name, method};
   };
   for (const auto& [packed, aggregate] : series) {
-    const auto metric = static_cast<metrics::MetricId>(packed >> 32);
-    const auto tags = static_cast<metrics::TagSetId>(packed & 0xffffffffu);
+    const auto [metric, tags] = metrics::SeriesKey::unpack(packed);
     if (metric != metrics::builtin::kHttpReqDuration && metric != metrics::builtin::kHttpReqFailed &&
         metric != run.content_size) {
       continue;

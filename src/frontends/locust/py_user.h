@@ -12,18 +12,18 @@
 #include <unordered_map>
 
 #include "frontends/locust/greenlet_hub.h"
-#include "vu/cooperative_vu.h"
+#include "script/cooperative_vu.h"
 
 namespace squall::locust {
 
-class PyUser final : public vu::CooperativeVu {
+class PyUser final : public script::CooperativeVu {
  public:
   PyUser(GreenletHub& hub, vu::Worker& worker, vu::VuState& state, metrics::TagSetId scenario_tags);
   // Stops the user and waits for its greenlet to end (not on the hub's thread, GIL not held).
   ~PyUser() override;
 
   // The user running now (its greenlet); null elsewhere.
-  static PyUser* current() { return static_cast<PyUser*>(vu::CooperativeHub::running()); }
+  static PyUser* current() { return static_cast<PyUser*>(script::CooperativeHub::running()); }
   // User: the tag set of requests named `name` (cached; the cache is bounded).
   metrics::TagSetId request_tags(const std::string& method, const std::string& name);
   // User: records a request (and its content size) and hands it to the worker at once. Locust

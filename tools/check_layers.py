@@ -16,7 +16,8 @@ LAYERS = [
     ["net", "metrics"],
     ["plan"],
     ["vu", "schedule", "script", "demo"],
-    ["frontends/k6", "frontends/artillery", "frontends/locust", "outputs", "report"],
+    ["frontends"],  # frontends/front_end.h: the interface the engine drives
+    ["frontends/k6", "frontends/artillery", "frontends/locust", "frontends/quick", "outputs", "report"],
     ["live"],
     ["engine"],
     ["cli"],
@@ -25,6 +26,7 @@ LAYERS = [
 SIDEWAYS = {
     ("schedule", "vu"),      # the scheduler drives the native workers
     ("script", "vu"),        # scripted VUs run on a native worker
+    ("frontends/k6", "report"),  # handleSummary() and textSummary() are given k6's summary shapes
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
@@ -33,7 +35,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 def folder_of(path):
     """The layer folder of a path relative to src/ ("frontends/k6/runtime/js_vu.h" -> "frontends/k6")."""
     parts = path.split("/")
-    if parts[0] == "frontends" and len(parts) > 2:
+    if parts[0] == "frontends" and len(parts) > 2:  # frontends/front_end.h is the folder "frontends"
         return "/".join(parts[:2])
     return parts[0]
 

@@ -1,18 +1,13 @@
 // `squall artillery run FILE` (and `squall run FILE.yml`): Artillery YAML on
 // the native engine, with Artillery's CLI flags.
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 
 #include "cli/args.h"
 #include "cli/commands.h"
-#include "cli/test_driver.h"
-#include "common/files.h"
-#include "frontends/artillery/flow_program.h"
-#include "frontends/artillery/parser.h"
-#include "frontends/artillery/phases.h"
-#include "frontends/artillery/json_report.h"
+#include "cli/run_flags.h"
+#include "common/exit_codes.h"
+#include "engine/run_session.h"
+#include "frontends/artillery/artillery_front_end.h"
 
 namespace squall::cli {
 
@@ -41,138 +36,42 @@ const std::vector<FlagSpec> kArtilleryOwnFlags = {
     {{"--dotenv"}},       {{"--summary-export"}},   {{"-h", "--help"}, false},
 };
 
-const std::vector<FlagSpec> kArtilleryFlags = combine_flags(kArtilleryOwnFlags, ci_flags());
+const std::vector<FlagSpec> kArtilleryFlags = combine_flags(kArtilleryOwnFlags, run_flags());
 
-int invalid(const std::string& message) { return report_invalid("squall", message); }
-
-bool load_dotenv(const std::string& path, std::string& error) {
-  std::ifstream in(path);
-  if (!in) {
-    error = "cannot read --dotenv '" + path + "'";
-    return false;
-  }
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (line.empty() || line[0] == '#') continue;
-    const size_t eq = line.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      error = path + ":" + std::to_string(number) + ": expected KEY=VALUE";
-      return false;
-    }
-    std::string value = line.substr(eq + 1);
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
-      value = value.substr(1, value.size() - 2);
-    }
-    setenv(line.substr(0, eq).c_str(), value.c_str(), 1);
-  }
-  return true;
+// Runs the script of `squall artillery run` or `squall run FILE.yml`; `first`: where the flags start.
+int run_artillery(int argc, char** argv, int first) {
+  std::optional<Args> args;
+  if (auto done = parse_command_line(argc, argv, first, kArtilleryFlags, kArtilleryHelp, args)) return *done;
+  if (args->positionals().size() != 1) return invalid_config(std::string("expected one script file\n\n") + kArtilleryHelp);
+  artillery::ArtilleryInvocation invocation;
+  invocation.path = args->positionals().front();
+  invocation.load.target = args->get("-t").value_or("");
+  invocation.load.environment = args->get("-e").value_or("");
+  invocation.load.overrides = args->get("--overrides").value_or("");
+  invocation.load.variables = args->get("-v").value_or("");
+  invocation.load.scenario_name = args->get("--scenario-name").value_or("");
+  invocation.dotenv = args->get("--dotenv");
+  invocation.output = args->get("-o");
+  invocation.insecure = args->has("-k");
+  invocation.quiet = args->has("-q");
+  engine::RunOptions options;
+  std::string error;
+  if (!read_run_options(*args, options, error)) return invalid_config(error);
+  artillery::ArtilleryFrontEnd front_end(std::move(invocation));
+  return engine::run_session(front_end, std::move(options));
 }
 
 }  // namespace
 
-int run_artillery_file(const Args& args, const std::string& path) {
-  std::string error;
-  if (auto dotenv = args.get("--dotenv"); dotenv && !load_dotenv(*dotenv, error)) return invalid(error);
-  artillery::LoadOptions load;
-  load.target = args.get("-t").value_or("");
-  load.environment = args.get("-e").value_or("");
-  load.overrides = args.get("--overrides").value_or("");
-  load.variables = args.get("-v").value_or("");
-  load.scenario_name = args.get("--scenario-name").value_or("");
-  auto script = artillery::load_script(path, load, error);
-  if (!script) return invalid(error);
-  if (!net::parse_url(script->config.target).url) {
-    return invalid(path + ": config.target '" + script->config.target + "' is not an http(s) URL");
-  }
-  const bool quiet = args.has("-q");
-  net::TlsConfig tls;
-  tls.insecure_skip_verify = args.has("-k") || !script->config.reject_unauthorized;
-  TestSpec spec;
-  spec.settings.tls = net::TlsClientContext::create(tls, error);
-  if (!spec.settings.tls) return invalid(error);
-  spec.settings.client.user_agent = "Artillery (https://artillery.io)";
-  spec.scenarios.push_back(artillery::phases_to_scenario(script->config));
-  artillery::FlowShared shared(*script);
-  shared.quiet = quiet;
-  spec.factory = [&shared](vu::Worker& worker, const plan::ScenarioConfig&) {
-    return std::make_unique<artillery::FlowProgram>(worker, shared);
-  };
-  spec.summary.trend_stats = {"avg", "min", "med", "max", "p(90)", "p(95)", "p(99)"};
-  spec.summary_export = args.get("--summary-export").value_or("");
-  spec.quiet = quiet;
-  if (!read_ci_flags(args, spec, error)) return invalid(error);
-  if (auto output = args.get("-o")) spec.front_end_files.emplace_back(*output, "--output");
-  if (!quiet) std::fprintf(stderr, "squall artillery: %s against %s\n", path.c_str(), script->config.target.c_str());
-  const int64_t wall_start_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    std::chrono::system_clock::now().time_since_epoch()).count();
-  metrics::MetricsStore store;
-  const TestOutcome outcome = execute_test(std::move(spec), store);
-  const auto report = artillery::build_report(store, outcome.result.elapsed, wall_start_ms);
-  bool write_failed = false;
-  if (auto output = args.get("-o")) {
-    if (auto problem = write_whole_file(*output, report.dump(2) + "\n", "--output")) {
-      std::fprintf(stderr, "squall: %s\n", problem->c_str());
-      write_failed = true;
-    }
-  }
-  if (!quiet) {
-    std::printf("    http.response_time is Artillery's: time to first byte; the full duration is http_req_duration.\n");
-  }
-  const auto ensure = artillery::evaluate_ensure(script->config, report["aggregate"]);
-  bool ensure_failed = false;
-  if (!ensure.empty()) std::printf("\n    ENSURE\n");
-  for (const auto& e : ensure) {
-    std::printf("    %s %s (observed %g)\n", e.ok ? "\u2713" : "\u2717", e.check.c_str(), e.observed);
-    ensure_failed = ensure_failed || !e.ok;
-  }
-  std::fflush(stdout);
-  if (ensure_failed) return 1;
-  if (write_failed && outcome.exit_code == kExitOk) return kExitOutputFailed;
-  return outcome.exit_code;
-}
-
 int artillery_command(int argc, char** argv) {
-  std::string error;
+  const bool help = argc >= 3 && std::string(argv[2]) == "--help";
   if (argc < 3 || std::string(argv[2]) != "run") {
-    std::fputs(kArtilleryHelp, argc >= 3 && std::string(argv[2]) == "--help" ? stdout : stderr);
-    return argc >= 3 && std::string(argv[2]) == "--help" ? kExitOk : kExitInvalidConfig;
+    std::fputs(kArtilleryHelp, help ? stdout : stderr);
+    return help ? kExitOk : kExitInvalidConfig;
   }
-  auto args = Args::parse(argc, argv, 3, kArtilleryFlags, error);
-  if (!args) return invalid(error + "\n\n" + kArtilleryHelp);
-  if (args->has("-h")) {
-    std::fputs(kArtilleryHelp, stdout);
-    return kExitOk;
-  }
-  if (args->positionals().size() != 1) return invalid(std::string("expected one script file\n\n") + kArtilleryHelp);
-  return run_artillery_file(*args, args->positionals().front());
+  return run_artillery(argc, argv, 3);
 }
 
-int run_command(int argc, char** argv) {
-  if (argc < 3) return invalid("usage: squall run FILE (.js: k6 JavaScript, .yml/.yaml: Artillery, .py: Locust)");
-  // The script may come after the flags, as in `k6 run -i 3 script.js`: the front-end is chosen by
-  // the first argument with a script's extension.
-  std::string file = argv[2];
-  for (int i = 2; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg.ends_with(".js") || arg.ends_with(".mjs") || arg.ends_with(".yml") || arg.ends_with(".yaml") ||
-        arg.ends_with(".py")) {
-      file = arg;
-      break;
-    }
-  }
-  if (file.ends_with(".js") || file.ends_with(".mjs")) return run_k6_script(argc, argv);
-  if (file.ends_with(".py")) return locust_command(argc, argv);
-  if (file.ends_with(".yml") || file.ends_with(".yaml")) {
-    std::string error;
-    auto args = Args::parse(argc, argv, 2, kArtilleryFlags, error);
-    if (!args) return invalid(error + "\n\n" + kArtilleryHelp);
-    if (args->positionals().size() != 1) return invalid(std::string("expected one script file\n\n") + kArtilleryHelp);
-    return run_artillery_file(*args, args->positionals().front());
-  }
-  return invalid("'" + file + "': squall run takes k6 JavaScript (.js), Artillery YAML (.yml, .yaml) or a Locust "
-                 "locustfile (.py)");
-}
+int run_artillery_script(int argc, char** argv) { return run_artillery(argc, argv, 2); }
 
 }  // namespace squall::cli

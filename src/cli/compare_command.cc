@@ -4,6 +4,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "common/exit_codes.h"
 #include "report/compare.h"
 
 namespace squall::cli {
@@ -25,30 +26,30 @@ const std::vector<FlagSpec> kCompareFlags = {
     {{"--fail-on"}, true, true}, {{"--format"}}, {{"--output", "-o"}}, {{"-h", "--help"}, false},
 };
 
-int invalid(const std::string& message) { return report_invalid("squall compare", message); }
+constexpr char kWho[] = "squall compare";
 
 }  // namespace
 
 int compare_command(int argc, char** argv) {
   std::string error;
   auto args = Args::parse(argc, argv, 2, kCompareFlags, error);
-  if (!args) return invalid(error + "\n\n" + kCompareHelp);
+  if (!args) return invalid_config(error + "\n\n" + kCompareHelp, kWho);
   if (args->has("-h")) {
     std::fputs(kCompareHelp, stdout);
     return kExitOk;
   }
-  if (args->positionals().size() != 2) return invalid(std::string("expected BASELINE and CURRENT\n\n") + kCompareHelp);
+  if (args->positionals().size() != 2) return invalid_config(std::string("expected BASELINE and CURRENT\n\n") + kCompareHelp, kWho);
   std::vector<report::CompareRule> rules;
   for (const auto& text : args->all("--fail-on")) {
     auto rule = report::parse_compare_rule(text, error);
-    if (!rule) return invalid(error);
+    if (!rule) return invalid_config(error, kWho);
     rules.push_back(*rule);
   }
   if (rules.empty()) rules = report::default_compare_rules();
   auto baseline = report::load_run(args->positionals()[0], error);
-  if (!baseline) return invalid(error);
+  if (!baseline) return invalid_config(error, kWho);
   auto current = report::load_run(args->positionals()[1], error);
-  if (!current) return invalid(error);
+  if (!current) return invalid_config(error, kWho);
   const report::CompareReport result = report::compare_runs(*baseline, *current, rules);
   const std::string format = args->get("--format").value_or("table");
   std::string text;
@@ -59,12 +60,12 @@ int compare_command(int argc, char** argv) {
   } else if (format == "markdown") {
     text = report::render_compare_markdown(result);
   } else {
-    return invalid("invalid --format '" + format + "' (expected table, json or markdown)");
+    return invalid_config("invalid --format '" + format + "' (expected table, json or markdown)", kWho);
   }
   if (auto path = args->get("--output")) {
     std::ofstream out(*path);
     out << text;
-    if (!out) return invalid("cannot write --output '" + *path + "'");
+    if (!out) return invalid_config("cannot write --output '" + *path + "'", kWho);
   } else {
     std::fputs(text.c_str(), stdout);
   }

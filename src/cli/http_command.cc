@@ -1,23 +1,18 @@
 // `squall http URL`: the quick mode, and `squall demo`, which runs it against
 // an in-process demo target.
-#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 
 #include "cli/args.h"
-#include "common/text.h"
 #include "cli/commands.h"
-#include "cli/test_driver.h"
+#include "cli/run_flags.h"
 #include "common/duration.h"
-#include "net/http1_writer.h"
-#include "plan/options.h"
-#include "report/summary.h"
-#include "metrics/threshold_evaluation.h"
-#include "schedule/executor.h"
+#include "common/exit_codes.h"
+#include "common/text.h"
 #include "demo/demo_server.h"
-#include "vu/http_request_program.h"
+#include "engine/run_session.h"
+#include "frontends/quick/quick_front_end.h"
 
 namespace squall::cli {
 
@@ -86,9 +81,7 @@ const std::vector<FlagSpec> kHttpOwnFlags = {
     {{"--out", "-o"}, true, true},  // k6's -o; `squall run x.yml` keeps -o for Artillery's report
 };
 
-const std::vector<FlagSpec> kHttpFlags = combine_flags(kHttpOwnFlags, ci_flags());
-
-int invalid(const std::string& message) { return report_invalid("squall", message); }
+const std::vector<FlagSpec> kHttpFlags = combine_flags(kHttpOwnFlags, run_flags());
 
 template <typename T>
 bool parse_number(const std::string& text, T& out) {
@@ -96,16 +89,8 @@ bool parse_number(const std::string& text, T& out) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
-// The options of a quick run: --config file < K6_* environment < flags.
-std::optional<plan::TestOptions> layered_options(const Args& args, int default_vus, std::string& error) {
-  plan::TestOptions config;
-  if (auto path = args.get("--config")) {
-    auto from_file = plan::options_from_file(*path, error);
-    if (!from_file) return std::nullopt;
-    config = *from_file;
-  }
-  auto from_env = plan::options_from_env(error);
-  if (!from_env) return std::nullopt;
+// The flags' layer of the options: -c, -d, -n, --stage, segments, trend stats.
+std::optional<plan::TestOptions> flag_options(const Args& args, std::string& error) {
   plan::TestOptions flags;
   if (auto c = args.get("-c")) {
     int64_t vus = 0;
@@ -146,168 +131,111 @@ std::optional<plan::TestOptions> layered_options(const Args& args, int default_v
   if (auto segment = args.get("--execution-segment")) flags.execution_segment = *segment;
   if (auto sequence = args.get("--execution-segment-sequence")) flags.execution_segment_sequence = *sequence;
   if (auto stats = args.get("--summary-trend-stats")) flags.summary_trend_stats = split_nonempty(*stats, ',');
-  plan::TestOptions options = plan::merge_options(plan::merge_options(config, *from_env), flags);
-  // Quick mode's defaults (wrk/hey style) where no layer chose the execution.
-  if (!options.execution.any_execution()) options.execution.duration = 10 * kSecond;
-  if (!options.execution.vus && !options.execution.scenarios && !options.execution.stages) {
-    options.execution.vus = default_vus;  // stages start from k6's 1 VU
-  }
-  if (options.execution.iterations && options.execution.vus && *options.execution.vus > *options.execution.iterations) {
-    options.execution.vus = options.execution.iterations;  // -n 5 with the default 50 VUs
-  }
-  return options;
+  return flags;
 }
 
-// --rate R: an open model, R iterations per second on up to -c VUs.
-std::optional<plan::ScenarioConfig> rate_scenario(const Args& args, const plan::TestOptions& options, std::string& error) {
-  auto r = args.get("--rate");
-  if (!r) return std::nullopt;
-  char* end = nullptr;
-  plan::ScenarioConfig s;
-  s.executor = plan::ExecutorKind::kConstantArrivalRate;
-  s.rate = std::strtod(r->c_str(), &end);
-  if (end != r->c_str() + r->size() || !(s.rate > 0)) {
-    error = "invalid --rate '" + *r + "' (expected requests per second, more than 0)";
-    return std::nullopt;
-  }
-  if (auto too_fast = schedule::check_rate_limit("--rate", s.rate, kSecond)) {
-    error = "invalid --rate: " + *too_fast;
-    return std::nullopt;
-  }
-  s.duration = options.execution.duration.value_or(10 * kSecond);
-  s.pre_allocated_vus = s.max_vus = options.execution.vus.value_or(50);
-  return s;
+// A duration flag: unset, or more than zero.
+bool read_duration(const Args& args, const char* flag, std::optional<Nanos>& out, bool allow_zero = false) {
+  auto v = args.get(flag);
+  if (!v) return true;
+  auto d = parse_duration(*v);
+  if (!d || *d < 0 || (*d == 0 && !allow_zero)) return false;
+  out = *d;
+  return true;
 }
 
-int run_http(const Args& args, const std::string& url_text, const std::string& banner, int default_vus) {
+// The request and the run the flags describe; the exit code when a flag is invalid.
+std::optional<int> read_invocation(const Args& args, quick::QuickInvocation& invocation) {
   std::string error;
-  auto url = net::parse_url(url_text);
-  if (!url.url) return invalid("invalid URL '" + url_text + "': " + url.error);
-  net::HttpRequest request;
-  request.url = *url.url;
-  request.method = args.get("-X").value_or("GET");
+  invocation.method = args.get("-X").value_or("GET");
   for (const auto& h : args.all("-H")) {
     const size_t colon = h.find(':');
-    if (colon == std::string::npos || colon == 0) return invalid("invalid header '" + h + "' (expected 'Name: value')");
+    if (colon == std::string::npos || colon == 0) return invalid_config("invalid header '" + h + "' (expected 'Name: value')");
     std::string value = h.substr(colon + 1);
     value.erase(0, value.find_first_not_of(' '));
-    request.headers.push_back({h.substr(0, colon), value});
+    invocation.headers.push_back({h.substr(0, colon), value});
   }
-  if (auto problem = net::invalid_request(request)) return invalid(*problem + " (from -X/-H)");
-  if (auto b = args.get("-b")) request.body = *b;
+  if (auto b = args.get("-b")) invocation.body = *b;
   if (auto f = args.get("--body-file")) {
     std::ifstream in(*f, std::ios::binary);
-    if (!in) return invalid("cannot read --body-file '" + *f + "'");
-    request.body.assign(std::istreambuf_iterator<char>(in), {});
+    if (!in) return invalid_config("cannot read --body-file '" + *f + "'");
+    invocation.body.assign(std::istreambuf_iterator<char>(in), {});
   }
-  auto options = layered_options(args, default_vus, error);
-  if (!options) return invalid(error);
-  std::vector<plan::ScenarioConfig> scenarios;
-  if (auto rate = rate_scenario(args, *options, error)) {
-    scenarios.push_back(*rate);
-  } else if (!error.empty()) {
-    return invalid(error);
-  } else if (auto derived = plan::derive_scenarios(*options, error)) {
-    scenarios = *derived;
-  } else {
-    return invalid(error);
-  }
-  for (auto& s : scenarios) {
-    // Test-wide tags apply to every scenario; a scenario's own tags win.
-    s.tags.insert(s.tags.begin(), options->tags.begin(), options->tags.end());
-  }
-  if (auto problem = metrics::validate_thresholds(options->thresholds); !problem.empty()) return invalid(problem);
-  auto segment = schedule::ExecutionSegment::parse(options->execution_segment.value_or(""),
-                                                   options->execution_segment_sequence.value_or(""), error);
-  if (!segment) return invalid(error);
-
-  net::RequestOptions request_options;
-  request_options.discard_body = !args.has("--keep-body");
-  auto duration_flag = [&](const char* flag, Nanos& out) {
-    if (auto v = args.get(flag)) {
-      auto d = parse_duration(*v);
-      if (!d || *d <= 0) return false;
-      out = *d;
+  invocation.config_file = args.get("--config");
+  auto flags = flag_options(args, error);
+  if (!flags) return invalid_config(error);
+  invocation.flags = *flags;
+  if (auto r = args.get("--rate")) {
+    char* end = nullptr;
+    const double rate = std::strtod(r->c_str(), &end);
+    if (end != r->c_str() + r->size() || !(rate > 0)) {
+      return invalid_config("invalid --rate '" + *r + "' (expected requests per second, more than 0)");
     }
-    return true;
-  };
-  vu::WorkerSettings settings;
-  if (!duration_flag("--timeout", request_options.timeout)) return invalid("invalid --timeout");
-  if (!duration_flag("--connect-timeout", settings.client.connect_timeout)) return invalid("invalid --connect-timeout");
-  if (auto grace = args.get("--graceful-stop")) {
-    auto d = parse_duration(*grace);
-    if (!d) return invalid("invalid --graceful-stop '" + *grace + "'");
-    for (auto& s : scenarios) s.graceful_stop = *d;
+    invocation.rate = rate;
   }
-  if (auto m = args.get("--max-redirects"); m && (!parse_number(*m, request_options.max_redirects) || request_options.max_redirects < 0)) {
-    return invalid("invalid --max-redirects '" + *m + "'");
+  invocation.request.discard_body = !args.has("--keep-body");
+  std::optional<Nanos> timeout;
+  if (!read_duration(args, "--timeout", timeout)) return invalid_config("invalid --timeout");
+  if (timeout) invocation.request.timeout = *timeout;
+  if (!read_duration(args, "--connect-timeout", invocation.connect_timeout)) return invalid_config("invalid --connect-timeout");
+  if (!read_duration(args, "--graceful-stop", invocation.graceful_stop, true)) {
+    return invalid_config("invalid --graceful-stop '" + args.get("--graceful-stop").value_or("") + "'");
   }
-  settings.hosts = options->hosts;
+  if (auto m = args.get("--max-redirects");
+      m && (!parse_number(*m, invocation.request.max_redirects) || invocation.request.max_redirects < 0)) {
+    return invalid_config("invalid --max-redirects '" + *m + "'");
+  }
   for (const auto& h : args.all("--hosts")) {
     const size_t eq = h.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == h.size()) return invalid("invalid --hosts '" + h + "' (expected NAME=ADDR)");
-    settings.hosts[h.substr(0, eq)] = h.substr(eq + 1);
+    if (eq == std::string::npos || eq == 0 || eq + 1 == h.size()) return invalid_config("invalid --hosts '" + h + "' (expected NAME=ADDR)");
+    invocation.hosts.emplace_back(h.substr(0, eq), h.substr(eq + 1));
   }
-  if (options->user_agent) settings.client.user_agent = *options->user_agent;
-  net::TlsConfig tls;
-  tls.insecure_skip_verify = args.has("-k") || options->insecure_skip_tls_verify.value_or(false);
-  tls.ca_file = args.get("--cacert").value_or("");
-  tls.client_cert_file = args.get("--cert").value_or("");
-  tls.client_key_file = args.get("--key").value_or("");
-  if (options->tls_min) tls.min_version = *options->tls_min;
-  if (options->tls_max) tls.max_version = *options->tls_max;
-  if (auto v = args.get("--tls-min")) tls.min_version = *v;
-  if (auto v = args.get("--tls-max")) tls.max_version = *v;
-  settings.tls = net::TlsClientContext::create(tls, error);
-  if (!settings.tls) return invalid(error);
+  invocation.tls.insecure_skip_verify = args.has("-k");
+  invocation.tls.ca_file = args.get("--cacert").value_or("");
+  invocation.tls.client_cert_file = args.get("--cert").value_or("");
+  invocation.tls.client_key_file = args.get("--key").value_or("");
+  if (auto v = args.get("--tls-min")) invocation.tls.min_version = *v, invocation.tls_min_from_flag = true;
+  if (auto v = args.get("--tls-max")) invocation.tls.max_version = *v, invocation.tls_max_from_flag = true;
+  invocation.control_address = args.get("--address");
+  if (!read_summary_flags(args, invocation.time_unit, invocation.compact, error)) return invalid_config(error);
+  return std::nullopt;
+}
 
-  report::SummaryOptions summary_options;
-  if (!read_summary_flags(args, *options, summary_options, error)) return invalid(error);
-
-  std::fprintf(stderr, "%s%s %s\n", banner.c_str(), request.method.c_str(), request.url.to_string().c_str());
-  TestSpec spec;
-  spec.scenarios = std::move(scenarios);
-  spec.segment = *segment;
-  spec.settings = std::move(settings);
-  spec.factory = [request, request_options](vu::Worker& worker, const plan::ScenarioConfig& s) {
-    return std::make_unique<vu::HttpRequestProgram>(worker, request, request_options, s);
-  };
-  spec.thresholds = options->thresholds;
-  spec.summary = summary_options;
-  spec.control_address = args.get("--address");
-  spec.summary_export = args.get("--summary-export").value_or("");
-  if (!read_ci_flags(args, spec, error)) return invalid(error);
-  metrics::MetricsStore store;
-  return execute_test(spec, store).exit_code;
+// `url`: the target; `banner` and `default_vus` differ between `squall http` and `squall demo`.
+int run_http(const Args& args, const std::string& url, const std::string& banner, int default_vus) {
+  quick::QuickInvocation invocation;
+  invocation.url = url;
+  invocation.banner = banner;
+  invocation.default_vus = default_vus;
+  if (auto invalid = read_invocation(args, invocation)) return *invalid;
+  engine::RunOptions options;
+  std::string error;
+  if (!read_run_options(args, options, error)) return invalid_config(error);
+  quick::QuickFrontEnd front_end(std::move(invocation));
+  return engine::run_session(front_end, std::move(options));
 }
 
 }  // namespace
 
 int http_command(int argc, char** argv) {
-  std::string error;
-  auto args = Args::parse(argc, argv, 2, kHttpFlags, error);
-  if (!args) return invalid(error + "\n\n" + kHttpHelp);
-  if (args->has("-h")) {
-    std::fputs(kHttpHelp, stdout);
-    return kExitOk;
-  }
-  if (args->positionals().size() != 1) return invalid(std::string("expected exactly one URL\n\n") + kHttpHelp);
+  std::optional<Args> args;
+  if (auto done = parse_command_line(argc, argv, 2, kHttpFlags, kHttpHelp, args)) return *done;
+  if (args->positionals().size() != 1) return invalid_config(std::string("expected exactly one URL\n\n") + kHttpHelp);
   return run_http(*args, args->positionals().front(), "squall http: ", 50);
 }
 
 int demo_command(int argc, char** argv) {
+  constexpr char kDemoHelp[] =
+      "usage: squall demo [squall http flags] [PATH]\n"
+      "  starts the demo API on 127.0.0.1 and load-tests PATH (default /users) with 20 VUs for 10 s\n";
+  std::optional<Args> args;
+  if (auto done = parse_command_line(argc, argv, 2, kHttpFlags, kDemoHelp, args)) return *done;
   std::string error;
-  auto args = Args::parse(argc, argv, 2, kHttpFlags, error);
-  if (!args) return invalid(error);
-  if (args->has("-h")) {
-    std::puts("usage: squall demo [squall http flags] [PATH]\n  starts the demo API on 127.0.0.1 and load-tests PATH (default /users) with 20 VUs for 10 s");
-    return kExitOk;
-  }
   demo::ServeConfig config;
   config.listen = "127.0.0.1:0";
   config.threads = 1;
   demo::DemoServer server(config);
-  if (!server.start(error)) return invalid(error);
+  if (!server.start(error)) return invalid_config(error);
   std::string path = args->positionals().empty() ? "/users" : args->positionals().front();
   const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + path;
   std::fprintf(stderr, "demo target (squall serve) listening on http://127.0.0.1:%u\n", server.port());

@@ -1,29 +1,18 @@
 // `squall run script.js`: a k6 JavaScript test with k6's flags, lifecycle
 // (init -> setup -> scenarios -> teardown -> handleSummary), summary and
 // exit codes.
-#include <unistd.h>
-
 #include <charconv>
 #include <cstdio>
-#include <fstream>
 
 #include "cli/args.h"
-#include "common/text.h"
 #include "cli/commands.h"
-#include "cli/signals.h"
-#include "cli/test_driver.h"
+#include "cli/run_flags.h"
 #include "common/duration.h"
-#include "common/files.h"
-#include "frontends/k6/runtime/js_program.h"
-#include "frontends/k6/runtime/lifecycle_vu.h"
-#include "frontends/k6/runtime/run_shared.h"
-#include "frontends/k6/runtime/v8_thread_identity.h"
+#include "common/exit_codes.h"
+#include "common/text.h"
+#include "engine/run_session.h"
+#include "frontends/k6/k6_front_end.h"
 #include "plan/options.h"
-#include "report/summary_export.h"
-#include "report/summary_text.h"
-#include "metrics/threshold_evaluation.h"
-
-extern char** environ;
 
 namespace squall::cli {
 
@@ -76,29 +65,7 @@ const std::vector<FlagSpec> kK6OwnFlags = {
     {{"--execution-segment-sequence"}}, {{"-q", "--quiet"}, false}, {{"-h", "--help"}, false},
 };
 
-const std::vector<FlagSpec> kK6Flags = combine_flags(kK6OwnFlags, ci_flags());
-
-int invalid(const std::string& message) { return report_invalid("squall", message); }
-
-int script_error(const std::string& message) {
-  std::fprintf(stderr, "ERRO[0000] %s\n", message.c_str());
-  return kExitScriptException;
-}
-
-using Ending = k6::LifecycleVu::Ending;
-
-// The exit of an init or setup() that did not return: interrupted (105) or out of time (`timeout_code`).
-int stopped_early(Ending ending, const std::string& what, Nanos timeout, int timeout_code) {
-  if (ending == Ending::kInterrupted) {
-    std::fprintf(stderr, "ERRO[0000] %s was interrupted\n", what.c_str());
-    return kExitExternalAbort;
-  }
-  std::fprintf(stderr, "ERRO[0000] %s execution timed out after %gs\n", what.c_str(), static_cast<double>(timeout) / 1e9);
-  return timeout_code;
-}
-
-// k6's handleSummary() has no option for it; two minutes bounds a summary script stuck in a loop.
-constexpr Nanos kHandleSummaryTimeout = 2 * 60 * kSecond;
+const std::vector<FlagSpec> kK6Flags = combine_flags(kK6OwnFlags, run_flags());
 
 bool positive_number(const std::string& text, int64_t& out) {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -161,206 +128,36 @@ std::optional<plan::TestOptions> flag_options(const Args& args, std::string& err
   return flags;
 }
 
-// Writes what handleSummary returned: {"stdout": text, "stderr": text, "path": content}; a file
-// that cannot be written sets `write_failed`.
-bool write_summary_outputs(const std::string& json_text, bool& write_failed) {
-  const auto outputs = nlohmann::json::parse(json_text, nullptr, false);
-  if (!outputs.is_object()) {
-    std::fprintf(stderr, "ERRO[0000] handleSummary() must return an object of {destination: content}\n");
-    return false;
-  }
-  for (const auto& [destination, content] : outputs.items()) {
-    const std::string text = content.is_string() ? content.get<std::string>() : content.dump();
-    if (destination == "stdout") {
-      std::fwrite(text.data(), 1, text.size(), stdout);
-    } else if (destination == "stderr") {
-      std::fwrite(text.data(), 1, text.size(), stderr);
-    } else {
-      if (auto problem = write_whole_file(destination, text, "handleSummary() output")) {
-        std::fprintf(stderr, "ERRO[0000] %s\n", problem->c_str());
-        write_failed = true;
-      }
-    }
-  }
-  std::fflush(stdout);
-  return true;
-}
-
-int run_script(const Args& args, const std::string& path) {
-  // Ctrl-C from here on: init and setup() are terminated and exit 105; a run keeps its summary.
-  const auto& interrupt = install_stop_signals();
-  const std::atomic<bool> never{false};
-  Ending ending = Ending::kReturned;
-  std::string error;
-  auto bundle = k6::ScriptBundle::load(path, error);
-  if (!bundle) return invalid(error);
-  if (!k6::v8_thread_identity::available(error)) return script_error("JavaScript VUs cannot run on this V8: " + error);
-  k6::RunShared run(*bundle);
-  for (char** e = environ; *e; ++e) {
-    const std::string kv = *e;
-    const size_t eq = kv.find('=');
-    if (eq != std::string::npos) run.env[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  for (const auto& kv : args.all("-e")) {
-    const size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) return invalid("invalid --env '" + kv + "' (expected NAME=VALUE)");
-    run.env[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  run.http_debug = args.has("--http-debug");
-
-  // The first init: options and exports (k6 does the same on a throw-away VU).
-  std::string options_text;
-  std::vector<std::string> functions;
-  {
-    metrics::MetricsStore scratch;
-    vu::WorkerSettings probe_settings;
-    probe_settings.store = &scratch;
-    k6::LifecycleVu probe(run, probe_settings);
-    if (!probe.init(error, interrupt, ending)) {
-      return ending == Ending::kReturned ? script_error(error) : stopped_early(ending, "the init context", 0, 0);
-    }
-    options_text = probe.options_json(functions);
-    probe.survey_modules();
-  }
-  auto has_function = [&](const std::string& name) {
-    return std::find(functions.begin(), functions.end(), name) != functions.end();
-  };
-  plan::TestOptions script_options;
-  if (!options_text.empty()) {
-    auto parsed = plan::options_from_json(nlohmann::json::parse(options_text), path + ": export const options", error);
-    if (!parsed) return invalid(error);
-    script_options = *parsed;
-  }
-  plan::TestOptions config;
-  if (auto file = args.get("-c")) {
-    auto from_file = plan::options_from_file(*file, error);
-    if (!from_file) return invalid(error);
-    config = *from_file;
-  }
-  auto from_env = plan::options_from_env(error);
-  if (!from_env) return invalid(error);
-  auto flags = flag_options(args, error);
-  if (!flags) return invalid(error);
-  plan::TestOptions options = plan::merge_options(plan::merge_options(plan::merge_options(script_options, config), *from_env), *flags);
-  auto scenarios = plan::derive_scenarios(options, error);
-  if (!scenarios) return invalid(error);
-  if (auto problem = schedule::validate_scenarios(*scenarios)) return invalid(*problem);
-  for (auto& s : *scenarios) {
-    s.tags.insert(s.tags.begin(), options.tags.begin(), options.tags.end());
-    if (!has_function(s.exec)) {
-      return invalid("executor " + s.name + ": function '" + s.exec + "' not found in exports");
-    }
-  }
-  if (args.has("--no-thresholds")) options.thresholds.clear();
-  if (auto problem = metrics::validate_thresholds(options.thresholds); !problem.empty()) return invalid(problem);
-  auto segment = schedule::ExecutionSegment::parse(options.execution_segment.value_or(""),
-                                                   options.execution_segment_sequence.value_or(""), error);
-  if (!segment) return invalid(error);
-  run.options_json = options_text.empty() ? "{}" : options_text;
-  run.discard_response_bodies = options.discard_response_bodies.value_or(false);
-  run.min_iteration_duration = options.min_iteration_duration.value_or(0);
-  run.batch = static_cast<size_t>(options.batch.value_or(20));  // k6's defaults
-  run.batch_per_host = static_cast<size_t>(options.batch_per_host.value_or(6));
-  run.throw_errors = options.throw_errors.value_or(false);
-  run.no_connection_reuse = options.no_connection_reuse.value_or(false);
-  run.no_vu_connection_reuse = options.no_vu_connection_reuse.value_or(false);
-  run.max_redirects = static_cast<int>(options.max_redirects.value_or(10));
-
-  TestSpec spec;
-  spec.scenarios = *scenarios;
-  spec.segment = *segment;
-  spec.settings.hosts = options.hosts;
-  if (options.user_agent) spec.settings.client.user_agent = *options.user_agent;
-  net::TlsConfig tls;
-  tls.insecure_skip_verify = options.insecure_skip_tls_verify.value_or(false);
-  if (options.tls_min) tls.min_version = *options.tls_min;
-  if (options.tls_max) tls.max_version = *options.tls_max;
-  spec.settings.tls = net::TlsClientContext::create(tls, error);
-  if (!spec.settings.tls) return invalid(error);
-  if (!read_summary_flags(args, options, spec.summary, error)) return invalid(error);
-  spec.thresholds = options.thresholds;
-  spec.control_address = args.get("--address");
-  spec.summary_export = args.get("--summary-export").value_or("");
-  spec.quiet = args.has("-q");
-  if (!read_ci_flags(args, spec, error)) return invalid(error);
-  spec.factory = [&run](vu::Worker& worker, const plan::ScenarioConfig& scenario) {
-    return std::make_unique<k6::JsProgram>(run, worker, scenario);
-  };
-
-  metrics::MetricsStore store;
-  vu::WorkerSettings lifecycle_settings = spec.settings;
-  lifecycle_settings.store = &store;
-  k6::LifecycleVu lifecycle(run, lifecycle_settings);
-  if (!lifecycle.init(error, interrupt, ending)) {
-    return ending == Ending::kReturned ? script_error(error) : stopped_early(ending, "the init context", 0, 0);
-  }
-  const Nanos setup_timeout = options.setup_timeout.value_or(60 * kSecond);
-  const Nanos teardown_timeout = options.teardown_timeout.value_or(60 * kSecond);
-  if (has_function("setup") && !args.has("--no-setup")) {
-    auto result = lifecycle.call("setup", "", setup_timeout, interrupt, ending);
-    if (ending != Ending::kReturned) return stopped_early(ending, "setup()", setup_timeout, kExitSetupTimeout);
-    if (!result.ok) return script_error("setup() failed: " + result.error);
-    run.setup_data_json = result.json;
-  }
-  std::atomic<bool> abort_flag{false};
-  run.abort_test = [&abort_flag](const std::string& reason) {
-    std::fprintf(stderr, "ERRO[0000] test aborted%s%s\n", reason.empty() ? "" : ": ", reason.c_str());
-    abort_flag = true;
-  };
-  spec.abort_flag = &abort_flag;
-  int teardown_exit = kExitOk;
-  spec.after_run = [&] {
-    if (!has_function("teardown") || args.has("--no-teardown")) return;
-    // teardown() runs after a Ctrl-C too, as in k6; a second one ends the process.
-    auto result = lifecycle.call("teardown", run.setup_data_json, teardown_timeout, never, ending);
-    if (ending == Ending::kTimedOut) {
-      teardown_exit = stopped_early(ending, "teardown()", teardown_timeout, kExitTeardownTimeout);
-    } else if (!result.ok) {
-      std::fprintf(stderr, "ERRO[0000] teardown() failed: %s\n", result.error.c_str());
-      teardown_exit = kExitScriptException;
-    }
-  };
-  const bool no_summary = args.has("--no-summary");
-  bool summary_write_failed = false;
-  spec.summary_handler = [&](const report::Summary& summary) {
-    if (no_summary) return true;
-    if (!has_function("handleSummary")) return false;
-    report::RunState state;
-    state.stdout_tty = isatty(STDOUT_FILENO);
-    state.stderr_tty = isatty(STDERR_FILENO);
-    run.summary_text = report::render_text(summary);  // textSummary() of the bundled jslib k6-summary
-    Ending summary_ending = Ending::kReturned;
-    auto result = lifecycle.call("handleSummary", report::handle_summary_data(summary, state).dump(),
-                                 kHandleSummaryTimeout, never, summary_ending);
-    if (!result.ok) {
-      std::fprintf(stderr, "ERRO[0000] handleSummary() failed: %s\n", result.error.c_str());
-      return false;
-    }
-    return write_summary_outputs(result.json, summary_write_failed);
-  };
-  if (!spec.quiet) std::fprintf(stderr, "squall: %s (k6 JavaScript)\n", path.c_str());
-  run.test_start = mono_now();  // log lines count from here (the scenarios start within microseconds)
-  const TestOutcome outcome = execute_test(std::move(spec), store);
-  if (run.aborted_by_script) return kExitScriptAborted;
-  if (outcome.exit_code != kExitOk) return outcome.exit_code;
-  if (teardown_exit != kExitOk) return teardown_exit;
-  if (summary_write_failed) return kExitOutputFailed;
-  if (run.marked_failed) return kExitMarkedAsFailed;
-  return kExitOk;
-}
-
 }  // namespace
 
 int run_k6_script(int argc, char** argv) {
+  std::optional<Args> args;
+  if (auto done = parse_command_line(argc, argv, 2, kK6Flags, kK6Help, args)) return *done;
+  if (args->positionals().size() != 1) return invalid_config(std::string("expected one script file\n\n") + kK6Help);
   std::string error;
-  auto args = Args::parse(argc, argv, 2, kK6Flags, error);
-  if (!args) return invalid(error + "\n\n" + kK6Help);
-  if (args->has("-h")) {
-    std::fputs(kK6Help, stdout);
-    return kExitOk;
+  k6::K6Invocation invocation;
+  invocation.path = args->positionals().front();
+  for (const auto& kv : args->all("-e")) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) return invalid_config("invalid --env '" + kv + "' (expected NAME=VALUE)");
+    invocation.env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
-  if (args->positionals().size() != 1) return invalid(std::string("expected one script file\n\n") + kK6Help);
-  return run_script(*args, args->positionals().front());
+  invocation.config_file = args->get("-c");
+  auto flags = flag_options(*args, error);
+  if (!flags) return invalid_config(error);
+  invocation.flags = *flags;
+  invocation.http_debug = args->has("--http-debug");
+  invocation.no_thresholds = args->has("--no-thresholds");
+  invocation.no_setup = args->has("--no-setup");
+  invocation.no_teardown = args->has("--no-teardown");
+  invocation.no_summary = args->has("--no-summary");
+  invocation.quiet = args->has("-q");
+  invocation.control_address = args->get("--address");
+  if (!read_summary_flags(*args, invocation.time_unit, invocation.compact, error)) return invalid_config(error);
+  engine::RunOptions options;
+  if (!read_run_options(*args, options, error)) return invalid_config(error);
+  k6::K6FrontEnd front_end(std::move(invocation));
+  return engine::run_session(front_end, std::move(options));
 }
 
 }  // namespace squall::cli

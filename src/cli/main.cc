@@ -1,13 +1,18 @@
+// squall's entry point: one table of commands; `squall run FILE` picks the front-end by extension.
 #include <sys/resource.h>
 
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "cli/commands.h"
+#include "common/exit_codes.h"
 
 namespace {
+
+using squall::kExitInvalidConfig;
 
 constexpr char kUsage[] =
     "squall - a load-testing tool\n"
@@ -22,6 +27,44 @@ constexpr char kUsage[] =
     "  squall compare BASE CUR    compare two runs (results bundles or summary exports) as a CI gate\n"
     "  squall report RESULTS -o report.html   the HTML report of a results bundle\n"
     "  squall version\n";
+
+int version_command(int, char**) {
+  std::puts("squall " SQUALL_VERSION);
+  return 0;
+}
+
+// `squall run FILE`: the script may come after the flags, as in `k6 run -i 3 script.js`, so the
+// front-end is chosen by the first argument with a script's extension.
+int run_command(int argc, char** argv) {
+  struct Kind {
+    std::string_view extension;
+    int (*run)(int, char**);
+  };
+  static constexpr Kind kKinds[] = {{".js", squall::cli::run_k6_script}, {".mjs", squall::cli::run_k6_script},
+                                    {".yml", squall::cli::run_artillery_script}, {".yaml", squall::cli::run_artillery_script},
+                                    {".py", squall::cli::locust_command}};
+  for (int i = 2; i < argc; ++i) {
+    for (const auto& kind : kKinds) {
+      if (std::string_view(argv[i]).ends_with(kind.extension)) return kind.run(argc, argv);
+    }
+  }
+  return squall::invalid_config(argc < 3 ? "usage: squall run FILE (.js: k6 JavaScript, .yml/.yaml: Artillery, .py: Locust)"
+                                         : "'" + std::string(argv[2]) + "': squall run takes k6 JavaScript (.js), Artillery "
+                                           "YAML (.yml, .yaml) or a Locust locustfile (.py)");
+}
+
+struct Command {
+  std::string_view name;
+  int (*run)(int, char**);
+};
+
+constexpr Command kCommands[] = {
+    {"http", squall::cli::http_command},       {"serve", squall::cli::serve_command},
+    {"demo", squall::cli::demo_command},       {"artillery", squall::cli::artillery_command},
+    {"locust", squall::cli::locust_command},   {"run", run_command},
+    {"compare", squall::cli::compare_command}, {"report", squall::cli::report_command},
+    {"version", version_command},              {"--version", version_command},
+};
 
 // Every VU holds sockets: take the file-descriptor limit the system allows (the hard limit),
 // as wrk and k6 users expect, instead of the shell's usual 1024.
@@ -41,21 +84,11 @@ int main(int argc, char** argv) {
   raise_descriptor_limit();
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
-    return argc < 2 ? squall::cli::kExitInvalidConfig : 0;
+    return argc < 2 ? kExitInvalidConfig : 0;
   }
-  const std::string command = argv[1];
-  if (command == "http") return squall::cli::http_command(argc, argv);
-  if (command == "serve") return squall::cli::serve_command(argc, argv);
-  if (command == "demo") return squall::cli::demo_command(argc, argv);
-  if (command == "artillery") return squall::cli::artillery_command(argc, argv);
-  if (command == "locust") return squall::cli::locust_command(argc, argv);
-  if (command == "run") return squall::cli::run_command(argc, argv);
-  if (command == "compare") return squall::cli::compare_command(argc, argv);
-  if (command == "report") return squall::cli::report_command(argc, argv);
-  if (command == "version" || command == "--version") {
-    std::puts("squall " SQUALL_VERSION);
-    return 0;
+  for (const auto& command : kCommands) {
+    if (command.name == argv[1]) return command.run(argc, argv);
   }
-  std::fprintf(stderr, "squall: unknown command '%s'\n\n%s", command.c_str(), kUsage);
-  return squall::cli::kExitInvalidConfig;
+  std::fprintf(stderr, "squall: unknown command '%s'\n\n%s", argv[1], kUsage);
+  return kExitInvalidConfig;
 }

@@ -5,6 +5,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "common/exit_codes.h"
 #include "report/html_report.h"
 #include "report/results_bundle.h"
 #include "report/summary.h"
@@ -20,28 +21,28 @@ constexpr char kReportHelp[] =
 
 const std::vector<FlagSpec> kReportFlags = {{{"-o", "--output"}}, {{"-h", "--help"}, false}};
 
-int invalid(const std::string& message) { return report_invalid("squall report", message); }
+constexpr char kWho[] = "squall report";
 
 }  // namespace
 
 int report_command(int argc, char** argv) {
   std::string error;
   auto args = Args::parse(argc, argv, 2, kReportFlags, error);
-  if (!args) return invalid(error + "\n\n" + kReportHelp);
+  if (!args) return invalid_config(error + "\n\n" + kReportHelp, kWho);
   if (args->has("-h")) {
     std::fputs(kReportHelp, stdout);
     return kExitOk;
   }
-  if (args->positionals().size() != 1 || !args->has("-o")) return invalid(std::string("expected RESULTS and -o FILE\n\n") + kReportHelp);
+  if (args->positionals().size() != 1 || !args->has("-o")) return invalid_config(std::string("expected RESULTS and -o FILE\n\n") + kReportHelp, kWho);
   auto loaded = report::read_results(args->positionals().front(), error);
-  if (!loaded) return invalid(error);
+  if (!loaded) return invalid_config(error, kWho);
   report::SummaryOptions options;
   options.elapsed = static_cast<Nanos>(loaded->meta.duration_seconds * 1e9);
   options.trend_stats = {"avg", "min", "med", "max", "p(90)", "p(95)", "p(99)"};
   const report::Summary summary = report::build_summary(*loaded->store, options);
   std::ofstream out(*args->get("-o"));
   out << report::render_html_report(*loaded->store, loaded->meta, summary);
-  if (!out) return invalid("cannot write '" + *args->get("-o") + "'");
+  if (!out) return invalid_config("cannot write '" + *args->get("-o") + "'", kWho);
   return kExitOk;
 }
 

@@ -6,7 +6,8 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
-#include "cli/signals.h"
+#include "common/exit_codes.h"
+#include "engine/signals.h"
 #include "common/duration.h"
 #include "demo/demo_server.h"
 
@@ -38,7 +39,7 @@ const std::vector<FlagSpec> kServeFlags = {
     {{"-h", "--help"}, false},
 };
 
-int invalid(const std::string& message) { return report_invalid("squall serve", message); }
+constexpr char kWho[] = "squall serve";
 
 bool parse_fraction(const std::string& text, double& out) {
   char* end = nullptr;
@@ -51,7 +52,7 @@ bool parse_fraction(const std::string& text, double& out) {
 int serve_command(int argc, char** argv) {
   std::string error;
   auto args = Args::parse(argc, argv, 2, kServeFlags, error);
-  if (!args) return invalid(error + "\n\n" + kServeHelp);
+  if (!args) return invalid_config(error + "\n\n" + kServeHelp, kWho);
   if (args->has("-h")) {
     std::fputs(kServeHelp, stdout);
     return kExitOk;
@@ -61,42 +62,42 @@ int serve_command(int argc, char** argv) {
   if (auto v = args->get("--tls-listen")) config.tls_listen = *v;
   if (auto v = args->get("--threads")) {
     const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), config.threads);
-    if (ec != std::errc() || end != v->data() + v->size() || config.threads < 1) return invalid("invalid --threads '" + *v + "'");
+    if (ec != std::errc() || end != v->data() + v->size() || config.threads < 1) return invalid_config("invalid --threads '" + *v + "'", kWho);
   }
   demo::FaultConfig& faults = config.faults;
   if (auto v = args->get("--delay")) {
     auto d = demo::LatencyDistribution::parse(*v);
-    if (!d) return invalid("invalid --delay '" + *v + "' (expected 20ms, uniform:10ms-30ms or lognormal:20ms,0.5)");
+    if (!d) return invalid_config("invalid --delay '" + *v + "' (expected 20ms, uniform:10ms-30ms or lognormal:20ms,0.5)", kWho);
     faults.latency = *d;
   }
   if (auto v = args->get("--error-rate"); v && !parse_fraction(*v, faults.error_rate)) {
-    return invalid("invalid --error-rate '" + *v + "' (expected 0..1)");
+    return invalid_config("invalid --error-rate '" + *v + "' (expected 0..1)", kWho);
   }
   if (auto v = args->get("--error-status")) {
     const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), faults.error_status);
     if (ec != std::errc() || end != v->data() + v->size() || faults.error_status < 200 || faults.error_status > 599) {
-      return invalid("invalid --error-status '" + *v + "'");
+      return invalid_config("invalid --error-status '" + *v + "'", kWho);
     }
   }
   if (auto v = args->get("--stall"); v && !demo::parse_stall(*v, faults.stall_for, faults.stall_every)) {
-    return invalid("invalid --stall '" + *v + "' (expected X/Y with X < Y, e.g. 1s/5s)");
+    return invalid_config("invalid --stall '" + *v + "' (expected X/Y with X < Y, e.g. 1s/5s)", kWho);
   }
   if (auto v = args->get("--reset-rate"); v && !parse_fraction(*v, faults.reset_rate)) {
-    return invalid("invalid --reset-rate '" + *v + "' (expected 0..1)");
+    return invalid_config("invalid --reset-rate '" + *v + "' (expected 0..1)", kWho);
   }
   Nanos duration = 0;
   if (auto v = args->get("--duration")) {
     auto d = parse_duration(*v);
-    if (!d || *d <= 0) return invalid("invalid --duration '" + *v + "'");
+    if (!d || *d <= 0) return invalid_config("invalid --duration '" + *v + "'", kWho);
     duration = *d;
   }
-  const auto& stop = install_stop_signals();
+  const auto& stop = engine::install_stop_signals();
   demo::DemoServer server(config);
-  if (!server.start(error)) return invalid(error);
+  if (!server.start(error)) return invalid_config(error, kWho);
   if (auto path = args->get("--cert-out")) {
     std::ofstream out(*path);
     out << server.certificate_pem();
-    if (!out) return invalid("cannot write --cert-out '" + *path + "'");
+    if (!out) return invalid_config("cannot write --cert-out '" + *path + "'", kWho);
   }
   if (!config.listen.empty()) std::printf("listening on http://%s\n", config.listen.substr(0, config.listen.rfind(':')).append(":" + std::to_string(server.port())).c_str());
   if (!config.tls_listen.empty()) std::printf("listening on https://%s\n", config.tls_listen.substr(0, config.tls_listen.rfind(':')).append(":" + std::to_string(server.tls_port())).c_str());

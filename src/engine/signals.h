@@ -5,8 +5,8 @@
 
 #include <atomic>
 
-namespace squall::cli {
+namespace squall::engine {
 
 const std::atomic<bool>& install_stop_signals();
 
-}  // namespace squall::cli
+}  // namespace squall::engine

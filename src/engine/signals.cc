@@ -1,12 +1,12 @@
-#include "cli/signals.h"
+#include "engine/signals.h"
 
 #include <csignal>
 #include <cstdio>
 #include <unistd.h>
 
-#include "cli/commands.h"
+#include "common/exit_codes.h"
 
-namespace squall::cli {
+namespace squall::engine {
 
 namespace {
 
@@ -20,11 +20,6 @@ void on_signal(int) {
 
 }  // namespace
 
-int report_invalid(const char* who, const std::string& message) {
-  std::fprintf(stderr, "%s: %s\n", who, message.c_str());
-  return kExitInvalidConfig;
-}
-
 const std::atomic<bool>& install_stop_signals() {
   struct sigaction action {};
   action.sa_handler = on_signal;
@@ -35,4 +30,4 @@ const std::atomic<bool>& install_stop_signals() {
   return g_stop;
 }
 
-}  // namespace squall::cli
+}  // namespace squall::engine

@@ -5,22 +5,23 @@
 #include "net/http_types.h"
 #include "plan/scenario.h"
 #include "vu/iteration_program.h"
+#include "vu/http_sample_recorder.h"
 #include "vu/worker.h"
 
-namespace squall::vu {
+namespace squall::quick {
 
-class HttpRequestProgram final : public IterationProgram {
+class HttpRequestProgram final : public vu::IterationProgram {
  public:
   // Samples carry k6's system tags plus the scenario's `tags`.
-  HttpRequestProgram(Worker& worker, net::HttpRequest request, net::RequestOptions options,
+  HttpRequestProgram(vu::Worker& worker, net::HttpRequest request, net::RequestOptions options,
                      const plan::ScenarioConfig& scenario);
-  void run(VuState& vu, std::function<void()> done) override;
+  void run(vu::VuState& state, std::function<void()> done) override;
 
  private:
-  Worker& worker_;
+  vu::Worker& worker_;
   net::HttpRequest request_;
   net::RequestOptions options_;
   metrics::TagSetId request_tags_;
 };
 
-}  // namespace squall::vu
+}  // namespace squall::quick

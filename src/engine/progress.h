@@ -8,7 +8,7 @@
 
 #include "metrics/store.h"
 
-namespace squall::cli {
+namespace squall::engine {
 
 class Progress {
  public:
@@ -27,4 +27,4 @@ class Progress {
   std::thread thread_;
 };
 
-}  // namespace squall::cli
+}  // namespace squall::engine

@@ -1,4 +1,4 @@
-#include "cli/progress.h"
+#include "engine/progress.h"
 
 #include <unistd.h>
 
@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <string>
 
-namespace squall::cli {
+namespace squall::engine {
 
 Progress::Progress(const metrics::MetricsStore& store, Nanos total, std::function<int64_t()> vus)
     : store_(store), total_(total), vus_(std::move(vus)) {
@@ -40,4 +40,4 @@ void Progress::loop() {
   if (tty) std::fputs("\r\x1b[K", stderr);
 }
 
-}  // namespace squall::cli
+}  // namespace squall::engine

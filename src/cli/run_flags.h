@@ -1,0 +1,31 @@
+// The flags every run command shares, read into the engine's RunOptions, and the command-line
+// preamble each command repeats (parse, --help, usage errors).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/args.h"
+#include "engine/run_session.h"
+
+namespace squall::cli {
+
+// --results, --tag, --run-name, --baseline, --fail-on, --junit, --report, --out, --dashboard,
+// --dashboard-address, --dashboard-allow-remote, --summary-export.
+// (A function, not a global: other files' globals are built from it.)
+const std::vector<FlagSpec>& run_flags();
+// Reads them; false with `error` on bad input.
+bool read_run_options(const Args& args, engine::RunOptions& options, std::string& error);
+
+// --summary-time-unit and --summary-mode, checked; false with `error` on a bad value.
+bool read_summary_flags(const Args& args, std::optional<std::string>& time_unit, std::optional<bool>& compact,
+                        std::string& error);
+
+// Parses argv[first..] against `flags`. Returns the exit code when the command is done already:
+// 0 after printing `help` for -h/--help, 104 after printing the error and `help` for bad flags.
+std::optional<int> parse_command_line(int argc, char** argv, int first, const std::vector<FlagSpec>& flags,
+                                      const char* help, std::optional<Args>& args,
+                                      std::vector<std::string>* unknown = nullptr);
+
+}  // namespace squall::cli

@@ -1,0 +1,64 @@
+// k6 JavaScript as a front-end: a script with k6's options layers (script < --config < K6_* env <
+// flags), lifecycle (init -> setup() -> scenarios -> teardown() -> handleSummary()) and exit codes.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "frontends/front_end.h"
+#include "plan/options.h"
+
+namespace squall::k6 {
+
+class LifecycleVu;
+struct RunShared;
+class ScriptBundle;
+
+// A `squall run script.js` as the command line asked for it.
+struct K6Invocation {
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> env;  // -e NAME=VALUE, over the process environment
+  std::optional<std::string> config_file;                // -c/--config: k6 options as JSON
+  plan::TestOptions flags;                               // the flags' layer of the options
+  bool http_debug = false;
+  bool no_thresholds = false, no_setup = false, no_teardown = false, no_summary = false;
+  bool quiet = false;
+  std::optional<std::string> control_address;  // --address
+  std::optional<std::string> time_unit;        // --summary-time-unit (checked: s, ms or us)
+  std::optional<bool> compact;                 // --summary-mode compact|full
+};
+
+class K6FrontEnd final : public frontends::FrontEnd {
+ public:
+  explicit K6FrontEnd(K6Invocation invocation);
+  ~K6FrontEnd() override;
+
+  int prepare(frontends::TestPlan& plan, metrics::MetricsStore& store, const std::atomic<bool>& interrupted) override;
+  int before_run() override;
+  bool stop_requested() const override { return abort_flag_.load(); }
+  void after_run() override;
+  bool handle_summary(const report::Summary& summary) override;
+  int finish(const metrics::MetricsStore& store, const schedule::ExecutionResult& result, int engine_code) override;
+
+ private:
+  bool has_function(const std::string& name) const;
+  // The options as the script, the config file, the environment and the flags layer them.
+  std::optional<plan::TestOptions> layered_options(const std::string& options_text, std::string& error) const;
+
+  K6Invocation invocation_;
+  std::unique_ptr<ScriptBundle> bundle_;
+  std::unique_ptr<RunShared> run_;
+  std::unique_ptr<LifecycleVu> lifecycle_;
+  std::vector<std::string> functions_;  // the script's exports
+  const std::atomic<bool>* interrupted_ = nullptr;
+  Nanos setup_timeout_ = 0, teardown_timeout_ = 0;
+  std::atomic<bool> abort_flag_{false};
+  int teardown_exit_ = 0;
+  bool summary_write_failed_ = false;
+};
+
+}  // namespace squall::k6

@@ -58,12 +58,12 @@ std::vector<std::pair<std::string, std::string>> result_files(const frontends::T
 }
 
 // The plan's own mistakes, found before anything starts: empty when there are none.
-std::string plan_problem(const frontends::TestPlan& plan) {
+std::string plan_problem(const frontends::TestPlan& plan, const metrics::MetricRegistry& metrics) {
   if (auto problem = schedule::validate_scenarios(plan.scenarios)) return *problem;
   for (const auto& stat : plan.trend_stats) {
     if (!metrics::is_trend_stat(stat)) return "invalid trend stat '" + stat + "'";
   }
-  return metrics::validate_thresholds(plan.thresholds);
+  return metrics::validate_thresholds(plan.thresholds, metrics);
 }
 
 class RunSession {
@@ -73,7 +73,7 @@ class RunSession {
   int run() {
     const auto& interrupt = install_stop_signals();
     if (const int code = front_end_.prepare(plan_, store_, interrupt); code != kExitOk) return code;
-    if (const auto problem = plan_problem(plan_); !problem.empty()) return invalid_config(problem);
+    if (const auto problem = plan_problem(plan_, store_.metrics()); !problem.empty()) return invalid_config(problem);
     options_.meta.started_at = report::utc_now_iso8601();
     options_.meta.squall_version = SQUALL_VERSION;
     options_.meta.options = plan_json(plan_);
@@ -92,7 +92,7 @@ class RunSession {
     announce_scenarios();
     scheduler_ = std::make_unique<schedule::ExecutionScheduler>(plan_.scenarios, plan_.segment, plan_.settings, plan_.factory);
     if (!start_services(error)) return invalid_config(error);
-    if (const int code = front_end_.before_run(); code != kExitOk) return code;
+    if (const int code = front_end_.before_run(*scheduler_); code != kExitOk) return code;
     run_scenarios(interrupt);
     if (control_) control_->set_finished();
     if (dashboard_) dashboard_->set_finished();

@@ -57,8 +57,9 @@ class FrontEnd {
   // `store` receives the run's metrics (lifecycle VUs record into it too); `interrupted` is raised
   // by Ctrl-C from now on (a script's init and setup() stop on it). 0, or the exit code.
   virtual int prepare(TestPlan& plan, metrics::MetricsStore& store, const std::atomic<bool>& interrupted) = 0;
-  // 0, or the exit code to stop with before any scenario starts.
-  virtual int before_run() { return 0; }
+  // 0, or the exit code to stop with before any scenario starts. `scheduler`: the run's, ready to
+  // start (its external control moves externally-controlled scenarios, as a Locust shape does).
+  virtual int before_run(schedule::ExecutionScheduler& /*scheduler*/) { return 0; }
   virtual bool stop_requested() const { return false; }
   virtual void after_run() {}
   virtual bool handle_summary(const report::Summary& /*summary*/) { return false; }

@@ -51,7 +51,7 @@ net::ServerReply ControlApi::handle(const net::ServerRequest& request) {
           attributes["vus"].get<int64_t>() > max_vus_) {
         return reply(400, {{"errors", {{{"title", "vus must be an integer from 0 to vus-max (" + std::to_string(max_vus_) + ")"}}}}});
       }
-      schedule::ExternalControl::vus() = attributes["vus"].get<int64_t>();
+      run_.external_control().vus = attributes["vus"].get<int64_t>();
     }
     if (attributes.contains("stopped") && attributes["stopped"].is_boolean() && attributes["stopped"].get<bool>()) {
       stopped_ = true;
@@ -61,7 +61,7 @@ net::ServerReply ControlApi::handle(const net::ServerRequest& request) {
   } else if (request.method != "GET") {
     return reply(405, {{"errors", {{{"title", "use GET or PATCH"}}}}});
   }
-  const int64_t set = schedule::ExternalControl::vus().load();
+  const int64_t set = run_.external_control().vus.load();
   const json attributes = {{"status", finished_ ? 7 : 4},  // k6's execution status: running / ended
                            {"paused", false},
                            {"vus", set >= 0 ? set : run_.active_vus()},

@@ -2,11 +2,6 @@
 
 namespace squall::metrics {
 
-MetricRegistry& MetricRegistry::global() {
-  static MetricRegistry registry;
-  return registry;
-}
-
 MetricRegistry::MetricRegistry() {
   using enum MetricType;
   const MetricInfo builtins[] = {

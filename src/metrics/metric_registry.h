@@ -56,7 +56,6 @@ inline bool is_builtin(MetricId id) { return id < builtin::kCount; }
 
 class MetricRegistry {
  public:
-  static MetricRegistry& global();
   MetricRegistry();
 
   // Defines a metric or returns the existing id; nullopt if the name exists

@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "metrics/aggregate.h"
+#include "metrics/metric_registry.h"
 #include "metrics/sink.h"
+#include "metrics/tag_set.h"
 
 namespace squall::metrics {
 
@@ -29,8 +31,16 @@ struct SecondSeries {
   Aggregate expand() const;
 };
 
+// One run's metrics: its metric and tag-set registries (ids mean something only within one store:
+// results from elsewhere are matched by name) and the merged samples.
 class MetricsStore {
  public:
+  // The run's metric definitions and tag sets (thread-safe; builtin metrics at their fixed ids).
+  MetricRegistry& metrics() { return metrics_; }
+  const MetricRegistry& metrics() const { return metrics_; }
+  TagSetRegistry& tag_sets() { return tag_sets_; }
+  const TagSetRegistry& tag_sets() const { return tag_sets_; }
+
   // Thread-safe. Merges a sink's batch; raw samples go to the raw consumer, if any.
   void absorb(SinkBatch batch);
   // Receives every batch's raw samples (outputs). Set before the run; called from the absorbing thread.
@@ -57,6 +67,8 @@ class MetricsStore {
  private:
   void compact_before(int64_t second);  // caller holds mutex_
 
+  MetricRegistry metrics_;
+  TagSetRegistry tag_sets_;
   mutable std::mutex mutex_;
   std::function<void(std::vector<RawSample>&&)> raw_consumer_;
   SecondConsumer second_consumer_;

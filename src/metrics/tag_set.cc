@@ -7,11 +7,6 @@
 
 namespace squall::metrics {
 
-TagSetRegistry& TagSetRegistry::global() {
-  static TagSetRegistry registry;
-  return registry;
-}
-
 namespace {
 
 // A length-prefixed string (flatten() wrote it, so it is well-formed).

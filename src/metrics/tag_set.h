@@ -19,8 +19,6 @@ using Tags = std::vector<std::pair<std::string, std::string>>;  // sorted by key
 
 class TagSetRegistry {
  public:
-  static TagSetRegistry& global();
-
   // Sorts (last value wins for duplicate keys) and interns. Thread-safe.
   TagSetId intern(Tags tags);
   // A copy of the tags of `id` (reporting path, thread-safe).

@@ -4,8 +4,7 @@
 
 namespace squall::metrics {
 
-std::string validate_thresholds(const std::vector<metrics::MetricThresholds>& thresholds) {
-  auto& registry = metrics::MetricRegistry::global();
+std::string validate_thresholds(const std::vector<metrics::MetricThresholds>& thresholds, const MetricRegistry& registry) {
   for (const auto& mt : thresholds) {
     const auto id = registry.find(mt.selector.metric);
     if (!id) return "invalid threshold defined on " + mt.selector.source + ": no metric name \"" + mt.selector.metric + "\" found";
@@ -23,8 +22,8 @@ std::string validate_thresholds(const std::vector<metrics::MetricThresholds>& th
 std::vector<ThresholdResult> evaluate_thresholds(const std::vector<metrics::MetricThresholds>& thresholds,
                                                  const metrics::MetricsStore& store, Nanos elapsed) {
   std::vector<ThresholdResult> results;
-  auto& registry = metrics::MetricRegistry::global();
-  auto& tagsets = metrics::TagSetRegistry::global();
+  auto& registry = store.metrics();
+  auto& tagsets = store.tag_sets();
   for (const auto& mt : thresholds) {
     const auto id = registry.find(mt.selector.metric);
     if (!id) continue;

@@ -21,9 +21,9 @@ struct ThresholdResult {
   Nanos delay_abort_eval = 0;
 };
 
-// Checks that every threshold names a known metric and an aggregation its
-// type allows (k6 exits 104 otherwise). Empty string when all are valid.
-std::string validate_thresholds(const std::vector<metrics::MetricThresholds>& thresholds);
+// Checks that every threshold names a metric `registry` knows (a run's, after its script defined
+// its own) and an aggregation its type allows (k6 exits 104 otherwise). Empty when all are valid.
+std::string validate_thresholds(const std::vector<metrics::MetricThresholds>& thresholds, const MetricRegistry& registry);
 
 std::vector<ThresholdResult> evaluate_thresholds(const std::vector<metrics::MetricThresholds>& thresholds,
                                                  const metrics::MetricsStore& store, Nanos elapsed);

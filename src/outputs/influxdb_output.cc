@@ -44,8 +44,8 @@ class Fields {
 }  // namespace
 
 std::string influx_lines(const SecondOfMetrics& second) {
-  auto& registry = metrics::MetricRegistry::global();
-  auto& tagsets = metrics::TagSetRegistry::global();
+  auto& registry = second.store->metrics();
+  auto& tagsets = second.store->tag_sets();
   std::string out;
   for (const auto& s : second.series) {
     const metrics::MetricInfo info = registry.info(s.key.metric);

@@ -17,9 +17,9 @@ using nlohmann::json;
 std::string nanos(int64_t unix_ms) { return std::to_string(unix_ms * 1'000'000); }
 constexpr int kCumulative = 2;  // AggregationTemporality
 
-json attributes(metrics::TagSetId tags) {
+json attributes(const metrics::TagSetRegistry& tag_sets, metrics::TagSetId tags) {
   json out = json::array();
-  for (const auto& [k, v] : metrics::TagSetRegistry::global().get(tags)) {
+  for (const auto& [k, v] : tag_sets.get(tags)) {
     if (!v.empty()) out.push_back({{"key", k}, {"value", {{"stringValue", v}}}});
   }
   return out;
@@ -38,14 +38,15 @@ const char* unit_of(const metrics::MetricInfo& info) {
 OtlpOutput::OtlpOutput(net::Url url) : url_(std::move(url)) {}
 
 net::HttpRequest OtlpOutput::encode(const std::vector<SecondOfMetrics>& seconds) {
-  auto& registry = metrics::MetricRegistry::global();
+  const metrics::MetricsStore& store = *seconds.front().store;
+  auto& registry = store.metrics();
   std::map<metrics::MetricId, json> points;  // metric -> its data points in this request
   for (const auto& second : seconds) {
     const std::string at = nanos(second.end_unix_ms);
     for (const auto& s : second.series) {
       const metrics::MetricInfo info = registry.info(s.key.metric);
       const metrics::Aggregate& total = totals_.add(s);
-      json point = {{"attributes", attributes(s.key.tags)}, {"startTimeUnixNano", nanos(second.test_start_unix_ms)}, {"timeUnixNano", at}};
+      json point = {{"attributes", attributes(store.tag_sets(), s.key.tags)}, {"startTimeUnixNano", nanos(second.test_start_unix_ms)}, {"timeUnixNano", at}};
       switch (info.type) {
         case metrics::MetricType::kCounter: point["asDouble"] = total.sum; break;
         case metrics::MetricType::kGauge: point["asDouble"] = s.last; break;

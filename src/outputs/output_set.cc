@@ -89,13 +89,14 @@ bool OutputSet::open(const std::vector<std::string>& specs, std::string& error) 
 
 void OutputSet::attach(metrics::MetricsStore& store, int64_t test_start_unix_ms) {
   if (!files_.empty()) {
+    for (auto& file : files_) file->attach(store);
     store.set_raw_consumer([this](std::vector<metrics::RawSample>&& samples) {
       for (size_t i = 0; i + 1 < files_.size(); ++i) files_[i]->consume(std::vector<metrics::RawSample>(samples));
       files_.back()->consume(std::move(samples));
     });
   }
   if (!streams_.empty()) {
-    for (auto& stream : streams_) stream->start(test_start_unix_ms);
+    for (auto& stream : streams_) stream->start(test_start_unix_ms, store);
     store.set_second_consumer([this](int64_t second, const std::vector<metrics::SecondSeries>& series) {
       for (auto& stream : streams_) stream->consume(second, series);
     });

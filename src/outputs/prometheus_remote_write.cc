@@ -67,10 +67,11 @@ const std::vector<std::string>& PrometheusRemoteWrite::default_trend_stats() {
 PrometheusRemoteWrite::PrometheusRemoteWrite(net::Url url, std::vector<std::string> trend_stats)
     : url_(std::move(url)), trend_stats_(std::move(trend_stats)) {}
 
-const PrometheusRemoteWrite::Labels& PrometheusRemoteWrite::labels_of(const metrics::SeriesKey& key) {
+const PrometheusRemoteWrite::Labels& PrometheusRemoteWrite::labels_of(const metrics::TagSetRegistry& tag_sets,
+                                                                      const metrics::SeriesKey& key) {
   auto [it, inserted] = labels_.try_emplace(key.packed());
   if (inserted) {
-    for (const auto& [k, v] : metrics::TagSetRegistry::global().get(key.tags)) {
+    for (const auto& [k, v] : tag_sets.get(key.tags)) {
       if (!v.empty()) it->second.emplace_back(prometheus_name(k), v);
     }
   }
@@ -78,13 +79,14 @@ const PrometheusRemoteWrite::Labels& PrometheusRemoteWrite::labels_of(const metr
 }
 
 net::HttpRequest PrometheusRemoteWrite::encode(const std::vector<SecondOfMetrics>& seconds) {
-  auto& registry = metrics::MetricRegistry::global();
+  const metrics::MetricsStore& store = *seconds.front().store;
+  auto& registry = store.metrics();
   // (series, derived name) -> samples in time order.
   std::map<std::pair<uint64_t, std::string>, std::vector<Sample>> out;
   for (const auto& second : seconds) {
     const int64_t at = second.end_unix_ms;
     for (const auto& s : second.series) {
-      labels_of(s.key);
+      labels_of(store.tag_sets(), s.key);
       const metrics::Aggregate& total = totals_.add(s);
       const metrics::MetricInfo info = registry.info(s.key.metric);
       const std::string base = "squall_" + prometheus_name(info.name);

@@ -28,7 +28,7 @@ class PrometheusRemoteWrite final : public StreamingBackend {
 
  private:
   using Labels = std::vector<std::pair<std::string, std::string>>;  // without __name__
-  const Labels& labels_of(const metrics::SeriesKey& key);
+  const Labels& labels_of(const metrics::TagSetRegistry& tag_sets, const metrics::SeriesKey& key);
 
   net::Url url_;
   std::vector<std::string> trend_stats_;

@@ -132,12 +132,12 @@ const std::string& SampleFileOutput::tags_json(metrics::TagSetId id) {
   auto it = tag_cache_.find(id);
   if (it != tag_cache_.end()) return it->second;
   nlohmann::json tags = nlohmann::json::object();
-  for (const auto& [k, v] : metrics::TagSetRegistry::global().get(id)) tags[k] = v;
+  for (const auto& [k, v] : store_->tag_sets().get(id)) tags[k] = v;
   return tag_cache_.emplace(id, tags.dump()).first->second;
 }
 
 void SampleFileOutput::write_batch(const std::vector<metrics::RawSample>& samples) {
-  auto& registry = metrics::MetricRegistry::global();
+  auto& registry = store_->metrics();
   for (const auto& s : samples) {
     const auto info = registry.info(s.key.metric);
     if (format_ == Format::kJson) {
@@ -153,7 +153,7 @@ void SampleFileOutput::write_batch(const std::vector<metrics::RawSample>& sample
       std::fprintf(file_, "{\"type\":\"Point\",\"data\":{\"time\":\"%s\",\"value\":%.17g,\"tags\":%s},\"metric\":%s}\n",
                    rfc3339(s.unix_ns).c_str(), s.value, tags_json(s.key.tags).c_str(), nlohmann::json(info.name).dump().c_str());
     } else {
-      const metrics::Tags tags = metrics::TagSetRegistry::global().get(s.key.tags);
+      const metrics::Tags tags = store_->tag_sets().get(s.key.tags);
       std::string line = csv_field(info.name) + "," + std::to_string(s.unix_ns / 1'000'000'000);
       char value[32];
       std::snprintf(value, sizeof value, ",%.17g", s.value);

@@ -17,7 +17,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "metrics/sink.h"
+#include "metrics/store.h"
 
 namespace squall::outputs {
 
@@ -29,6 +29,8 @@ class SampleFileOutput {
   ~SampleFileOutput();
 
   // Thread-safe; returns at once.
+  // The run's store, whose registries name the samples' ids: before the first consume().
+  void attach(const metrics::MetricsStore& store) { store_ = &store; }
   void consume(std::vector<metrics::RawSample>&& samples);
   // Writes what is queued and closes the file.
   void close();
@@ -47,6 +49,7 @@ class SampleFileOutput {
   void write_batch(const std::vector<metrics::RawSample>& samples);
   void note_failure(int err);
   const std::string& tags_json(metrics::TagSetId id);
+  const metrics::MetricsStore* store_ = nullptr;
 
   static constexpr size_t kMaxPendingSamples = 4'000'000;
   Format format_;

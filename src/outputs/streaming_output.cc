@@ -16,8 +16,9 @@ uint64_t series_in(const std::vector<SecondOfMetrics>& seconds) {
 
 StreamingOutput::~StreamingOutput() { close(0); }
 
-void StreamingOutput::start(int64_t test_start_unix_ms) {
+void StreamingOutput::start(int64_t test_start_unix_ms, const metrics::MetricsStore& store) {
   start_unix_ms_ = test_start_unix_ms;
+  store_ = &store;
   thread_ = std::thread([this] { run(); });
 }
 
@@ -27,7 +28,7 @@ void StreamingOutput::consume(int64_t second, const std::vector<metrics::SecondS
   if (closing_) return;
   const int64_t begin = start_unix_ms_ + second * 1000;
   const int64_t end = end_unix_ms_ ? std::min(begin + 1000, std::max(begin + 1, end_unix_ms_)) : begin + 1000;
-  queue_.push_back({begin, end, start_unix_ms_, series});
+  queue_.push_back({begin, end, start_unix_ms_, series, store_});
   if (queue_.size() > kMaxQueuedSeconds) {
     series_dropped_ += queue_.front().series.size();
     last_error_ = "the backend could not keep up";

@@ -31,6 +31,7 @@ struct SecondOfMetrics {
   int64_t end_unix_ms = 0;         // its end, or the end of the run when that came first
   int64_t test_start_unix_ms = 0;  // start of the run (cumulative values count from here)
   std::vector<metrics::SecondSeries> series;
+  const metrics::MetricsStore* store = nullptr;  // the run's: its registries name the ids
 };
 
 // What differs between backends: the wire format and the set-up.
@@ -53,8 +54,9 @@ class StreamingOutput {
   ~StreamingOutput();
   StreamingOutput(const StreamingOutput&) = delete;
   StreamingOutput& operator=(const StreamingOutput&) = delete;
-  // `test_start_unix_ms`: the wall-clock time of the test's second 0. Starts the sender thread.
-  void start(int64_t test_start_unix_ms);
+  // `test_start_unix_ms`: the wall-clock time of the test's second 0; `store`: the run's, which
+  // outlives the output. Starts the sender thread.
+  void start(int64_t test_start_unix_ms, const metrics::MetricsStore& store);
   void consume(int64_t second, const std::vector<metrics::SecondSeries>& series);
   // The run has ended at `unix_ms`: the last, partial second ends there (a point stamped later would
   // be in the future, where a query at "now" does not see it).
@@ -77,6 +79,7 @@ class StreamingOutput {
   std::string description_;
   std::unique_ptr<StreamingBackend> backend_;
   int64_t start_unix_ms_ = 0;
+  const metrics::MetricsStore* store_ = nullptr;
   int64_t end_unix_ms_ = 0;  // 0 while the run goes on
   mutable std::mutex mutex_;
   std::condition_variable wake_;

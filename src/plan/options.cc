@@ -461,4 +461,17 @@ std::optional<std::vector<ScenarioConfig>> derive_scenarios(const TestOptions& o
   return scenarios;
 }
 
+std::optional<TestOptions> layer_options(const TestOptions& lowest, const std::optional<std::string>& config_file,
+                                         const TestOptions& flags, std::string& error) {
+  TestOptions options = lowest;
+  if (config_file) {
+    auto from_file = options_from_file(*config_file, error);
+    if (!from_file) return std::nullopt;
+    options = merge_options(options, *from_file);
+  }
+  auto from_env = options_from_env(error);
+  if (!from_env) return std::nullopt;
+  return merge_options(merge_options(options, *from_env), flags);
+}
+
 }  // namespace squall::plan

@@ -26,8 +26,8 @@ std::string format_value(double v) {
 // The stat of `selector` over a store (all of it, or seconds [from, to)).
 std::optional<double> store_stat(const metrics::MetricsStore& store, const metrics::MetricSelector& selector,
                                  const std::string& stat, double seconds, std::optional<std::pair<int64_t, int64_t>> window) {
-  auto& registry = metrics::MetricRegistry::global();
-  auto& tagsets = metrics::TagSetRegistry::global();
+  auto& registry = store.metrics();
+  auto& tagsets = store.tag_sets();
   const auto id = registry.find(selector.metric);
   if (!id) return std::nullopt;
   const auto info = registry.info(*id);
@@ -219,7 +219,7 @@ CompareReport compare_runs(const RunData& base, const RunData& cur, const std::v
   auto endpoints_of = [](const RunData& run) {
     std::set<std::string> names;
     if (!run.store) return names;
-    auto& tagsets = metrics::TagSetRegistry::global();
+    auto& tagsets = run.store->tag_sets();
     for (const auto& [packed, a] : run.store->totals()) {
       const auto key = metrics::SeriesKey::unpack(packed);
       if (key.metric != metrics::builtin::kHttpReqDuration) continue;

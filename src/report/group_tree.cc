@@ -35,7 +35,7 @@ GroupNode& GroupNode::group(const std::string& group_name) {
 
 GroupNode build_group_tree(const metrics::MetricsStore& store) {
   GroupNode root;
-  auto& tagsets = metrics::TagSetRegistry::global();
+  auto& tagsets = store.tag_sets();
   // Tag set ids grow as sets are first interned: their order is the order of first use.
   std::vector<std::pair<metrics::TagSetId, metrics::Aggregate>> series;
   for (const auto& [packed, aggregate] : store.totals()) {

@@ -35,8 +35,8 @@ std::string utc_now_iso8601() {
 
 bool write_results(const std::string& path, const metrics::MetricsStore& store, const RunMetadata& meta,
                    std::string& error) {
-  auto& registry = metrics::MetricRegistry::global();
-  auto& tagsets = metrics::TagSetRegistry::global();
+  auto& registry = store.metrics();
+  auto& tagsets = store.tag_sets();
   json out;
   out["format"] = kFormat;
   out["version"] = kVersion;
@@ -103,9 +103,10 @@ std::optional<LoadedResults> read_results(const std::string& path, std::string& 
     loaded.meta.duration_seconds = meta.value("duration_seconds", 0.0);
     if (meta.contains("tags")) loaded.meta.tags = meta["tags"].get<std::map<std::string, std::string>>();
     loaded.meta.options = meta.value("options", json::object());
-    // Re-intern each series in this process's registries.
+    // Each series interned in the loaded store's own registries.
+    loaded.store = std::make_unique<metrics::MetricsStore>();
     std::vector<metrics::SeriesKey> keys;
-    auto& registry = metrics::MetricRegistry::global();
+    auto& registry = loaded.store->metrics();
     for (const auto& s : in.at("series")) {
       const std::string type = s.at("type"), contains = s.at("contains");
       const metrics::MetricType t = type == "counter" ? metrics::MetricType::kCounter
@@ -122,9 +123,8 @@ std::optional<LoadedResults> read_results(const std::string& path, std::string& 
       }
       metrics::Tags tags;
       for (const auto& [k, value] : s.at("tags").items()) tags.emplace_back(k, value.get<std::string>());
-      keys.push_back({*id, metrics::TagSetRegistry::global().intern(std::move(tags))});
+      keys.push_back({*id, loaded.store->tag_sets().intern(std::move(tags))});
     }
-    loaded.store = std::make_unique<metrics::MetricsStore>();
     for (const auto& second : in.at("seconds")) {
       metrics::SinkBatch batch;
       batch.second = second.at("t");

@@ -29,8 +29,8 @@ std::string ms_text(double ms) {
 Summary build_summary(const metrics::MetricsStore& store, const SummaryOptions& options) {
   Summary summary;
   summary.options = options;
-  auto& registry = metrics::MetricRegistry::global();
-  auto& tagsets = metrics::TagSetRegistry::global();
+  auto& registry = store.metrics();
+  auto& tagsets = store.tag_sets();
   const auto totals = store.totals();
 
   std::map<std::string, MetricLine> lines;

@@ -28,7 +28,7 @@ tr.fail td{color:#a11b1b}tr.pass td:first-child::before{content:"\2713  ";color:
 )";
 
 TimelinePoint timeline_point(const metrics::MetricsStore& store, int64_t second) {
-  auto& tagsets = metrics::TagSetRegistry::global();
+  auto& tagsets = store.tag_sets();
   metrics::Histogram latency;
   double requests = 0, vus = kGap, by_class[4] = {0, 0, 0, 0};  // 2xx/3xx, 4xx, 5xx, no response
   for (const auto& [packed, a] : store.window(second, second + 1)) {

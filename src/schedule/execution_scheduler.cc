@@ -30,7 +30,7 @@ void ExecutionScheduler::sample_gauges(metrics::Sink& sink, Nanos now) {
     active += pool_active ? s->allocated_vus.load() : s->active_vus.load();
     allocated += s->allocated_vus.load();
   }
-  const metrics::TagSetId none = metrics::TagSetRegistry::global().intern({});
+  const metrics::TagSetId none = settings_.store->tag_sets().intern({});
   sink.add(metrics::builtin::kVus, none, static_cast<double>(active));
   sink.add(metrics::builtin::kVusMax, none, static_cast<double>(allocated));
   settings_.store->absorb(sink.take((now - settings_.test_start) / kSecond));
@@ -42,7 +42,7 @@ ExecutionResult ExecutionScheduler::run(const std::function<void(Nanos)>& tick, 
   int64_t next_vu_id = 1;
   for (const auto& config : scenarios_) {
     auto shared = std::make_unique<ScenarioShared>();
-    shared->executor = make_executor(config);
+    shared->executor = make_executor(config, &external_control_);
     shared->segment = segment_;
     shared->worker_count = worker_count;
     shared->test_start = settings_.test_start;
@@ -51,7 +51,7 @@ ExecutionResult ExecutionScheduler::run(const std::function<void(Nanos)>& tick, 
     shared->shared_left = segment_.scale(shared->executor->iterations());
     metrics::Tags tags = {{"scenario", config.name}, {"group", ""}};
     tags.insert(tags.end(), config.tags.begin(), config.tags.end());
-    shared->tags = metrics::TagSetRegistry::global().intern(std::move(tags));
+    shared->tags = settings_.store->tag_sets().intern(std::move(tags));
     shared_.push_back(std::move(shared));
   }
   unfinished_ = worker_count * static_cast<int>(shared_.size());

@@ -38,6 +38,8 @@ class ExecutionScheduler {
   // Stops the test: no new iterations, in-flight ones aborted. Any thread.
   void abort() { abort_requested_ = true; }
   int64_t active_vus() const;
+  // The VU target of this run's externally-controlled scenarios (the control API's PATCH).
+  ExternalControl& external_control() { return external_control_; }
 
  private:
   void sample_gauges(metrics::Sink& sink, Nanos now);
@@ -49,6 +51,7 @@ class ExecutionScheduler {
   std::vector<std::unique_ptr<ScenarioShared>> shared_;
   std::atomic<bool> abort_requested_{false};
   std::atomic<int> unfinished_{0};
+  ExternalControl external_control_;
 };
 
 }  // namespace squall::schedule

@@ -6,7 +6,7 @@
 
 namespace squall::schedule {
 
-std::unique_ptr<Executor> make_executor(const plan::ScenarioConfig& config) {
+std::unique_ptr<Executor> make_executor(const plan::ScenarioConfig& config, const ExternalControl* control) {
   using plan::ExecutorKind;
   switch (config.executor) {
     case ExecutorKind::kSharedIterations: return make_shared_iterations(config);
@@ -15,7 +15,7 @@ std::unique_ptr<Executor> make_executor(const plan::ScenarioConfig& config) {
     case ExecutorKind::kRampingVus: return make_ramping_vus(config);
     case ExecutorKind::kConstantArrivalRate: return make_constant_arrival_rate(config);
     case ExecutorKind::kRampingArrivalRate: return make_ramping_arrival_rate(config);
-    case ExecutorKind::kExternallyControlled: return make_externally_controlled(config);
+    case ExecutorKind::kExternallyControlled: return make_externally_controlled(config, control);
   }
   return nullptr;
 }

@@ -58,14 +58,18 @@ class Executor {
   plan::ScenarioConfig config_;
 };
 
-std::unique_ptr<Executor> make_executor(const plan::ScenarioConfig& config);
+// The run-time VU target of a run's externally-controlled scenarios, which the control API (and a
+// Locust shape) set while the test runs; -1: each scenario's configured vus. One per run.
+struct ExternalControl {
+  std::atomic<int64_t> vus{-1};
+};
+
+// `control`: what an externally-controlled scenario follows (none: its configured vus, as when
+// only its shape is needed, e.g. for validation and the plan's printout).
+std::unique_ptr<Executor> make_executor(const plan::ScenarioConfig& config, const ExternalControl* control = nullptr);
 
 // The first scenario whose executor refuses its config, as "scenario 'NAME' (EXECUTOR): problem".
 std::optional<std::string> validate_scenarios(const std::vector<plan::ScenarioConfig>& scenarios);
 
-// The run-time VU target of externally-controlled scenarios (-1: the config's vus).
-struct ExternalControl {
-  static std::atomic<int64_t>& vus();
-};
 
 }  // namespace squall::schedule

@@ -137,14 +137,14 @@ net::HttpClient::RedirectObserver ScriptVu::hop_observer(metrics::TagSetId reque
 
 void ScriptVu::record_hops(std::vector<Hop>& hops, const std::function<bool(int)>& expected, Nanos& intended) {
   for (const Hop& hop : hops) {
-    recorder_.record(vu::redirect_hop_tags(hop.request_tags, hop.response.method, hop.response.url), hop.response,
+    recorder_.record(vu::redirect_hop_tags(worker_.store().tag_sets(), hop.request_tags, hop.response.method, hop.response.url), hop.response,
                      expected(hop.response.status), std::exchange(intended, 0));
   }
   hops.clear();
 }
 
 metrics::TagSetId ScriptVu::final_hop_tags(metrics::TagSetId request_tags, const net::HttpResponse& response) const {
-  return !record_redirect_hops_ || response.redirects == 0 ? request_tags : vu::redirect_hop_tags(request_tags, response.method, response.url);
+  return !record_redirect_hops_ || response.redirects == 0 ? request_tags : vu::redirect_hop_tags(worker_.store().tag_sets(), request_tags, response.method, response.url);
 }
 
 void ScriptVu::record(metrics::TagSetId request_tags, const net::HttpResponse& response, bool expected) {

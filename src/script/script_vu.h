@@ -46,6 +46,8 @@ class ScriptVu {
 
   // ---- VU ----
   vu::VuState& state() { return state_; }
+  // The run's store: its registries define the script's metrics and intern its tag sets.
+  metrics::MetricsStore& store() { return worker_.store(); }
   const vu::VuState& state() const { return state_; }
   int64_t id() const { return state_.id; }
   net::HttpClient& client() { return client_; }
@@ -123,7 +125,7 @@ class ScriptVu {
   net::ClientContext client_context_;
   net::HttpClient client_;
   metrics::SampleBuffer samples_;
-  vu::BufferedHttpSampleRecorder recorder_{samples_};
+  vu::BufferedHttpSampleRecorder recorder_{samples_, worker_.store().tag_sets()};
   std::atomic<uint64_t> connections_opened_{0};
   bool first_request_ = true;  // of the iteration: the one measured from the intended start
   // The iteration's intended start for its first request (open models), 0 for the others.

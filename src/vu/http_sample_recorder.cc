@@ -41,7 +41,7 @@ std::string_view bounded_name(std::string_view name) {
 
 }  // namespace
 
-metrics::TagSetId request_tags(const RequestTagInput& input) {
+metrics::TagSetId request_tags(metrics::TagSetRegistry& tag_sets, const RequestTagInput& input) {
   const std::string_view name = bounded_name(input.name.empty() ? input.url : input.name);
   const std::string_view url = input.name.empty() ? name : bounded_name(input.url);
   Tags tags = {
@@ -52,15 +52,15 @@ metrics::TagSetId request_tags(const RequestTagInput& input) {
       {"scenario", std::string(input.scenario)},
   };
   tags.insert(tags.end(), input.extra.begin(), input.extra.end());
-  return TagSetRegistry::global().intern(std::move(tags));
+  return tag_sets.intern(std::move(tags));
 }
 
-metrics::TagSetId redirect_hop_tags(metrics::TagSetId request, std::string_view method, std::string_view url) {
-  auto& registry = TagSetRegistry::global();
-  const Tags base = registry.get(request);
+metrics::TagSetId redirect_hop_tags(metrics::TagSetRegistry& tag_sets, metrics::TagSetId request, std::string_view method,
+                                    std::string_view url) {
+  const Tags base = tag_sets.get(request);
   Tags hop = {{"method", std::string(method)}, {"url", std::string(url)}};
   if (tag_value(base, "name") == tag_value(base, "url")) hop.emplace_back("name", std::string(url));
-  return registry.with(request, hop);
+  return tag_sets.with(request, hop);
 }
 
 namespace {
@@ -100,7 +100,7 @@ TagSetId BasicHttpSampleRecorder<Target>::outcome_tags(TagSetId request, const n
   if (r.error_code != net::ErrorCode::kNone) {
     extra.emplace_back("error_code", std::to_string(static_cast<int>(r.error_code)));
   }
-  const TagSetId id = TagSetRegistry::global().with(request, extra);
+  const TagSetId id = tag_sets_.with(request, extra);
   cache_.emplace(key, id);
   return id;
 }

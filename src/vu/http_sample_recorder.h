@@ -22,12 +22,13 @@ struct RequestTagInput {
   metrics::Tags extra;  // user tags
 };
 
-// The request-static part of the system tags (method, url, name, group, scenario).
-metrics::TagSetId request_tags(const RequestTagInput& input);
+// The request-static part of the system tags (method, url, name, group, scenario), in the run's `tag_sets`.
+metrics::TagSetId request_tags(metrics::TagSetRegistry& tag_sets, const RequestTagInput& input);
 
 // The tags of a redirect hop of a request tagged `request`: the hop's method and url, and its url as
 // the name unless the request was named.
-metrics::TagSetId redirect_hop_tags(metrics::TagSetId request, std::string_view method, std::string_view url);
+metrics::TagSetId redirect_hop_tags(metrics::TagSetRegistry& tag_sets, metrics::TagSetId request, std::string_view method,
+                                    std::string_view url);
 
 // k6's default expectedStatuses: 200-399.
 inline bool default_expected(int status) { return status >= 200 && status < 400; }
@@ -36,7 +37,8 @@ inline bool default_expected(int status) { return status >= 200 && status < 400;
 template <typename Target>
 class BasicHttpSampleRecorder {
  public:
-  explicit BasicHttpSampleRecorder(Target& sink) : sink_(sink) {}
+  // `tag_sets`: the run's, where outcome tag sets are interned.
+  BasicHttpSampleRecorder(Target& sink, metrics::TagSetRegistry& tag_sets) : sink_(sink), tag_sets_(tag_sets) {}
 
   // `intended_start` is the scheduled start in an open model, 0 otherwise.
   void record(metrics::TagSetId request, const net::HttpResponse& response, bool expected,
@@ -46,6 +48,7 @@ class BasicHttpSampleRecorder {
 
  private:
   Target& sink_;
+  metrics::TagSetRegistry& tag_sets_;
   std::unordered_map<uint64_t, metrics::TagSetId> cache_;
 };
 

@@ -7,7 +7,7 @@ Worker::Worker(int index, const WorkerSettings& settings)
       settings_(settings),
       resolver_(settings.hosts),
       client_context_{loop_, resolver_, settings.tls, settings.client},
-      recorder_(sink_),
+      recorder_(sink_, settings.store->tag_sets()),
       flush_timer_([this] { flush_tick(); }) {
   sink_.keep_raw_samples(settings.keep_raw_samples);
   loop_.share_with_guard(guard_);

@@ -53,6 +53,8 @@ class Worker {
   void flush();
   metrics::Sink& sink() { return sink_; }
   HttpSampleRecorder& recorder() { return recorder_; }
+  // The run's store (settings' store): its registries define metrics and intern tag sets.
+  metrics::MetricsStore& store() { return *settings_.store; }
   // Second of the test (since test_start) that `t` falls in.
   int64_t second_of(Nanos t) const { return (t - settings_.test_start) / kSecond; }
 

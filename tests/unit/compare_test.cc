@@ -19,7 +19,7 @@ std::shared_ptr<MetricsStore> run(double factor, unsigned seed, int seconds = 10
   auto store = std::make_shared<MetricsStore>();
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> jitter(1.0, 0.05);
-  auto& tags = TagSetRegistry::global();
+  auto& tags = store->tag_sets();
   for (int s = 0; s < seconds; ++s) {
     Sink sink;
     for (const char* name : {"/feed", "/users"}) {
@@ -88,7 +88,7 @@ TEST(Compare, ChangesWithinNoiseDoNotFail) {
   // per-second interval straddles zero: within noise, no regression.
   auto noisy = run(1.0, 3);
   Sink sink;
-  const TagSetId t = TagSetRegistry::global().intern({{"name", "/feed"}, {"status", "200"}, {"expected_response", "true"}});
+  const TagSetId t = noisy->tag_sets().intern({{"name", "/feed"}, {"status", "200"}, {"expected_response", "true"}});
   for (int i = 0; i < 60; ++i) sink.add_time(builtin::kHttpReqDuration, t, 200 * kMillisecond);
   noisy->absorb(sink.take(4));
   std::string error;

@@ -184,14 +184,19 @@ TEST(Executors, ExternallyControlled) {
   c.vus = 2;
   c.max_vus = 10;
   c.duration = 5 * kSecond;
-  auto e = make_executor(c);
+  ExternalControl control;
+  auto e = make_executor(c, &control);
   ASSERT_FALSE(e->validate());
   EXPECT_EQ(e->active_vus(0), 2);
-  ExternalControl::vus() = 7;
+  control.vus = 7;
   EXPECT_EQ(e->active_vus(kSecond), 7);
-  ExternalControl::vus() = 70;
+  control.vus = 70;
   EXPECT_EQ(e->active_vus(kSecond), 10);  // capped at maxVUs
-  ExternalControl::vus() = -1;
+  ExternalControl other_run;
+  other_run.vus = 1;  // another run's control moves only its own scenarios
+  EXPECT_EQ(e->active_vus(kSecond), 10);
+  control.vus = -1;
+  EXPECT_EQ(e->active_vus(2 * kSecond), 2);  // back to the configured vus
   EXPECT_EQ(e->active_vus(6 * kSecond), 0);
 }
 

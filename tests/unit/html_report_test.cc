@@ -28,7 +28,7 @@ TEST(SvgChart, OnePointPerValueAndGapsForMissingData) {
 
 TEST(HtmlReport, SelfContainedWithChartsAndTables) {
   MetricsStore store;
-  auto& tags = TagSetRegistry::global();
+  auto& tags = store.tag_sets();
   const TagSetId ok = tags.intern({{"name", "/feed"}, {"status", "200"}, {"expected_response", "true"}});
   const TagSetId bad = tags.intern({{"name", "/feed"}, {"status", "503"}, {"expected_response", "false"}});
   for (int s = 0; s < 5; ++s) {

@@ -9,7 +9,7 @@ namespace {
 
 TEST(MetricsStore, TotalsAndTimelineAgreeAcrossSinks) {
   MetricsStore store;
-  const TagSetId tags = TagSetRegistry::global().intern({{"name", "a"}});
+  const TagSetId tags = store.tag_sets().intern({{"name", "a"}});
   Sink s1, s2;
   Histogram expected;
   for (int second = 0; second < 10; ++second) {
@@ -34,7 +34,8 @@ TEST(MetricsStore, TotalsAndTimelineAgreeAcrossSinks) {
 }
 
 TEST(MetricsStore, RatesGaugesAndTagSets) {
-  auto& tagsets = TagSetRegistry::global();
+  MetricsStore store;
+  auto& tagsets = store.tag_sets();
   const TagSetId a = tagsets.intern({{"b", "2"}, {"a", "1"}});
   EXPECT_EQ(a, tagsets.intern({{"a", "1"}, {"b", "2"}}));
   EXPECT_EQ(tagsets.with(a, {{"b", "3"}}), tagsets.intern({{"a", "1"}, {"b", "3"}}));
@@ -44,7 +45,6 @@ TEST(MetricsStore, RatesGaugesAndTagSets) {
   sink.add(builtin::kHttpReqFailed, a, 0);
   sink.add(builtin::kVus, a, 5);
   sink.add(builtin::kVus, a, 3);
-  MetricsStore store;
   store.absorb(sink.take(0));
   const Aggregate failed = store.metric_total(builtin::kHttpReqFailed);
   EXPECT_EQ(failed.count, 3u);
@@ -52,8 +52,8 @@ TEST(MetricsStore, RatesGaugesAndTagSets) {
   const Aggregate vus = store.metric_total(builtin::kVus);
   EXPECT_EQ(vus.last, 3);
   EXPECT_EQ(vus.max, 5);
-  EXPECT_FALSE(MetricRegistry::global().define("http_reqs", MetricType::kTrend, ValueType::kDefault));
-  EXPECT_EQ(MetricRegistry::global().define("http_reqs", MetricType::kCounter, ValueType::kDefault), builtin::kHttpReqs);
+  EXPECT_FALSE(store.metrics().define("http_reqs", MetricType::kTrend, ValueType::kDefault));
+  EXPECT_EQ(store.metrics().define("http_reqs", MetricType::kCounter, ValueType::kDefault), builtin::kHttpReqs);
 }
 
 }  // namespace

@@ -4,9 +4,14 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <fstream>
+
+#include "temp_path.h"
 
 namespace squall::plan {
 namespace {
+
+using testing::temp_path;
 
 TestOptions from(const char* text) {
   std::string error;
@@ -131,6 +136,29 @@ TEST(Options, PrecedenceResetsTheExecutionGroup) {
   for (const char* name : {"K6_MAX_REDIRECTS", "K6_THROW", "K6_NO_VU_CONNECTION_REUSE", "K6_BATCH_PER_HOST", "K6_BATCH"}) {
     unsetenv(name);
   }
+}
+
+TEST(Options, LayersGoScriptThenConfigFileThenEnvironmentThenFlags) {
+  const std::string config = temp_path("layers.json");
+  std::ofstream(config) << R"({"vus": 2, "maxRedirects": 2, "batch": 3})";
+  TestOptions script = from(R"({"vus": 1, "iterations": 5, "userAgent": "script", "maxRedirects": 1, "batch": 1})");
+  TestOptions flags;
+  flags.batch = 9;
+  flags.execution.duration = 30 * kSecond;
+  setenv("K6_MAX_REDIRECTS", "4", 1);
+  std::string error;
+  auto o = layer_options(script, config, flags, error);
+  unsetenv("K6_MAX_REDIRECTS");
+  ASSERT_TRUE(o) << error;
+  EXPECT_EQ(o->user_agent, "script");  // only the script sets it
+  EXPECT_EQ(o->execution.vus, 2);      // the config file over the script
+  EXPECT_EQ(o->max_redirects, 4);      // the environment over the file
+  EXPECT_EQ(o->batch, 9);              // the flags over everything
+  // k6: a layer that sets how long to run replaces the lower layers' duration/iterations/stages.
+  EXPECT_EQ(o->execution.duration, 30 * kSecond);
+  EXPECT_FALSE(o->execution.iterations);
+  EXPECT_FALSE(layer_options(script, temp_path("missing.json"), flags, error));
+  EXPECT_NE(error.find("missing.json"), std::string::npos) << error;
 }
 
 }  // namespace

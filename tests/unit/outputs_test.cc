@@ -32,8 +32,10 @@ TEST(PrometheusNames, FollowK6sMapping) {
 }
 
 TEST(InfluxLines, OnePointPerSeriesWithEscapedTagsAndTypedFields) {
-  const auto tags = metrics::TagSetRegistry::global().intern({{"name", "a b,c=d"}, {"status", "200"}, {"empty", ""}});
+  metrics::MetricsStore store;
+  const auto tags = store.tag_sets().intern({{"name", "a b,c=d"}, {"status", "200"}, {"empty", ""}});
   SecondOfMetrics second;
+  second.store = &store;
   second.unix_ms = 1700000000000;
   metrics::SecondSeries reqs;
   reqs.key = {metrics::builtin::kHttpReqs, tags};

@@ -16,12 +16,12 @@ using namespace squall::metrics;
 // and HTTP samples.
 void fill_sample_store(MetricsStore& store) {
   Sink sink;
-  auto& tags = TagSetRegistry::global();
+  auto& tags = store.tag_sets();
   const TagSetId root_ok = tags.intern({{"group", ""}, {"check", "status is 200"}});
   const TagSetId nested = tags.intern({{"group", "::auth::token"}, {"check", "has token"}});
   for (int i = 0; i < 10; ++i) sink.add(builtin::kChecks, root_ok, 1);
   for (int i = 0; i < 4; ++i) sink.add(builtin::kChecks, nested, i < 3 ? 1 : 0);
-  const auto custom = MetricRegistry::global().define("api_latency_ms", MetricType::kTrend, ValueType::kDefault);
+  const auto custom = store.metrics().define("api_latency_ms", MetricType::kTrend, ValueType::kDefault);
   for (int v = 1; v <= 100; ++v) sink.add_trend_value(*custom, tags.intern({{"endpoint", "feed"}}), v);
   const TagSetId http = tags.intern({{"status", "200"}, {"expected_response", "true"}, {"name", "/feed"}});
   for (int i = 0; i < 5; ++i) {
@@ -85,7 +85,7 @@ TEST(Summary, HandleSummaryDataShape) {
 TEST(Summary, ManyEndpointsAreCappedWithTheRestSummed) {
   MetricsStore store;
   Sink sink;
-  auto& tags = TagSetRegistry::global();
+  auto& tags = store.tag_sets();
   for (int e = 0; e < 500; ++e) {
     const TagSetId id = tags.intern({{"status", "200"}, {"expected_response", "true"}, {"name", "/item/" + std::to_string(e)}});
     const int requests = e == 7 ? 1000 : 2;  // one endpoint stands out
@@ -131,7 +131,7 @@ TEST(Summary, TextFollowsK6V1Layout) {
   EXPECT_NE(text.find("avg=0.00s count=5\n"), std::string::npos) << text;
   // A sub-metric sits right under its parent, before a metric whose name extends the parent's.
   Sink open_model;
-  open_model.add_time(builtin::kHttpReqDurationCorrected, TagSetRegistry::global().intern({{"expected_response", "true"}}),
+  open_model.add_time(builtin::kHttpReqDurationCorrected, store.tag_sets().intern({{"expected_response", "true"}}),
                       kMillisecond);
   store.absorb(open_model.take(0));
   text = render_text(build_summary(store, SummaryOptions{}));
@@ -151,7 +151,7 @@ TEST(Summary, TextFollowsK6V1Layout) {
 TEST(Summary, ChecksAndGroupsKeepTheOrderOfFirstUse) {
   MetricsStore store;
   Sink sink;
-  auto& tags = TagSetRegistry::global();
+  auto& tags = store.tag_sets();
   for (const auto& [group, check] : std::vector<std::pair<std::string, std::string>>{
            {"", "zz first check"}, {"", "aa second check"}, {"::zz group", "inner"}, {"::aa group", "inner"}}) {
     sink.add(builtin::kChecks, tags.intern({{"group", group}, {"check", check}}), 1);

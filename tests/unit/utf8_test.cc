@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "metrics/tag_set.h"
+#include "metrics/store.h"
 
 namespace squall {
 namespace {
@@ -22,7 +22,8 @@ TEST(Utf8, TellsWellFormedFromIllFormed) {
 // A tag value made of a target's bytes (an Artillery capture in a URL) is stored as UTF-8, so
 // every JSON output can write it.
 TEST(Utf8, TagSetsHoldOnlyUtf8) {
-  auto& registry = metrics::TagSetRegistry::global();
+  metrics::MetricsStore store;
+  auto& registry = store.tag_sets();
   const auto id = registry.intern({{"url", "/x/\xaa\xff"}});
   EXPECT_EQ(metrics::tag_value(registry.get(id), "url"), "/x/\xef\xbf\xbd\xef\xbf\xbd");
 }

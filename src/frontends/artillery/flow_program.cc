@@ -20,9 +20,10 @@ using nlohmann::json;
 
 namespace {
 
-MetricId define(const std::string& name, MetricType type, ValueType value_type = ValueType::kDefault) {
+// The id of Artillery's metric `name` in the worker's run (defined on first use).
+MetricId define(vu::Worker& worker, const std::string& name, MetricType type, ValueType value_type = ValueType::kDefault) {
   // Artillery's names never clash with the built-ins' types.
-  return *metrics::MetricRegistry::global().define(name, type, value_type);
+  return *worker.store().metrics().define(name, type, value_type);
 }
 
 // Whether an optional YAML field was given (a default-constructed node is a defined null).
@@ -146,7 +147,7 @@ class FlowProgram::Session {
 };
 
 void FlowProgram::Session::count(const std::string& name, double n) {
-  program_.worker_.sink().add(define(name, MetricType::kCounter), vu_.tags, n);
+  program_.worker_.sink().add(define(program_.worker_, name, MetricType::kCounter), vu_.tags, n);
 }
 
 void FlowProgram::Session::start(std::function<void()> done) {
@@ -377,8 +378,9 @@ void FlowProgram::Session::send_checked(const Request& r) {
 void FlowProgram::Session::on_response(const Request& r, const net::HttpResponse& response) {
   vu::Worker& worker = program_.worker_;
   auto& rng = program_.rng_;
+  auto& tag_sets = worker.store().tag_sets();
   const metrics::TagSetId request_tags = vu::request_tags(
-      {r.method, response.url, r.name.value_or(r.url), "", metrics::tag_value(metrics::TagSetRegistry::global().get(vu_.tags), "scenario"), {}});
+      tag_sets, {r.method, response.url, r.name.value_or(r.url), "", metrics::tag_value(tag_sets.get(vu_.tags), "scenario"), {}});
   worker.recorder().record(request_tags, response, vu::default_expected(response.status), vu_.intended_start);
   if (response.failed()) {
     const std::string name = artillery_error_name(response);
@@ -388,7 +390,7 @@ void FlowProgram::Session::on_response(const Request& r, const net::HttpResponse
   count("http.responses");
   count("http.codes." + std::to_string(response.status));
   count("http.downloaded_bytes", static_cast<double>(response.bytes_received));
-  worker.sink().add_time(define("http.response_time", MetricType::kTrend, ValueType::kTime), vu_.tags,
+  worker.sink().add_time(define(worker, "http.response_time", MetricType::kTrend, ValueType::kTime), vu_.tags,
                          response.timings.waiting);
   if (program_.shared_.script.config.extended_metrics) {
     const auto& t = response.timings;
@@ -396,7 +398,7 @@ void FlowProgram::Session::on_response(const Request& r, const net::HttpResponse
         {"http.dns", t.looking_up}, {"http.tcp", t.connecting}, {"http.tls", t.tls_handshaking},
         {"http.total", t.blocked + t.looking_up + t.connecting + t.tls_handshaking + t.duration()}};
     for (const auto& [name, value] : phases) {
-      worker.sink().add_time(define(name, MetricType::kTrend, ValueType::kTime), vu_.tags, value);
+      worker.sink().add_time(define(worker, name, MetricType::kTrend, ValueType::kTime), vu_.tags, value);
     }
   }
   for (const auto& capture : r.captures) {
@@ -445,7 +447,7 @@ void FlowProgram::Session::fail(const std::string&) { finish(false); }
 
 void FlowProgram::Session::finish(bool ok) {
   count(ok ? "vusers.completed" : "vusers.failed");
-  program_.worker_.sink().add_time(define("vusers.session_length", MetricType::kTrend, ValueType::kTime), vu_.tags,
+  program_.worker_.sink().add_time(define(program_.worker_, "vusers.session_length", MetricType::kTrend, ValueType::kTime), vu_.tags,
                                    mono_now() - started_);
   // Each arrival is a new virtual user: its connections go with it, unless a pool is configured.
   if (!program_.shared_.script.config.pool) vu_.client.close_idle();

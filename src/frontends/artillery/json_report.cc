@@ -28,8 +28,9 @@ ordered_json summary_of(const metrics::Histogram& h) {
 }
 
 // One period (or the aggregate) in Artillery's shape.
-ordered_json period(const std::unordered_map<uint64_t, metrics::Aggregate>& series, double seconds, int64_t period_ms) {
-  auto& registry = metrics::MetricRegistry::global();
+// `registry`: the run's, which names the series' metrics.
+ordered_json period(const metrics::MetricRegistry& registry, const std::unordered_map<uint64_t, metrics::Aggregate>& series,
+                    double seconds, int64_t period_ms) {
   std::map<std::string, double> counters;
   std::map<std::string, metrics::Histogram> summaries;
   double dropped = 0;
@@ -61,14 +62,14 @@ ordered_json period(const std::unordered_map<uint64_t, metrics::Aggregate>& seri
 ordered_json build_report(const metrics::MetricsStore& store, Nanos elapsed, int64_t wall_start_ms) {
   ordered_json report;
   const double seconds = static_cast<double>(elapsed) / 1e9;
-  report["aggregate"] = period(store.totals(), seconds, wall_start_ms);
+  report["aggregate"] = period(store.metrics(), store.totals(), seconds, wall_start_ms);
   report["aggregate"]["firstMetricAt"] = wall_start_ms;
   report["aggregate"]["lastMetricAt"] = wall_start_ms + elapsed / 1'000'000;
   report["intermediate"] = ordered_json::array();
   const int64_t last = store.last_second();
   for (int64_t from = 0; from <= last; from += kPeriodSeconds) {
     const double span = static_cast<double>(std::min(kPeriodSeconds, last + 1 - from));
-    report["intermediate"].push_back(period(store.window(from, from + kPeriodSeconds), span, wall_start_ms + from * 1000));
+    report["intermediate"].push_back(period(store.metrics(), store.window(from, from + kPeriodSeconds), span, wall_start_ms + from * 1000));
   }
   return report;
 }

@@ -82,15 +82,7 @@ std::optional<plan::TestOptions> K6FrontEnd::layered_options(const std::string& 
     if (!parsed) return std::nullopt;
     script_options = *parsed;
   }
-  plan::TestOptions config;
-  if (invocation_.config_file) {
-    auto from_file = plan::options_from_file(*invocation_.config_file, error);
-    if (!from_file) return std::nullopt;
-    config = *from_file;
-  }
-  auto from_env = plan::options_from_env(error);
-  if (!from_env) return std::nullopt;
-  return plan::merge_options(plan::merge_options(plan::merge_options(script_options, config), *from_env), invocation_.flags);
+  return plan::layer_options(script_options, invocation_.config_file, invocation_.flags, error);
 }
 
 int K6FrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& store, const std::atomic<bool>& interrupted) {
@@ -180,7 +172,7 @@ int K6FrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& store,
   return kExitOk;
 }
 
-int K6FrontEnd::before_run() {
+int K6FrontEnd::before_run(schedule::ExecutionScheduler&) {
   if (has_function("setup") && !invocation_.no_setup) {
     Ending ending = Ending::kReturned;
     auto result = lifecycle_->call("setup", "", setup_timeout_, *interrupted_, ending);

@@ -38,7 +38,7 @@ class K6FrontEnd final : public frontends::FrontEnd {
   ~K6FrontEnd() override;
 
   int prepare(frontends::TestPlan& plan, metrics::MetricsStore& store, const std::atomic<bool>& interrupted) override;
-  int before_run() override;
+  int before_run(schedule::ExecutionScheduler& scheduler) override;
   bool stop_requested() const override { return abort_flag_.load(); }
   void after_run() override;
   bool handle_summary(const report::Summary& summary) override;

@@ -78,7 +78,7 @@ class Ticker {
 // its spawn rate (every 100 ms, through the externally-controlled executor); None ends the test.
 class ShapeController {
  public:
-  explicit ShapeController(int64_t max_users) : max_users_(max_users) {}
+  ShapeController(int64_t max_users, schedule::ExternalControl& control) : max_users_(max_users), control_(control) {}
   void step() {
     const Nanos now = mono_now();
     if (now - last_tick_ >= kSecond) {
@@ -107,7 +107,7 @@ class ShapeController {
         return;
       }
     }
-    auto& vus = schedule::ExternalControl::vus();
+    auto& vus = control_.vus;
     const int64_t current = std::max<int64_t>(vus.load(), 0);
     if (current == target_) {
       credit_ = 0;
@@ -122,6 +122,7 @@ class ShapeController {
 
  private:
   int64_t max_users_;
+  schedule::ExternalControl& control_;
   Nanos last_tick_ = 0;
   int64_t target_ = 0;
   double rate_ = 1;
@@ -196,7 +197,6 @@ int LocustFrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& st
     scenario.max_vus = max_users_;
     scenario.duration = invocation_.run_time.value_or(forever);
     plan.control_address = "127.0.0.1:0";
-    schedule::ExternalControl::vus().store(0);
   } else {
     // Locust's ramp: the first user at once, then one every 1/-r s up to -u, then steady until -t.
     scenario.executor = plan::ExecutorKind::kRampingVus;
@@ -217,7 +217,9 @@ int LocustFrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& st
   };
   plan.quiet = true;  // Locust's tables replace the k6-style progress line and summary
   store_ = &store;
-  LocustRun::instance().stop_requested = false;
+  auto& run = LocustRun::instance();
+  run.stop_requested = false;
+  run.content_size = *store.metrics().define("locust_content_size", metrics::MetricType::kCounter, metrics::ValueType::kData);
   // The CSV files are opened before the test: one that cannot be written stops it here.
   const bool started = call_glue([&](py::module_& glue) {
     if (invocation_.csv) glue.attr("open_csv")(*invocation_.csv, invocation_.csv_full_history);
@@ -226,7 +228,7 @@ int LocustFrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& st
   return started ? kExitOk : 1;  // Locust's exit code for a run that could not start
 }
 
-int LocustFrontEnd::before_run() {
+int LocustFrontEnd::before_run(schedule::ExecutionScheduler& scheduler) {
   if (has_shape_) {
     log_info("Shape test starting.");
   } else {
@@ -240,7 +242,7 @@ int LocustFrontEnd::before_run() {
   run.started_at = mono_now();
   run.ended_at = 0;
   if (has_shape_) {
-    shape_ = std::make_unique<ShapeController>(max_users_);
+    shape_ = std::make_unique<ShapeController>(max_users_, scheduler.external_control());
     shape_ticker_ = std::make_unique<Ticker>(100 * kMillisecond, [this] { shape_->step(); });
   }
   reporter_ = std::make_unique<Ticker>(kSecond, [this] {

@@ -37,7 +37,7 @@ class LocustFrontEnd final : public frontends::FrontEnd {
   ~LocustFrontEnd() override;
 
   int prepare(frontends::TestPlan& plan, metrics::MetricsStore& store, const std::atomic<bool>& interrupted) override;
-  int before_run() override;
+  int before_run(schedule::ExecutionScheduler& scheduler) override;
   bool stop_requested() const override;
   void after_run() override;
   int finish(const metrics::MetricsStore& store, const schedule::ExecutionResult& result, int engine_code) override;

@@ -8,25 +8,18 @@
 #include "frontends/locust/greenlet_hub.h"
 #include "frontends/locust/py_user.h"
 #include "plan/scenario.h"
-#include "vu/iteration_program.h"
-#include "script/script_vu_set.h"
-#include "vu/worker.h"
+#include "script/script_program.h"
 
 namespace squall::locust {
 
-class LocustProgram final : public vu::IterationProgram {
+class LocustProgram final : public script::ScriptProgram {
  public:
   LocustProgram(vu::Worker& worker, const plan::ScenarioConfig& scenario);
   ~LocustProgram() override;
-  void run(vu::VuState& vu, std::function<void()> done) override;
-  void cancel(vu::VuState& vu) override;
-  uint64_t connections_opened() const override;
 
  private:
-  vu::Worker& worker_;
   metrics::TagSetId scenario_tags_;
   std::unique_ptr<GreenletHub> hub_;
-  script::ScriptVuSet users_;
 };
 
 }  // namespace squall::locust

@@ -3,13 +3,7 @@
 namespace squall::locust {
 
 LocustRun& LocustRun::instance() {
-  static LocustRun* run = [] {
-    auto* r = new LocustRun;  // never destroyed: Python threads may still read it at exit
-    r->content_size =
-        *metrics::MetricRegistry::global().define("locust_content_size", metrics::MetricType::kCounter,
-                                                  metrics::ValueType::kData);
-    return r;
-  }();
+  static LocustRun* run = new LocustRun;  // never destroyed: Python threads may still read it at exit
   return *run;
 }
 

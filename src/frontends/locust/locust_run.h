@@ -18,7 +18,8 @@ struct LocustRun {
   std::atomic<Nanos> ended_at{0};          // monotonic; 0 while it runs
   std::atomic<int64_t> active_users{0};    // Users started and not yet stopped
   std::atomic<bool> stop_requested{false};  // runner.quit(), or the shape returned None
-  // len(response.content) per request, for Locust's "Average Content Size".
+  // len(response.content) per request, for Locust's "Average Content Size" (defined in the run's
+  // store by the front-end before any user starts).
   metrics::MetricId content_size = 0;
 
   static LocustRun& instance();

@@ -196,7 +196,7 @@ std::vector<StatsRow> stats(int window_seconds) {
     auto it = names.find(tags);
     if (it != names.end()) return it->second;
     std::string method, name;
-    for (const auto& [k, v] : metrics::TagSetRegistry::global().get(tags)) {
+    for (const auto& [k, v] : run.store->tag_sets().get(tags)) {
       if (k == "method") method = v;
       if (k == "name") name = v;
     }

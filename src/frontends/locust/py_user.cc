@@ -35,7 +35,8 @@ metrics::TagSetId PyUser::request_tags(const std::string& method, const std::str
   input.method = method;
   input.url = name;  // Locust groups by name; squall's url tag says the same, bounding the series
   input.name = name;
-  const auto tags = metrics::TagSetRegistry::global().with(vu::request_tags(input), metrics::TagSetRegistry::global().get(scenario_tags_));
+  auto& tag_sets = store().tag_sets();
+  const auto tags = tag_sets.with(vu::request_tags(tag_sets, input), tag_sets.get(scenario_tags_));
   return tags_[tags_key_] = tags;
 }
 

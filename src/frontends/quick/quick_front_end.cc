@@ -11,15 +11,9 @@
 namespace squall::quick {
 
 std::optional<plan::TestOptions> QuickFrontEnd::layered_options(std::string& error) const {
-  plan::TestOptions config;
-  if (invocation_.config_file) {
-    auto from_file = plan::options_from_file(*invocation_.config_file, error);
-    if (!from_file) return std::nullopt;
-    config = *from_file;
-  }
-  auto from_env = plan::options_from_env(error);
-  if (!from_env) return std::nullopt;
-  plan::TestOptions options = plan::merge_options(plan::merge_options(config, *from_env), invocation_.flags);
+  auto layered = plan::layer_options({}, invocation_.config_file, invocation_.flags, error);
+  if (!layered) return std::nullopt;
+  plan::TestOptions options = std::move(*layered);
   // Quick mode's defaults (wrk/hey style) where no layer chose the execution.
   if (!options.execution.any_execution()) options.execution.duration = 10 * kSecond;
   if (!options.execution.vus && !options.execution.scenarios && !options.execution.stages) {

@@ -1,6 +1,6 @@
 // externally-controlled: `vus` VUs (at most maxVUs) loop for `duration`; the
 // active count is changed while the test runs through the control API
-// (127.0.0.1 only), which writes ExternalControl::vus. k6 v2 dropped this
+// (127.0.0.1 only), which writes the run's ExternalControl. k6 v2 dropped this
 // executor; squall keeps it.
 #include "schedule/executors/executors.h"
 
@@ -8,16 +8,12 @@
 
 namespace squall::schedule {
 
-std::atomic<int64_t>& ExternalControl::vus() {
-  static std::atomic<int64_t> value{-1};
-  return value;
-}
-
 namespace {
 
 class ExternallyControlled final : public Executor {
  public:
-  using Executor::Executor;
+  ExternallyControlled(plan::ScenarioConfig config, const ExternalControl* control)
+      : Executor(std::move(config)), control_(control) {}
   std::optional<std::string> validate() const override {
     if (config_.vus < 0) return "the number of VUs can't be negative";
     if (config_.max_vus < config_.vus) return "maxVUs can't be less than vus";
@@ -28,19 +24,22 @@ class ExternallyControlled final : public Executor {
   int64_t max_vus() const override { return config_.max_vus; }
   int64_t active_vus(Nanos t) const override {
     if (t >= config_.duration) return 0;
-    const int64_t set = ExternalControl::vus().load();
+    const int64_t set = control_ ? control_->vus.load() : -1;
     return std::clamp<int64_t>(set < 0 ? config_.vus : set, 0, config_.max_vus);
   }
   // The count may change at any time: look again every 100 ms.
   Nanos next_change(Nanos t) const override { return t < config_.duration ? std::min(t + 100 * kMillisecond, config_.duration) : kNever; }
+
+ private:
+  const ExternalControl* control_;
 };
 
 }  // namespace
 
-std::unique_ptr<Executor> make_externally_controlled(const plan::ScenarioConfig& c) {
+std::unique_ptr<Executor> make_externally_controlled(const plan::ScenarioConfig& c, const ExternalControl* control) {
   plan::ScenarioConfig config = c;
   if (config.max_vus == 0) config.max_vus = config.vus;
-  return std::make_unique<ExternallyControlled>(config);
+  return std::make_unique<ExternallyControlled>(config, control);
 }
 
 }  // namespace squall::schedule

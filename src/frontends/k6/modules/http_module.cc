@@ -277,7 +277,7 @@ bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_a
     if (vu.scenario()) all.insert(all.begin(), vu.scenario()->tags.begin(), vu.scenario()->tags.end());
     // A request named by the script carries its name as its url tag too (k6 since v0.41): the
     // remedy k6 documents for URLs with ids in them, which would otherwise make a series each.
-    return vu::request_tags({method, name.empty() ? url : name, name, vu.group(), scenario, all});
+    return vu::request_tags(vu.store().tag_sets(), {method, name.empty() ? url : name, name, vu.group(), scenario, all});
   });
   return true;
 }

@@ -40,7 +40,7 @@ void record_check(const FunctionCallbackInfo<Value>& info) {
   const metrics::TagSetId check_tags = vu.intern_cached(cache_key, [&] {
     metrics::Tags tags = extra;
     tags.emplace_back("check", name);
-    return metrics::TagSetRegistry::global().with(base, tags);
+    return vu.store().tag_sets().with(base, tags);
   });
   vu.samples().add(metrics::builtin::kChecks, check_tags, passed ? 1 : 0);
 }

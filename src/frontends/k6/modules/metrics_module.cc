@@ -40,7 +40,7 @@ void construct(const FunctionCallbackInfo<Value>& info) {
   const std::string name = to_std_string(isolate, info[0]);
   if (name.empty() || name.size() > 128) return throw_error(isolate, "invalid metric name '" + name + "' (1 to 128 characters)");
   const bool is_time = kType == MetricType::kTrend && info.Length() > 1 && info[1]->BooleanValue(isolate);
-  auto id = metrics::MetricRegistry::global().define(name, kType, is_time ? metrics::ValueType::kTime : metrics::ValueType::kDefault);
+  auto id = JsVu::current().store().metrics().define(name, kType, is_time ? metrics::ValueType::kTime : metrics::ValueType::kDefault);
   if (!id) return throw_error(isolate, "metric '" + name + "' already exists with another type");
   auto self = info.This();
   self->SetInternalField(0, v8::Integer::NewFromUnsigned(isolate, *id));
@@ -54,7 +54,7 @@ void add(const FunctionCallbackInfo<Value>& info) {
   if (vu.in_init()) return throw_error(isolate, "metrics can only be added to in the VU context");
   if (info.This()->InternalFieldCount() < 2) return throw_type_error(isolate, "add() called on something that is not a metric");
   const auto id = static_cast<metrics::MetricId>(info.This()->GetInternalField(0).As<v8::Integer>()->Value());
-  const auto type = metrics::MetricRegistry::global().info(id).type;
+  const auto type = vu.store().metrics().info(id).type;
   const bool is_time = info.This()->GetInternalField(1)->IsTrue();
   Local<Value> arg = info.Length() > 0 ? info[0] : Local<Value>(v8::Undefined(isolate));
   double value;
@@ -65,7 +65,7 @@ void add(const FunctionCallbackInfo<Value>& info) {
     if (std::isnan(value)) return throw_error(isolate, "metric value must be a number, got " + to_std_string(isolate, arg));
   }
   metrics::TagSetId tags = vu.current_tags();
-  if (info.Length() > 1 && info[1]->IsObject()) tags = metrics::TagSetRegistry::global().with(tags, tags_of(isolate, info[1]));
+  if (info.Length() > 1 && info[1]->IsObject()) tags = vu.store().tag_sets().with(tags, tags_of(isolate, info[1]));
   if (is_time) {
     vu.samples().add_time(id, tags, static_cast<Nanos>(value * 1e6));
   } else if (type == MetricType::kTrend) {

@@ -32,7 +32,7 @@ JsVu::JsVu(IsolateHost& host, vu::Worker& worker, vu::VuState& state, const plan
     tags.emplace_back("scenario", scenario_->name);
     tags.insert(tags.end(), scenario_->tags.begin(), scenario_->tags.end());
   }
-  scenario_tags_ = metrics::TagSetRegistry::global().intern(tags);
+  scenario_tags_ = store().tag_sets().intern(tags);
   record_redirect_hops(true);  // k6 emits a sample per hop
 }
 
@@ -526,7 +526,7 @@ metrics::TagSetId JsVu::current_tags() {
   if (cached_tags_ && key == cached_tags_key_) return cached_tags_;
   metrics::Tags extra = vu_tags_;
   extra.emplace_back("group", group_);
-  cached_tags_ = metrics::TagSetRegistry::global().with(scenario_tags_, extra);
+  cached_tags_ = store().tag_sets().with(scenario_tags_, extra);
   cached_tags_key_ = std::move(key);
   return cached_tags_;
 }

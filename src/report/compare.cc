@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iterator>
 #include <set>
-#include <sstream>
 
 #include "common/files.h"
+#include "report/difference_interval.h"
 #include "report/summary.h"
 
 namespace squall::report {
@@ -16,12 +15,6 @@ namespace squall::report {
 using nlohmann::json;
 
 namespace {
-
-std::string format_value(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, std::fabs(v) >= 100 ? "%.1f" : "%.3g", v);
-  return buf;
-}
 
 // The stat of `selector` over a store (all of it, or seconds [from, to)).
 std::optional<double> store_stat(const metrics::MetricsStore& store, const metrics::MetricSelector& selector,
@@ -87,16 +80,6 @@ std::optional<double> stat_of(const RunData& run, const metrics::MetricSelector&
   return export_stat(run.summary_export, selector, stat);
 }
 
-void mean_and_variance(const std::vector<double>& v, double& mean, double& variance) {
-  mean = variance = 0;
-  if (v.empty()) return;
-  for (double x : v) mean += x;
-  mean /= static_cast<double>(v.size());
-  if (v.size() < 2) return;
-  for (double x : v) variance += (x - mean) * (x - mean);
-  variance /= static_cast<double>(v.size() - 1);
-}
-
 ComparisonRow compare_stat(const RunData& base, const RunData& cur, const metrics::MetricSelector& selector,
                            const std::string& stat, double b, double c) {
   ComparisonRow row{selector.source, stat, b, c};
@@ -104,86 +87,16 @@ ComparisonRow compare_stat(const RunData& base, const RunData& cur, const metric
   // Throughput per second and the maximum have no meaningful per-second interval... the rest do.
   if (stat == "max" || stat == "min" || stat == "count") return row;
   const auto pb = per_second(base, selector, stat), pc = per_second(cur, selector, stat);
-  if (pb.size() < 3 || pc.size() < 3) return row;
-  double mb, vb, mc, vc;
-  mean_and_variance(pb, mb, vb);
-  mean_and_variance(pc, mc, vc);
-  const double se = std::sqrt(vb / static_cast<double>(pb.size()) + vc / static_cast<double>(pc.size()));
-  // Student's t 97.5 % quantile for a two-sided 95 % interval (conservative df: the smaller side).
-  static constexpr double kT[] = {12.71, 4.30, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23,
-                                  2.20, 2.18, 2.16, 2.14, 2.13, 2.12, 2.11, 2.10, 2.09, 2.09};
-  const size_t df = std::min(pb.size(), pc.size()) - 1;
-  const double t = df <= 20 ? kT[df - 1] : df < 30 ? 2.06 : 1.96;
+  if (pb.size() < kMinSamplesForInterval || pc.size() < kMinSamplesForInterval) return row;
+  const Interval interval = difference_interval_95(pb, pc);
   row.has_interval = true;
-  row.interval_low = (mc - mb) - t * se;
-  row.interval_high = (mc - mb) + t * se;
+  row.interval_low = interval.low;
+  row.interval_high = interval.high;
   row.beyond_noise = row.interval_low > 0 || row.interval_high < 0;
   return row;
 }
 
 }  // namespace
-
-std::optional<CompareRule> parse_compare_rule(const std::string& text, std::string& error) {
-  int depth = 0;
-  size_t colon = std::string::npos;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '{') ++depth;
-    if (text[i] == '}') --depth;
-    if (text[i] == ':' && depth == 0) colon = i;
-  }
-  if (colon == std::string::npos) {
-    error = "comparison rule '" + text + "': expected SELECTOR:STAT+LIMIT, e.g. http_req_duration:p(99)+30%";
-    return std::nullopt;
-  }
-  CompareRule rule;
-  rule.source = text;
-  auto selector = metrics::parse_metric_selector(text.substr(0, colon), error);
-  if (!selector) return std::nullopt;
-  rule.selector = *selector;
-  const std::string rest = text.substr(colon + 1);
-  const size_t sign = rest.find_first_of("+-");
-  if (sign == std::string::npos || sign == 0) {
-    error = "comparison rule '" + text + "': expected +LIMIT or -LIMIT after the statistic";
-    return std::nullopt;
-  }
-  rule.stat = rest.substr(0, sign);
-  rule.increase = rest[sign] == '+';
-  std::string limit = rest.substr(sign + 1);
-  if (limit.ends_with("%")) {
-    rule.unit = CompareRule::Unit::kPercent;
-    limit.pop_back();
-  } else if (limit.ends_with("pp")) {
-    rule.unit = CompareRule::Unit::kPoints;
-    limit.resize(limit.size() - 2);
-  } else {
-    rule.unit = CompareRule::Unit::kAbsolute;
-    if (limit.ends_with("ms")) limit.resize(limit.size() - 2);
-  }
-  char* end = nullptr;
-  rule.limit = std::strtod(limit.c_str(), &end);
-  if (limit.empty() || *end || rule.limit < 0) {
-    error = "comparison rule '" + text + "': '" + rest.substr(sign + 1) + "' is not a limit such as 30%, 0.5pp or 50ms";
-    return std::nullopt;
-  }
-  static const char* kStats[] = {"avg", "med", "min", "max", "rate", "count", "value"};
-  bool known = rule.stat.starts_with("p(") && rule.stat.ends_with(")");
-  for (const char* s : kStats) known = known || rule.stat == s;
-  if (!known) {
-    error = "comparison rule '" + text + "': unknown statistic '" + rule.stat + "'";
-    return std::nullopt;
-  }
-  return rule;
-}
-
-std::vector<CompareRule> default_compare_rules() {
-  std::vector<CompareRule> rules;
-  std::string error;
-  for (const char* text : {"http_req_duration:p(95)+20%", "http_req_duration:p(99)+30%", "http_req_failed:rate+1pp",
-                           "http_reqs:rate-20%"}) {
-    rules.push_back(*parse_compare_rule(text, error));
-  }
-  return rules;
-}
 
 std::optional<RunData> load_run(const std::string& path, std::string& error) {
   const auto text = read_whole_file(path, "run", error);
@@ -202,20 +115,10 @@ std::optional<RunData> load_run(const std::string& path, std::string& error) {
   return run;
 }
 
-CompareReport compare_runs(const RunData& base, const RunData& cur, const std::vector<CompareRule>& rules) {
-  CompareReport report;
-  report.baseline = base.meta;
-  report.current = cur.meta;
-  std::string error;
-  // The table: overall figures and every endpoint seen in either run.
-  std::vector<std::pair<metrics::MetricSelector, std::vector<std::string>>> subjects;
-  auto add = [&](const std::string& selector, std::vector<std::string> stats) {
-    subjects.emplace_back(*metrics::parse_metric_selector(selector, error), std::move(stats));
-  };
-  add("http_req_duration", {"p(50)", "p(95)", "p(99)", "max"});
-  add("http_req_failed", {"rate"});
-  add("http_reqs", {"rate"});
-  // Endpoints (name tags) that both runs have.
+namespace {
+
+// The endpoints (name tags of http_req_duration) that both runs have.
+std::set<std::string> shared_endpoints(const RunData& base, const RunData& cur) {
   auto endpoints_of = [](const RunData& run) {
     std::set<std::string> names;
     if (!run.store) return names;
@@ -232,19 +135,38 @@ CompareReport compare_runs(const RunData& base, const RunData& cur, const std::v
   const auto in_base = endpoints_of(base), in_current = endpoints_of(cur);
   std::set_intersection(in_base.begin(), in_base.end(), in_current.begin(), in_current.end(),
                         std::inserter(endpoints, endpoints.begin()));
+  return endpoints;
+}
+
+// The table: overall figures and every shared endpoint's.
+std::vector<ComparisonRow> comparison_rows(const RunData& base, const RunData& cur, const std::set<std::string>& endpoints) {
+  std::string error;
+  std::vector<std::pair<metrics::MetricSelector, std::vector<std::string>>> subjects;
+  auto add = [&](const std::string& selector, std::vector<std::string> stats) {
+    subjects.emplace_back(*metrics::parse_metric_selector(selector, error), std::move(stats));
+  };
+  add("http_req_duration", {"p(50)", "p(95)", "p(99)", "max"});
+  add("http_req_failed", {"rate"});
+  add("http_reqs", {"rate"});
   for (const auto& name : endpoints) {
     add("http_req_duration{name:" + name + "}", {"p(95)", "p(99)"});
     add("http_req_failed{name:" + name + "}", {"rate"});
   }
+  std::vector<ComparisonRow> rows;
   for (const auto& [selector, stats] : subjects) {
     for (const auto& stat : stats) {
       const auto b = stat_of(base, selector, stat), c = stat_of(cur, selector, stat);
-      if (b && c) report.rows.push_back(compare_stat(base, cur, selector, stat, *b, *c));
+      if (b && c) rows.push_back(compare_stat(base, cur, selector, stat, *b, *c));
     }
   }
-  // A rule on a whole HTTP trend or rate also holds for each endpoint, so a regression
-  // confined to one endpoint is caught and named.
+  return rows;
+}
+
+// `rules`, plus, for a rule on a whole HTTP trend or rate, the same rule for each endpoint, so a
+// regression confined to one endpoint is caught and named.
+std::vector<CompareRule> with_endpoint_rules(const std::vector<CompareRule>& rules, const std::set<std::string>& endpoints) {
   std::vector<CompareRule> expanded = rules;
+  std::string error;
   for (const auto& rule : rules) {
     const bool per_endpoint = rule.selector.filters.empty() &&
                               (rule.selector.metric == "http_req_duration" || rule.selector.metric == "http_req_failed");
@@ -256,111 +178,52 @@ CompareReport compare_runs(const RunData& base, const RunData& cur, const std::v
       expanded.push_back(std::move(copy));
     }
   }
-  for (const auto& rule : expanded) {
-    RuleVerdict verdict{rule.source, false, ""};
-    const auto b = stat_of(base, rule.selector, rule.stat), c = stat_of(cur, rule.selector, rule.stat);
-    if (!b || !c) {
-      verdict.explanation = "no data for " + rule.selector.source + " " + rule.stat + " in " + (!b ? "the baseline" : "the current run");
-      report.verdicts.push_back(verdict);
-      continue;
-    }
-    const ComparisonRow row = compare_stat(base, cur, rule.selector, rule.stat, *b, *c);
-    const double direction = rule.increase ? 1 : -1;
-    double change = 0;
-    std::string unit;
-    switch (rule.unit) {
-      case CompareRule::Unit::kPercent: change = row.change_percent; unit = "%"; break;
-      case CompareRule::Unit::kPoints: change = (*c - *b) * 100; unit = "pp"; break;
-      case CompareRule::Unit::kAbsolute: change = *c - *b; unit = ""; break;
-    }
-    const bool past_limit = direction * change > rule.limit;
-    // A drop rule looks for a significant drop, a rise rule for a significant rise.
-    const bool significant = !row.has_interval || (rule.increase ? row.interval_low > 0 : row.interval_high < 0);
-    verdict.failed = past_limit && significant;
-    char buf[320];
-    std::snprintf(buf, sizeof buf, "%s %s: %s -> %s (%+.1f%s, limit %s%g%s)%s", rule.selector.source.c_str(),
-                  rule.stat.c_str(), format_value(*b).c_str(), format_value(*c).c_str(), change, unit.c_str(),
-                  rule.increase ? "+" : "-", rule.limit, unit.c_str(),
-                  past_limit && !significant ? ", within run-to-run noise" : !row.has_interval ? ", no per-second data to test noise" : "");
-    verdict.explanation = buf;
-    report.regression = report.regression || verdict.failed;
-    report.verdicts.push_back(verdict);
+  return expanded;
+}
+
+// A rule fails on a change past its limit that is also beyond run-to-run noise.
+RuleVerdict judge(const RunData& base, const RunData& cur, const CompareRule& rule) {
+  RuleVerdict verdict{rule.source, false, ""};
+  const auto b = stat_of(base, rule.selector, rule.stat), c = stat_of(cur, rule.selector, rule.stat);
+  if (!b || !c) {
+    verdict.explanation = "no data for " + rule.selector.source + " " + rule.stat + " in " + (!b ? "the baseline" : "the current run");
+    return verdict;
   }
-  return report;
-}
-
-namespace {
-
-std::string meta_line(const char* label, const RunMetadata& m) {
-  std::string out = std::string(label) + ": " + (m.name.empty() ? "(unnamed run)" : m.name);
-  if (!m.started_at.empty()) out += ", started " + m.started_at;
-  if (m.duration_seconds > 0) out += ", " + format_value(m.duration_seconds) + " s";
-  for (const auto& [k, v] : m.tags) out += ", " + k + "=" + v;
-  if (!m.squall_version.empty()) out += ", squall " + m.squall_version;
-  return out;
-}
-
-std::string interval_text(const ComparisonRow& r) {
-  if (!r.has_interval) return "n/a";
-  return "[" + format_value(r.interval_low) + ", " + format_value(r.interval_high) + "]";
+  const ComparisonRow row = compare_stat(base, cur, rule.selector, rule.stat, *b, *c);
+  const double direction = rule.increase ? 1 : -1;
+  double change = 0;
+  std::string unit;
+  switch (rule.unit) {
+    case CompareRule::Unit::kPercent: change = row.change_percent; unit = "%"; break;
+    case CompareRule::Unit::kPoints: change = (*c - *b) * 100; unit = "pp"; break;
+    case CompareRule::Unit::kAbsolute: change = *c - *b; unit = ""; break;
+  }
+  const bool past_limit = direction * change > rule.limit;
+  // A drop rule looks for a significant drop, a rise rule for a significant rise.
+  const bool significant = !row.has_interval || (rule.increase ? row.interval_low > 0 : row.interval_high < 0);
+  verdict.failed = past_limit && significant;
+  char buf[320];
+  std::snprintf(buf, sizeof buf, "%s %s: %s -> %s (%+.1f%s, limit %s%g%s)%s", rule.selector.source.c_str(),
+                rule.stat.c_str(), format_compare_value(*b).c_str(), format_compare_value(*c).c_str(), change, unit.c_str(),
+                rule.increase ? "+" : "-", rule.limit, unit.c_str(),
+                past_limit && !significant ? ", within run-to-run noise" : !row.has_interval ? ", no per-second data to test noise" : "");
+  verdict.explanation = buf;
+  return verdict;
 }
 
 }  // namespace
 
-std::string render_compare_table(const CompareReport& report) {
-  std::string out = meta_line("baseline", report.baseline) + "\n" + meta_line("current ", report.current) + "\n\n";
-  char buf[512];
-  std::snprintf(buf, sizeof buf, "%-44s %-7s %12s %12s %9s  %-24s %s\n", "metric", "stat", "baseline", "current", "change",
-                "95% CI of diff (per s)", "noise?");
-  out += buf;
-  for (const auto& r : report.rows) {
-    std::snprintf(buf, sizeof buf, "%-44s %-7s %12s %12s %+8.1f%%  %-24s %s\n", r.subject.c_str(), r.stat.c_str(),
-                  format_value(r.baseline).c_str(), format_value(r.current).c_str(), r.change_percent,
-                  interval_text(r).c_str(), !r.has_interval ? "untested" : r.beyond_noise ? "beyond noise" : "within noise");
-    out += buf;
+CompareReport compare_runs(const RunData& base, const RunData& cur, const std::vector<CompareRule>& rules) {
+  CompareReport report;
+  report.baseline = base.meta;
+  report.current = cur.meta;
+  const auto endpoints = shared_endpoints(base, cur);
+  report.rows = comparison_rows(base, cur, endpoints);
+  for (const auto& rule : with_endpoint_rules(rules, endpoints)) {
+    report.verdicts.push_back(judge(base, cur, rule));
+    report.regression = report.regression || report.verdicts.back().failed;
   }
-  out += "\nrules:\n";
-  for (const auto& v : report.verdicts) out += std::string("  ") + (v.failed ? "\u2717 " : "\u2713 ") + v.rule + "  " + v.explanation + "\n";
-  out += report.regression ? "\nREGRESSION: the current run is worse than the baseline beyond the rules' limits.\n"
-                           : "\nno regression beyond the rules' limits.\n";
-  return out;
-}
-
-std::string render_compare_markdown(const CompareReport& report) {
-  std::string out = std::string("### squall: ") + (report.regression ? "\u274c regression against the baseline" : "\u2705 no regression against the baseline") + "\n\n";
-  out += "- " + meta_line("baseline", report.baseline) + "\n- " + meta_line("current", report.current) + "\n\n";
-  out += "| metric | stat | baseline | current | change | beyond noise? |\n|---|---|---:|---:|---:|---|\n";
-  char buf[512];
-  for (const auto& r : report.rows) {
-    std::snprintf(buf, sizeof buf, "| `%s` | %s | %s | %s | %+.1f%% | %s |\n", r.subject.c_str(), r.stat.c_str(),
-                  format_value(r.baseline).c_str(), format_value(r.current).c_str(), r.change_percent,
-                  !r.has_interval ? "untested" : r.beyond_noise ? "yes" : "no");
-    out += buf;
-  }
-  out += "\n";
-  for (const auto& v : report.verdicts) out += std::string(v.failed ? "- \u274c `" : "- \u2705 `") + v.rule + "`: " + v.explanation + "\n";
-  return out;
-}
-
-nlohmann::ordered_json compare_json(const CompareReport& report) {
-  auto meta = [](const RunMetadata& m) {
-    return nlohmann::ordered_json{{"name", m.name}, {"started_at", m.started_at}, {"duration_seconds", m.duration_seconds},
-                                  {"tags", m.tags}, {"squall_version", m.squall_version}};
-  };
-  nlohmann::ordered_json out;
-  out["regression"] = report.regression;
-  out["baseline"] = meta(report.baseline);
-  out["current"] = meta(report.current);
-  out["rows"] = nlohmann::ordered_json::array();
-  for (const auto& r : report.rows) {
-    nlohmann::ordered_json row = {{"metric", r.subject}, {"stat", r.stat}, {"baseline", r.baseline}, {"current", r.current},
-                                  {"change_percent", r.change_percent}, {"beyond_noise", r.beyond_noise}};
-    if (r.has_interval) row["diff_interval_95"] = {r.interval_low, r.interval_high};
-    out["rows"].push_back(row);
-  }
-  out["rules"] = nlohmann::ordered_json::array();
-  for (const auto& v : report.verdicts) out["rules"].push_back({{"rule", v.rule}, {"failed", v.failed}, {"explanation", v.explanation}});
-  return out;
+  return report;
 }
 
 }  // namespace squall::report

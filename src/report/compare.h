@@ -9,14 +9,7 @@
 // means (Welch) says whether a change is beyond run-to-run noise. A rule
 // fails only on a change past its limit that is also outside the noise.
 // Summary exports have no seconds: their changes cannot be tested for noise
-// and are judged on the limit alone (the report says so).
-//
-// Rules: SELECTOR:STAT(+|-)LIMIT[%|pp|ms], e.g.
-//   http_req_duration{name:/feed}:p(99)+30%   p99 may not grow by more than 30 %
-//   http_req_failed:rate+0.5pp                the error rate may not grow by 0.5 points
-//   http_reqs:rate-20%                        throughput may not drop by more than 20 %
-// A rule on the whole http_req_duration or http_req_failed also applies to each
-// endpoint when the runs have several, so a regression of one endpoint is named.
+// and are judged on the limit alone (the report says so). Rules: compare_rule.h.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -25,21 +18,10 @@
 #include <vector>
 
 #include "metrics/threshold.h"
+#include "report/compare_rule.h"
 #include "report/results_bundle.h"
 
 namespace squall::report {
-
-struct CompareRule {
-  std::string source;
-  metrics::MetricSelector selector;
-  std::string stat;        // p(N), avg, med, min, max, rate, count, value
-  bool increase = true;    // '+': growth is the regression; '-': a drop is
-  double limit = 0;
-  enum class Unit { kPercent, kPoints, kAbsolute } unit = Unit::kPercent;
-};
-
-std::optional<CompareRule> parse_compare_rule(const std::string& text, std::string& error);
-std::vector<CompareRule> default_compare_rules();
 
 // One side of a comparison: a results bundle, or a k6 summary export.
 struct RunData {
@@ -73,6 +55,9 @@ struct CompareReport {
 };
 
 CompareReport compare_runs(const RunData& baseline, const RunData& current, const std::vector<CompareRule>& rules);
+
+// A figure as comparison tables and verdicts print it.
+std::string format_compare_value(double v);
 
 std::string render_compare_table(const CompareReport& report);
 std::string render_compare_markdown(const CompareReport& report);

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "common/duration.h"
@@ -149,7 +150,7 @@ bool read_scenario(Reader& r, const std::string& name, const json& j, ScenarioCo
   return true;
 }
 
-bool read_thresholds(Reader& r, const json& j, std::vector<metrics::MetricThresholds>& out, std::string& error) {
+bool read_thresholds(Reader& r, const json& j, std::vector<metrics::MetricThresholds>& out) {
   if (!j.is_object()) return r.fail("thresholds", "expected an object of metric names to threshold lists");
   for (const auto& [metric, list] : j.items()) {
     const std::string p = "thresholds." + metric;
@@ -183,8 +184,118 @@ bool read_thresholds(Reader& r, const json& j, std::vector<metrics::MetricThresh
     }
     out.push_back(std::move(mt));
   }
-  (void)error;
   return true;
+}
+
+// Reads one option into `o`; false when its value is not what k6 accepts (the reader says why).
+using OptionReader = bool (*)(Reader& r, const json& v, const std::string& key, TestOptions& o);
+
+template <typename T>
+bool take_integer(Reader& r, const json& v, const std::string& key, std::optional<T>& out, bool non_negative = false) {
+  int64_t n = 0;
+  if (!r.integer(v, key, n) || (non_negative && n < 0 && !r.fail(key, "can't be negative"))) return false;
+  out = n;
+  return true;
+}
+
+bool take_duration(Reader& r, const json& v, const std::string& key, std::optional<Nanos>& out) {
+  Nanos d = 0;
+  if (!r.duration(v, key, d)) return false;
+  out = d;
+  return true;
+}
+
+bool take_string(Reader& r, const json& v, const std::string& key, std::optional<std::string>& out) {
+  std::string text;
+  if (!r.string(v, key, text)) return false;
+  out = text;
+  return true;
+}
+
+bool read_scenarios(Reader& r, const json& v, const std::string& key, TestOptions& o) {
+  if (!v.is_object()) return r.fail(key, "expected an object of scenario names to configs");
+  std::vector<ScenarioConfig> scenarios;
+  for (const auto& [name, sj] : v.items()) {
+    ScenarioConfig s;
+    if (!read_scenario(r, name, sj, s)) return false;
+    scenarios.push_back(std::move(s));
+  }
+  o.execution.scenarios = scenarios;
+  return true;
+}
+
+bool read_trend_stats(Reader& r, const json& v, const std::string& key, TestOptions& o) {
+  if (!v.is_array()) return r.fail(key, "expected an array of strings");
+  std::vector<std::string> stats;
+  for (const auto& s : v) {
+    if (!s.is_string()) return r.fail(key, "expected an array of strings");
+    stats.push_back(s.get<std::string>());
+  }
+  o.summary_trend_stats = stats;
+  return true;
+}
+
+bool read_hosts(Reader& r, const json& v, const std::string& key, TestOptions& o) {
+  if (!v.is_object()) return r.fail(key, "expected an object of names to addresses");
+  for (const auto& [name, address] : v.items()) {
+    if (!address.is_string()) return r.fail(key + "." + name, "expected a string");
+    o.hosts[name] = address.get<std::string>();
+  }
+  return true;
+}
+
+bool read_tls_version(Reader& r, const json& v, const std::string& key, TestOptions& o) {
+  if (v.is_string()) {
+    std::string s;
+    if (!r.string(v, key, s)) return false;
+    o.tls_min = o.tls_max = s;
+    return true;
+  }
+  if (!v.is_object()) return r.fail(key, "expected \"tls1.2\" or {min, max}");
+  return (!v.contains("min") || take_string(r, v["min"], key + ".min", o.tls_min)) &&
+         (!v.contains("max") || take_string(r, v["max"], key + ".max", o.tls_max));
+}
+
+// The k6 options squall reads, by their JSON key. Other k6 options (dns, systemTags, ...) are
+// accepted and not used yet.
+const std::map<std::string, OptionReader>& option_readers() {
+  static const std::map<std::string, OptionReader> readers = {
+      {"vus", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_integer(r, v, k, o.execution.vus); }},
+      {"duration", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_duration(r, v, k, o.execution.duration); }},
+      {"iterations", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_integer(r, v, k, o.execution.iterations); }},
+      {"stages", [](Reader& r, const json& v, const std::string& k, TestOptions& o) {
+         std::vector<Stage> stages;
+         if (!r.stages(v, k, stages)) return false;
+         o.execution.stages = stages;
+         return true;
+       }},
+      {"scenarios", read_scenarios},
+      {"thresholds", [](Reader& r, const json& v, const std::string&, TestOptions& o) { return read_thresholds(r, v, o.thresholds); }},
+      {"summaryTrendStats", read_trend_stats},
+      {"summaryTimeUnit", [](Reader& r, const json& v, const std::string& k, TestOptions& o) {
+         if (!take_string(r, v, k, o.summary_time_unit)) return false;
+         const std::string& unit = *o.summary_time_unit;
+         return unit == "s" || unit == "ms" || unit == "us" || r.fail(k, "expected s, ms or us");
+       }},
+      {"hosts", read_hosts},
+      {"insecureSkipTLSVerify", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return r.boolean(v, k, o.insecure_skip_tls_verify); }},
+      {"tlsVersion", read_tls_version},
+      {"userAgent", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_string(r, v, k, o.user_agent); }},
+      {"discardResponseBodies", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return r.boolean(v, k, o.discard_response_bodies); }},
+      {"throw", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return r.boolean(v, k, o.throw_errors); }},
+      {"noConnectionReuse", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return r.boolean(v, k, o.no_connection_reuse); }},
+      {"noVUConnectionReuse", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return r.boolean(v, k, o.no_vu_connection_reuse); }},
+      {"maxRedirects", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_integer(r, v, k, o.max_redirects, true); }},
+      {"minIterationDuration", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_duration(r, v, k, o.min_iteration_duration); }},
+      {"setupTimeout", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_duration(r, v, k, o.setup_timeout); }},
+      {"teardownTimeout", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_duration(r, v, k, o.teardown_timeout); }},
+      {"batch", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_integer(r, v, k, o.batch, true); }},
+      {"batchPerHost", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_integer(r, v, k, o.batch_per_host, true); }},
+      {"executionSegment", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_string(r, v, k, o.execution_segment); }},
+      {"executionSegmentSequence", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_string(r, v, k, o.execution_segment_sequence); }},
+      {"tags", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return r.tags(v, k, o.tags); }},
+  };
+  return readers;
 }
 
 }  // namespace
@@ -196,108 +307,10 @@ std::optional<TestOptions> options_from_json(const json& j, const std::string& w
     error = where + ": expected a JSON object of options";
     return std::nullopt;
   }
+  const auto& readers = option_readers();
   for (const auto& [key, v] : j.items()) {
-    bool ok = true;
-    if (key == "vus") {
-      int64_t n;
-      ok = r.integer(v, key, n);
-      o.execution.vus = n;
-    } else if (key == "duration") {
-      Nanos d;
-      ok = r.duration(v, key, d);
-      o.execution.duration = d;
-    } else if (key == "iterations") {
-      int64_t n;
-      ok = r.integer(v, key, n);
-      o.execution.iterations = n;
-    } else if (key == "stages") {
-      std::vector<Stage> stages;
-      ok = r.stages(v, key, stages);
-      o.execution.stages = stages;
-    } else if (key == "scenarios") {
-      if (!v.is_object()) return r.fail(key, "expected an object of scenario names to configs"), std::nullopt;
-      std::vector<ScenarioConfig> scenarios;
-      for (const auto& [name, sj] : v.items()) {
-        ScenarioConfig s;
-        if (!read_scenario(r, name, sj, s)) return std::nullopt;
-        scenarios.push_back(std::move(s));
-      }
-      o.execution.scenarios = scenarios;
-    } else if (key == "thresholds") {
-      ok = read_thresholds(r, v, o.thresholds, error);
-    } else if (key == "summaryTrendStats") {
-      if (!v.is_array()) return r.fail(key, "expected an array of strings"), std::nullopt;
-      std::vector<std::string> stats;
-      for (const auto& s : v) {
-        if (!s.is_string()) return r.fail(key, "expected an array of strings"), std::nullopt;
-        stats.push_back(s.get<std::string>());
-      }
-      o.summary_trend_stats = stats;
-    } else if (key == "summaryTimeUnit") {
-      std::string unit;
-      ok = r.string(v, key, unit);
-      if (ok && unit != "s" && unit != "ms" && unit != "us") ok = r.fail(key, "expected s, ms or us");
-      o.summary_time_unit = unit;
-    } else if (key == "hosts") {
-      if (!v.is_object()) return r.fail(key, "expected an object of names to addresses"), std::nullopt;
-      for (const auto& [name, addr] : v.items()) {
-        if (!addr.is_string()) return r.fail(key + "." + name, "expected a string"), std::nullopt;
-        o.hosts[name] = addr.get<std::string>();
-      }
-    } else if (key == "insecureSkipTLSVerify") {
-      ok = r.boolean(v, key, o.insecure_skip_tls_verify);
-    } else if (key == "tlsVersion") {
-      std::string s;
-      if (v.is_string()) {
-        ok = r.string(v, key, s);
-        o.tls_min = o.tls_max = s;
-      } else if (v.is_object()) {
-        if (v.contains("min")) ok = r.string(v["min"], key + ".min", s), o.tls_min = s;
-        if (ok && v.contains("max")) ok = r.string(v["max"], key + ".max", s), o.tls_max = s;
-      } else {
-        ok = r.fail(key, "expected \"tls1.2\" or {min, max}");
-      }
-    } else if (key == "userAgent") {
-      std::string s;
-      ok = r.string(v, key, s);
-      o.user_agent = s;
-    } else if (key == "discardResponseBodies") {
-      ok = r.boolean(v, key, o.discard_response_bodies);
-    } else if (key == "throw") {
-      ok = r.boolean(v, key, o.throw_errors);
-    } else if (key == "noConnectionReuse") {
-      ok = r.boolean(v, key, o.no_connection_reuse);
-    } else if (key == "noVUConnectionReuse") {
-      ok = r.boolean(v, key, o.no_vu_connection_reuse);
-    } else if (key == "maxRedirects") {
-      int64_t n = 0;
-      ok = r.integer(v, key, n) && (n >= 0 || r.fail(key, "can't be negative"));
-      o.max_redirects = n;
-    } else if (key == "minIterationDuration") {
-      Nanos d = 0;
-      ok = r.duration(v, key, d);
-      o.min_iteration_duration = d;
-    } else if (key == "setupTimeout" || key == "teardownTimeout") {
-      Nanos d = 0;
-      ok = r.duration(v, key, d);
-      (key == "setupTimeout" ? o.setup_timeout : o.teardown_timeout) = d;
-    } else if (key == "batch" || key == "batchPerHost") {
-      int64_t n = 0;
-      ok = r.integer(v, key, n) && (n >= 0 || r.fail(key, "can't be negative"));
-      (key == "batch" ? o.batch : o.batch_per_host) = n;
-    } else if (key == "executionSegment") {
-      std::string s;
-      ok = r.string(v, key, s);
-      o.execution_segment = s;
-    } else if (key == "executionSegmentSequence") {
-      std::string s;
-      ok = r.string(v, key, s);
-      o.execution_segment_sequence = s;
-    } else if (key == "tags") {
-      ok = r.tags(v, key, o.tags);
-    }
-    // Other k6 options (dns, systemTags, ...) are accepted and not used yet.
-    if (!ok || r.failed()) return std::nullopt;
+    const auto reader = readers.find(key);
+    if (reader != readers.end() && (!reader->second(r, v, key, o) || r.failed())) return std::nullopt;
   }
   return o;
 }

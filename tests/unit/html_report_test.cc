@@ -65,6 +65,12 @@ TEST(HtmlReport, SelfContainedWithChartsAndTables) {
   EXPECT_NE(html.find("constant-vus"), std::string::npos);
   EXPECT_NE(html.find("git_sha=abc"), std::string::npos);
   EXPECT_NE(html.find("data-series=\"5xx\""), std::string::npos);
+  // The style sheet itself is in the page (it once held the C++ text that should have inserted it).
+  const size_t style = html.find("<style>"), style_end = html.find("</style>");
+  ASSERT_NE(style_end, std::string::npos);
+  const std::string css = html.substr(style, style_end - style);
+  EXPECT_NE(css.find("body{font:"), std::string::npos) << css;
+  EXPECT_EQ(css.find("std::string"), std::string::npos) << css;
 }
 
 }  // namespace

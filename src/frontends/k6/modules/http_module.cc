@@ -150,6 +150,121 @@ bool read_timeout(v8::Isolate* isolate, Local<Value> value, Nanos& out) {
 }
 
 // Fills `prepared` from k6's arguments; false with an exception thrown.
+// Calls `visit(name, value)` for each own property of `object`.
+template <typename Visit>
+void for_each_property(v8::Local<v8::Context> context, Local<v8::Object> object, Visit visit) {
+  auto keys = object->GetOwnPropertyNames(context).ToLocalChecked();
+  for (uint32_t i = 0; i < keys->Length(); ++i) {
+    auto key = keys->Get(context, i).ToLocalChecked();
+    visit(key, object->Get(context, key).ToLocalChecked());
+  }
+}
+
+// The value of params[name] when it is an object.
+std::optional<Local<v8::Object>> object_param(v8::Isolate* isolate, Local<v8::Object> params, const char* name) {
+  auto value = get_value(isolate->GetCurrentContext(), params, key(isolate, name));
+  if (value.IsEmpty() || !value->IsObject()) return std::nullopt;
+  return value.As<v8::Object>();
+}
+
+// params.headers (each replacing a header of the same name), params.cookies (one Cookie header,
+// a value or {value}), params.tags (`name` apart: it names the request).
+void read_header_params(v8::Isolate* isolate, Local<v8::Object> params, PreparedRequest& prepared, std::string& name,
+                        metrics::Tags& extra) {
+  auto context = isolate->GetCurrentContext();
+  net::HttpRequest& request = prepared.request;
+  if (auto headers = object_param(isolate, params, "headers")) {
+    for_each_property(context, *headers, [&](Local<Value> key, Local<Value> value) {
+      const std::string header = to_std_string(isolate, key);
+      std::erase_if(request.headers, [&](const net::Header& x) { return iequals(x.name, header); });
+      request.headers.push_back({header, to_std_string(isolate, value)});
+    });
+  }
+  if (auto tags = object_param(isolate, params, "tags")) {
+    for_each_property(context, *tags, [&](Local<Value> key, Local<Value> value) {
+      const std::string tag = to_std_string(isolate, key);
+      if (tag == "name") {
+        name = to_std_string(isolate, value);
+      } else {
+        extra.emplace_back(tag, to_std_string(isolate, value));
+      }
+    });
+  }
+  if (auto cookies = object_param(isolate, params, "cookies")) {
+    std::string header;
+    for_each_property(context, *cookies, [&](Local<Value> key, Local<Value> value) {
+      if (value->IsObject()) value = get_value(context, value.As<v8::Object>(), "value");
+      header += (header.empty() ? "" : "; ") + to_std_string(isolate, key) + "=" +
+                (value.IsEmpty() ? std::string() : to_std_string(isolate, value));
+    });
+    if (!header.empty()) request.headers.push_back({"Cookie", header});
+  }
+}
+
+// params.timeout, redirects, responseType, auth and compression; false after throwing on a bad one.
+bool read_option_params(v8::Isolate* isolate, Local<v8::Object> params, PreparedRequest& prepared) {
+  auto context = isolate->GetCurrentContext();
+  if (auto timeout = get_value(context, params, key(isolate, "timeout")); !timeout.IsEmpty() && !read_timeout(isolate, timeout, prepared.options.timeout)) {
+    throw_error(isolate, "invalid timeout '" + to_std_string(isolate, timeout) + "' (milliseconds or a duration like '10s')");
+    return false;
+  }
+  if (auto redirects = get_value(context, params, key(isolate, "redirects")); !redirects.IsEmpty()) {
+    prepared.options.max_redirects = static_cast<int>(redirects->NumberValue(context).FromMaybe(prepared.options.max_redirects));
+  }
+  if (auto type = get_value(context, params, key(isolate, "responseType")); !type.IsEmpty()) {
+    const std::string t = to_std_string(isolate, type);
+    if (t == "text") {
+      prepared.response_type = ResponseType::kText;
+    } else if (t == "binary") {
+      prepared.response_type = ResponseType::kBinary;
+    } else if (t == "none") {
+      prepared.response_type = ResponseType::kNone;
+    } else {
+      throw_error(isolate, "invalid responseType '" + t + "' (text, binary or none)");
+      return false;
+    }
+  }
+  if (auto auth = get_value(context, params, key(isolate, "auth")); !auth.IsEmpty()) {
+    const std::string a = to_std_string(isolate, auth);
+    if (a != "basic") {
+      throw_error(isolate, "auth '" + a + "' is not supported by squall yet (basic is: user:pass@ in the URL)");
+      return false;
+    }
+  }
+  if (auto compression = get_value(context, params, key(isolate, "compression")); !compression.IsEmpty()) {
+    const std::string algorithm = to_std_string(isolate, compression);
+    if (!compress(algorithm, prepared.request.body)) {
+      throw_error(isolate, "unsupported compression '" + algorithm + "' (gzip or deflate)");
+      return false;
+    }
+    prepared.request.headers.push_back({"Content-Encoding", algorithm});
+  }
+  return true;
+}
+
+// The request's tag set, cached by everything it depends on (the VU's own tags, exec.vu.tags,
+// which may change, included).
+metrics::TagSetId request_tag_set(JsVu& vu, const std::string& method, const std::string& url, const std::string& name,
+                                  metrics::Tags extra) {
+  std::string key;
+  key.reserve(method.size() + url.size() + name.size() + vu.group().size() + 8);
+  key.append(method).append(1, '\0').append(url).append(1, '\0').append(name).append(1, '\0').append(vu.group());
+  for (const auto& [k, v] : extra) key.append(1, '\0').append(k).append(1, '\0').append(v);
+  key.append(1, '\1');
+  for (const auto& [k, v] : vu.vu_tags()) {
+    key.append(1, '\0').append(k).append(1, '\0').append(v);
+    extra.emplace_back(k, v);
+  }
+  return vu.intern_cached(key, [&] {
+    const std::string scenario = vu.scenario() ? vu.scenario()->name : "";
+    metrics::Tags all = extra;
+    if (vu.scenario()) all.insert(all.begin(), vu.scenario()->tags.begin(), vu.scenario()->tags.end());
+    // A request named by the script carries its name as its url tag too (k6 since v0.41): the
+    // remedy k6 documents for URLs with ids in them, which would otherwise make a series each.
+    return vu::request_tags(vu.store().tag_sets(), {method, name.empty() ? url : name, name, vu.group(), scenario, all});
+  });
+}
+
 bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_arg, Local<Value> body,
              Local<Value> params, PreparedRequest& prepared) {
   auto context = isolate->GetCurrentContext();
@@ -168,17 +283,14 @@ bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_a
   net::HttpRequest& request = prepared.request;
   request.method = method;
   request.url = *parsed.parsed.url;
-  const std::string& url = parsed.text;  // (nothing below parses another URL)
   if (!request.url.userinfo.empty()) {
     request.headers.push_back({"Authorization", "Basic " + base64_encode(percent_decode(request.url.userinfo))});
   }
-  if (!body.IsEmpty() && !body->IsNullOrUndefined()) {
-    if (!binary_or_string_bytes(isolate, body, request.body)) {
-      if (body->IsObject()) {
-        object_body(isolate, body.As<v8::Object>(), prepared);
-      } else {
-        request.body = to_std_string(isolate, body);
-      }
+  if (!body.IsEmpty() && !body->IsNullOrUndefined() && !binary_or_string_bytes(isolate, body, request.body)) {
+    if (body->IsObject()) {
+      object_body(isolate, body.As<v8::Object>(), prepared);
+    } else {
+      request.body = to_std_string(isolate, body);
     }
   }
   metrics::Tags extra;
@@ -186,99 +298,11 @@ bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_a
   prepared.options.max_redirects = vu.run().max_redirects;
   prepared.options.keep_alive = !vu.run().no_connection_reuse;
   if (!params.IsEmpty() && params->IsObject()) {
-    auto p = params.As<v8::Object>();
-    if (auto headers = get_value(context, p, key(isolate, "headers")); !headers.IsEmpty() && headers->IsObject()) {
-      auto h = headers.As<v8::Object>();
-      auto keys = h->GetOwnPropertyNames(context).ToLocalChecked();
-      for (uint32_t i = 0; i < keys->Length(); ++i) {
-        auto key = keys->Get(context, i).ToLocalChecked();
-        const std::string header = to_std_string(isolate, key);
-        std::erase_if(request.headers, [&](const net::Header& x) { return iequals(x.name, header); });
-        request.headers.push_back({header, to_std_string(isolate, h->Get(context, key).ToLocalChecked())});
-      }
-    }
-    if (auto tags = get_value(context, p, key(isolate, "tags")); !tags.IsEmpty() && tags->IsObject()) {
-      auto t = tags.As<v8::Object>();
-      auto keys = t->GetOwnPropertyNames(context).ToLocalChecked();
-      for (uint32_t i = 0; i < keys->Length(); ++i) {
-        auto key = keys->Get(context, i).ToLocalChecked();
-        const std::string tag = to_std_string(isolate, key);
-        const std::string value = to_std_string(isolate, t->Get(context, key).ToLocalChecked());
-        if (tag == "name") {
-          name = value;
-        } else {
-          extra.emplace_back(tag, value);
-        }
-      }
-    }
-    if (auto timeout = get_value(context, p, key(isolate, "timeout")); !timeout.IsEmpty() && !read_timeout(isolate, timeout, prepared.options.timeout)) {
-      throw_error(isolate, "invalid timeout '" + to_std_string(isolate, timeout) + "' (milliseconds or a duration like '10s')");
-      return false;
-    }
-    if (auto redirects = get_value(context, p, key(isolate, "redirects")); !redirects.IsEmpty()) {
-      prepared.options.max_redirects = static_cast<int>(redirects->NumberValue(context).FromMaybe(vu.run().max_redirects));
-    }
-    if (auto type = get_value(context, p, key(isolate, "responseType")); !type.IsEmpty()) {
-      const std::string t = to_std_string(isolate, type);
-      if (t == "text") {
-        prepared.response_type = ResponseType::kText;
-      } else if (t == "binary") {
-        prepared.response_type = ResponseType::kBinary;
-      } else if (t == "none") {
-        prepared.response_type = ResponseType::kNone;
-      } else {
-        throw_error(isolate, "invalid responseType '" + t + "' (text, binary or none)");
-        return false;
-      }
-    }
-    if (auto cookies = get_value(context, p, key(isolate, "cookies")); !cookies.IsEmpty() && cookies->IsObject()) {
-      auto c = cookies.As<v8::Object>();
-      auto keys = c->GetOwnPropertyNames(context).ToLocalChecked();
-      std::string header;
-      for (uint32_t i = 0; i < keys->Length(); ++i) {
-        auto key = keys->Get(context, i).ToLocalChecked();
-        auto value = c->Get(context, key).ToLocalChecked();
-        if (value->IsObject()) value = get_value(context, value.As<v8::Object>(), "value");
-        header += (header.empty() ? "" : "; ") + to_std_string(isolate, key) + "=" +
-                  (value.IsEmpty() ? std::string() : to_std_string(isolate, value));
-      }
-      if (!header.empty()) request.headers.push_back({"Cookie", header});
-    }
-    if (auto auth = get_value(context, p, key(isolate, "auth")); !auth.IsEmpty()) {
-      const std::string a = to_std_string(isolate, auth);
-      if (a != "basic") {
-        throw_error(isolate, "auth '" + a + "' is not supported by squall yet (basic is: user:pass@ in the URL)");
-        return false;
-      }
-    }
-    if (auto compression = get_value(context, p, key(isolate, "compression")); !compression.IsEmpty()) {
-      const std::string algorithm = to_std_string(isolate, compression);
-      if (!compress(algorithm, request.body)) {
-        throw_error(isolate, "unsupported compression '" + algorithm + "' (gzip or deflate)");
-        return false;
-      }
-      request.headers.push_back({"Content-Encoding", algorithm});
-    }
+    read_header_params(isolate, params.As<v8::Object>(), prepared, name, extra);
+    if (!read_option_params(isolate, params.As<v8::Object>(), prepared)) return false;
   }
   prepared.options.discard_body = prepared.response_type == ResponseType::kNone;
-  // Everything the tag set depends on, the VU's own tags (exec.vu.tags, which may change) included.
-  std::string key;
-  key.reserve(method.size() + url.size() + name.size() + vu.group().size() + 8);
-  key.append(method).append(1, '\0').append(url).append(1, '\0').append(name).append(1, '\0').append(vu.group());
-  for (const auto& [k, v] : extra) key.append(1, '\0').append(k).append(1, '\0').append(v);
-  key.append(1, '\1');
-  for (const auto& [k, v] : vu.vu_tags()) {
-    key.append(1, '\0').append(k).append(1, '\0').append(v);
-    extra.emplace_back(k, v);
-  }
-  prepared.tags = vu.intern_cached(key, [&] {
-    const std::string scenario = vu.scenario() ? vu.scenario()->name : "";
-    metrics::Tags all = extra;
-    if (vu.scenario()) all.insert(all.begin(), vu.scenario()->tags.begin(), vu.scenario()->tags.end());
-    // A request named by the script carries its name as its url tag too (k6 since v0.41): the
-    // remedy k6 documents for URLs with ids in them, which would otherwise make a series each.
-    return vu::request_tags(vu.store().tag_sets(), {method, name.empty() ? url : name, name, vu.group(), scenario, all});
-  });
+  prepared.tags = request_tag_set(vu, method, parsed.text, name, std::move(extra));
   return true;
 }
 

@@ -21,13 +21,9 @@ bool ControlApi::start(std::string& error) {
     error = "the control API address must be a loopback HOST:PORT such as 127.0.0.1:6565 (got '" + address_ + "')";
     return false;
   }
-  net::ServerConfig config;
-  config.listen = address_;
-  config.exclusive = true;
-  server_ = std::make_unique<net::HttpServer>(config, [this](const net::ServerRequest& r) { return handle(r); });
-  if (server_->start(error)) return true;
-  error = "control API: " + error;
-  return false;
+  server_ = net::HttpServer::start_exclusive(address_, [this](const net::ServerRequest& r) { return handle(r); }, error);
+  if (!server_) error = "control API: " + error;
+  return server_ != nullptr;
 }
 
 net::ServerReply ControlApi::handle(const net::ServerRequest& request) {

@@ -64,13 +64,9 @@ bool LiveDashboard::start(std::string& error) {
             "(add --dashboard-allow-remote to bind it anyway: the URL's token still guards it)";
     return false;
   }
-  net::ServerConfig config;
-  config.listen = address_;
-  config.exclusive = true;
-  server_ = std::make_unique<net::HttpServer>(config, [this](const net::ServerRequest& r) { return handle(r); });
-  if (server_->start(error)) return true;
-  error = "--dashboard-address " + address_ + ": " + error;
-  return false;
+  server_ = net::HttpServer::start_exclusive(address_, [this](const net::ServerRequest& r) { return handle(r); }, error);
+  if (!server_) error = "--dashboard-address " + address_ + ": " + error;
+  return server_ != nullptr;
 }
 
 std::string LiveDashboard::url() const {

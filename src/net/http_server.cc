@@ -284,6 +284,15 @@ HttpServer::~HttpServer() {
   SSL_CTX_free(tls_ctx_);
 }
 
+std::unique_ptr<HttpServer> HttpServer::start_exclusive(const std::string& address, ServerHandler handler, std::string& error) {
+  ServerConfig config;
+  config.listen = address;
+  config.exclusive = true;
+  auto server = std::make_unique<HttpServer>(config, std::move(handler));
+  if (!server->start(error)) return nullptr;
+  return server;
+}
+
 bool HttpServer::start(std::string& error) {
   std::string host, tls_host;
   uint16_t port = 0, tls_port = 0;

@@ -31,9 +31,9 @@ constexpr char kArtilleryHelp[] =
     "105 stopped by a signal.\n";
 
 const std::vector<FlagSpec> kArtilleryOwnFlags = {
-    {{"-t", "--target"}}, {{"-e", "--environment"}}, {{"-o", "--output"}}, {{"-v", "--variables"}},
+    {{"-t", "--target"}}, {{"-e", "--environment"}},     {{"-o", "--output"}},       {{"-v", "--variables"}},
     {{"--overrides"}},    {{"-k", "--insecure"}, false}, {{"-q", "--quiet"}, false}, {{"--scenario-name"}},
-    {{"--dotenv"}},       {{"--summary-export"}},   {{"-h", "--help"}, false},
+    {{"--dotenv"}},       {{"--summary-export"}},        {{"-h", "--help"}, false},
 };
 
 const std::vector<FlagSpec> kArtilleryFlags = combine_flags(kArtilleryOwnFlags, run_flags());
@@ -42,7 +42,8 @@ const std::vector<FlagSpec> kArtilleryFlags = combine_flags(kArtilleryOwnFlags, 
 int run_artillery(int argc, char** argv, int first) {
   std::optional<Args> args;
   if (auto done = parse_command_line(argc, argv, first, kArtilleryFlags, kArtilleryHelp, args)) return *done;
-  if (args->positionals().size() != 1) return invalid_config(std::string("expected one script file\n\n") + kArtilleryHelp);
+  if (args->positionals().size() != 1)
+    return invalid_config(std::string("expected one script file\n\n") + kArtilleryHelp);
   artillery::ArtilleryInvocation invocation;
   invocation.path = args->positionals().front();
   invocation.load.target = args->get("-t").value_or("");

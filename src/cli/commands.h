@@ -4,14 +4,14 @@
 
 namespace squall::cli {
 
-int http_command(int argc, char** argv);           // squall http URL ...
-int serve_command(int argc, char** argv);          // squall serve ...
-int demo_command(int argc, char** argv);           // squall demo: serve + http in one process
-int artillery_command(int argc, char** argv);      // squall artillery run FILE.yml ...
-int run_artillery_script(int argc, char** argv);   // squall run FILE.yml
-int run_k6_script(int argc, char** argv);          // squall run FILE.js: k6 JavaScript
-int locust_command(int argc, char** argv);         // squall locust -f FILE.py (also squall run FILE.py)
-int compare_command(int argc, char** argv);        // squall compare BASELINE CURRENT
-int report_command(int argc, char** argv);         // squall report RESULTS -o report.html
+int http_command(int argc, char** argv);          // squall http URL ...
+int serve_command(int argc, char** argv);         // squall serve ...
+int demo_command(int argc, char** argv);          // squall demo: serve + http in one process
+int artillery_command(int argc, char** argv);     // squall artillery run FILE.yml ...
+int run_artillery_script(int argc, char** argv);  // squall run FILE.yml
+int run_k6_script(int argc, char** argv);         // squall run FILE.js: k6 JavaScript
+int locust_command(int argc, char** argv);        // squall locust -f FILE.py (also squall run FILE.py)
+int compare_command(int argc, char** argv);       // squall compare BASELINE CURRENT
+int report_command(int argc, char** argv);        // squall report RESULTS -o report.html
 
 }  // namespace squall::cli

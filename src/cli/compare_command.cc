@@ -23,7 +23,10 @@ constexpr char kCompareHelp[] =
     "of the per-second difference). Exit codes: 0 no regression, 99 regression, 104 bad input.\n";
 
 const std::vector<FlagSpec> kCompareFlags = {
-    {{"--fail-on"}, true, true}, {{"--format"}}, {{"--output", "-o"}}, {{"-h", "--help"}, false},
+    {{"--fail-on"}, true, true},
+    {{"--format"}},
+    {{"--output", "-o"}},
+    {{"-h", "--help"}, false},
 };
 
 constexpr char kWho[] = "squall compare";
@@ -38,7 +41,8 @@ int compare_command(int argc, char** argv) {
     std::fputs(kCompareHelp, stdout);
     return kExitOk;
   }
-  if (args->positionals().size() != 2) return invalid_config(std::string("expected BASELINE and CURRENT\n\n") + kCompareHelp, kWho);
+  if (args->positionals().size() != 2)
+    return invalid_config(std::string("expected BASELINE and CURRENT\n\n") + kCompareHelp, kWho);
   std::vector<report::CompareRule> rules;
   for (const auto& text : args->all("--fail-on")) {
     auto rule = report::parse_compare_rule(text, error);

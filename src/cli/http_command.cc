@@ -68,16 +68,36 @@ constexpr char kHttpHelp[] =
     "104 invalid config (or a result file that cannot be written, found before the run), 105 stopped by a signal.\n";
 
 const std::vector<FlagSpec> kHttpOwnFlags = {
-    {{"-c", "--vus", "--connections"}},  {{"-d", "--duration"}},        {{"-n", "--iterations", "--requests"}},
-    {{"--rate"}},                         {{"-X", "--method"}},          {{"-H", "--header"}, true, true},
-    {{"-b", "--body"}},                   {{"--body-file"}},             {{"--timeout"}},
-    {{"--connect-timeout"}},              {{"--max-redirects"}},         {{"--keep-body"}, false},
-    {{"-k", "--insecure"}, false},        {{"--cacert"}},                {{"--cert"}},
-    {{"--key"}},                          {{"--tls-min"}},               {{"--tls-max"}},
-    {{"--hosts"}, true, true},            {{"--graceful-stop"}},         {{"--summary-export"}},
-    {{"--summary-trend-stats"}},          {{"-h", "--help"}, false},      {{"--config"}},
-    {{"--stage"}, true, true},            {{"--execution-segment"}},     {{"--execution-segment-sequence"}},
-    {{"--summary-time-unit"}},            {{"--summary-mode"}},          {{"--address"}},
+    {{"-c", "--vus", "--connections"}},
+    {{"-d", "--duration"}},
+    {{"-n", "--iterations", "--requests"}},
+    {{"--rate"}},
+    {{"-X", "--method"}},
+    {{"-H", "--header"}, true, true},
+    {{"-b", "--body"}},
+    {{"--body-file"}},
+    {{"--timeout"}},
+    {{"--connect-timeout"}},
+    {{"--max-redirects"}},
+    {{"--keep-body"}, false},
+    {{"-k", "--insecure"}, false},
+    {{"--cacert"}},
+    {{"--cert"}},
+    {{"--key"}},
+    {{"--tls-min"}},
+    {{"--tls-max"}},
+    {{"--hosts"}, true, true},
+    {{"--graceful-stop"}},
+    {{"--summary-export"}},
+    {{"--summary-trend-stats"}},
+    {{"-h", "--help"}, false},
+    {{"--config"}},
+    {{"--stage"}, true, true},
+    {{"--execution-segment"}},
+    {{"--execution-segment-sequence"}},
+    {{"--summary-time-unit"}},
+    {{"--summary-mode"}},
+    {{"--address"}},
     {{"--out", "-o"}, true, true},  // k6's -o; `squall run x.yml` keeps -o for Artillery's report
 };
 
@@ -150,7 +170,8 @@ std::optional<int> read_invocation(const Args& args, quick::QuickInvocation& inv
   invocation.method = args.get("-X").value_or("GET");
   for (const auto& h : args.all("-H")) {
     const size_t colon = h.find(':');
-    if (colon == std::string::npos || colon == 0) return invalid_config("invalid header '" + h + "' (expected 'Name: value')");
+    if (colon == std::string::npos || colon == 0)
+      return invalid_config("invalid header '" + h + "' (expected 'Name: value')");
     std::string value = h.substr(colon + 1);
     value.erase(0, value.find_first_not_of(' '));
     invocation.headers.push_back({h.substr(0, colon), value});
@@ -177,7 +198,8 @@ std::optional<int> read_invocation(const Args& args, quick::QuickInvocation& inv
   std::optional<Nanos> timeout;
   if (!read_duration(args, "--timeout", timeout)) return invalid_config("invalid --timeout");
   if (timeout) invocation.request.timeout = *timeout;
-  if (!read_duration(args, "--connect-timeout", invocation.connect_timeout)) return invalid_config("invalid --connect-timeout");
+  if (!read_duration(args, "--connect-timeout", invocation.connect_timeout))
+    return invalid_config("invalid --connect-timeout");
   if (!read_duration(args, "--graceful-stop", invocation.graceful_stop, true)) {
     return invalid_config("invalid --graceful-stop '" + args.get("--graceful-stop").value_or("") + "'");
   }
@@ -187,7 +209,8 @@ std::optional<int> read_invocation(const Args& args, quick::QuickInvocation& inv
   }
   for (const auto& h : args.all("--hosts")) {
     const size_t eq = h.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == h.size()) return invalid_config("invalid --hosts '" + h + "' (expected NAME=ADDR)");
+    if (eq == std::string::npos || eq == 0 || eq + 1 == h.size())
+      return invalid_config("invalid --hosts '" + h + "' (expected NAME=ADDR)");
     invocation.hosts.emplace_back(h.substr(0, eq), h.substr(eq + 1));
   }
   invocation.tls.insecure_skip_verify = args.has("-k");

@@ -53,16 +53,36 @@ constexpr char kK6Help[] =
     "script (test.abort), 110 marked as failed (test.fail).\n";
 
 const std::vector<FlagSpec> kK6OwnFlags = {
-    {{"-u", "--vus"}},           {{"-d", "--duration"}},   {{"-i", "--iterations"}},
-    {{"-s", "--stage"}, true, true}, {{"-e", "--env"}, true, true}, {{"-c", "--config"}},
-    {{"--out", "-o"}, true, true}, {{"--summary-export"}},    {{"--summary-mode"}},
-    {{"--summary-trend-stats"}}, {{"--summary-time-unit"}}, {{"--no-thresholds"}, false},
-    {{"--no-setup"}, false},     {{"--no-teardown"}, false}, {{"--no-summary"}, false},
-    {{"--insecure-skip-tls-verify"}, false}, {{"--hosts"}, true, true}, {{"--http-debug"}, false},
-    {{"--user-agent"}},          {{"--address"}},          {{"--execution-segment"}},
-    {{"--batch"}},               {{"--batch-per-host"}},  {{"--max-redirects"}},
-    {{"-w", "--throw"}, false},  {{"--no-connection-reuse"}, false}, {{"--no-vu-connection-reuse"}, false},
-    {{"--execution-segment-sequence"}}, {{"-q", "--quiet"}, false}, {{"-h", "--help"}, false},
+    {{"-u", "--vus"}},
+    {{"-d", "--duration"}},
+    {{"-i", "--iterations"}},
+    {{"-s", "--stage"}, true, true},
+    {{"-e", "--env"}, true, true},
+    {{"-c", "--config"}},
+    {{"--out", "-o"}, true, true},
+    {{"--summary-export"}},
+    {{"--summary-mode"}},
+    {{"--summary-trend-stats"}},
+    {{"--summary-time-unit"}},
+    {{"--no-thresholds"}, false},
+    {{"--no-setup"}, false},
+    {{"--no-teardown"}, false},
+    {{"--no-summary"}, false},
+    {{"--insecure-skip-tls-verify"}, false},
+    {{"--hosts"}, true, true},
+    {{"--http-debug"}, false},
+    {{"--user-agent"}},
+    {{"--address"}},
+    {{"--execution-segment"}},
+    {{"--batch"}},
+    {{"--batch-per-host"}},
+    {{"--max-redirects"}},
+    {{"-w", "--throw"}, false},
+    {{"--no-connection-reuse"}, false},
+    {{"--no-vu-connection-reuse"}, false},
+    {{"--execution-segment-sequence"}},
+    {{"-q", "--quiet"}, false},
+    {{"-h", "--help"}, false},
 };
 
 const std::vector<FlagSpec> kK6Flags = combine_flags(kK6OwnFlags, run_flags());
@@ -122,7 +142,8 @@ std::optional<plan::TestOptions> flag_options(const Args& args, std::string& err
   if (auto v = args.get("--execution-segment-sequence")) flags.execution_segment_sequence = *v;
   for (const auto& h : args.all("--hosts")) {
     const size_t eq = h.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == h.size()) return error = "invalid --hosts '" + h + "' (expected NAME=ADDR)", std::nullopt;
+    if (eq == std::string::npos || eq == 0 || eq + 1 == h.size())
+      return error = "invalid --hosts '" + h + "' (expected NAME=ADDR)", std::nullopt;
     flags.hosts[h.substr(0, eq)] = h.substr(eq + 1);
   }
   return flags;

@@ -129,8 +129,9 @@ int locust_command(int argc, char** argv) {
   // Invoked as `squall locust`, Locust would start its web UI unless --headless.
   if ((std::string_view(argv[1]) == "locust" && !args->has("--headless")) || args->has("--web-host") ||
       args->has("--web-port") || args->has("--autostart")) {
-    std::fprintf(stderr, "squall: Locust's web UI is not available in squall yet: running headless, as with "
-                         "--headless (live charts: --dashboard)\n");
+    std::fprintf(stderr,
+                 "squall: Locust's web UI is not available in squall yet: running headless, as with "
+                 "--headless (live charts: --dashboard)\n");
   }
   engine::RunOptions options;
   std::string error;

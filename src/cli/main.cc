@@ -40,17 +40,21 @@ int run_command(int argc, char** argv) {
     std::string_view extension;
     int (*run)(int, char**);
   };
-  static constexpr Kind kKinds[] = {{".js", squall::cli::run_k6_script}, {".mjs", squall::cli::run_k6_script},
-                                    {".yml", squall::cli::run_artillery_script}, {".yaml", squall::cli::run_artillery_script},
+  static constexpr Kind kKinds[] = {{".js", squall::cli::run_k6_script},
+                                    {".mjs", squall::cli::run_k6_script},
+                                    {".yml", squall::cli::run_artillery_script},
+                                    {".yaml", squall::cli::run_artillery_script},
                                     {".py", squall::cli::locust_command}};
   for (int i = 2; i < argc; ++i) {
     for (const auto& kind : kKinds) {
       if (std::string_view(argv[i]).ends_with(kind.extension)) return kind.run(argc, argv);
     }
   }
-  return squall::invalid_config(argc < 3 ? "usage: squall run FILE (.js: k6 JavaScript, .yml/.yaml: Artillery, .py: Locust)"
-                                         : "'" + std::string(argv[2]) + "': squall run takes k6 JavaScript (.js), Artillery "
-                                           "YAML (.yml, .yaml) or a Locust locustfile (.py)");
+  return squall::invalid_config(argc < 3
+                                    ? "usage: squall run FILE (.js: k6 JavaScript, .yml/.yaml: Artillery, .py: Locust)"
+                                    : "'" + std::string(argv[2]) +
+                                          "': squall run takes k6 JavaScript (.js), Artillery "
+                                          "YAML (.yml, .yaml) or a Locust locustfile (.py)");
 }
 
 struct Command {
@@ -59,11 +63,16 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"http", squall::cli::http_command},       {"serve", squall::cli::serve_command},
-    {"demo", squall::cli::demo_command},       {"artillery", squall::cli::artillery_command},
-    {"locust", squall::cli::locust_command},   {"run", run_command},
-    {"compare", squall::cli::compare_command}, {"report", squall::cli::report_command},
-    {"version", version_command},              {"--version", version_command},
+    {"http", squall::cli::http_command},
+    {"serve", squall::cli::serve_command},
+    {"demo", squall::cli::demo_command},
+    {"artillery", squall::cli::artillery_command},
+    {"locust", squall::cli::locust_command},
+    {"run", run_command},
+    {"compare", squall::cli::compare_command},
+    {"report", squall::cli::report_command},
+    {"version", version_command},
+    {"--version", version_command},
 };
 
 // Every VU holds sockets: take the file-descriptor limit the system allows (the hard limit),

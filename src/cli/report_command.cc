@@ -33,7 +33,8 @@ int report_command(int argc, char** argv) {
     std::fputs(kReportHelp, stdout);
     return kExitOk;
   }
-  if (args->positionals().size() != 1 || !args->has("-o")) return invalid_config(std::string("expected RESULTS and -o FILE\n\n") + kReportHelp, kWho);
+  if (args->positionals().size() != 1 || !args->has("-o"))
+    return invalid_config(std::string("expected RESULTS and -o FILE\n\n") + kReportHelp, kWho);
   auto loaded = report::read_results(args->positionals().front(), error);
   if (!loaded) return invalid_config(error, kWho);
   report::SummaryOptions options;

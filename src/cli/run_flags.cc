@@ -9,9 +9,18 @@ namespace squall::cli {
 
 const std::vector<FlagSpec>& run_flags() {
   static const std::vector<FlagSpec> flags = {
-      {{"--results"}}, {{"--tag"}, true, true}, {{"--run-name"}}, {{"--baseline"}}, {{"--fail-on"}, true, true}, {{"--junit"}},
-      {{"--report"}}, {{"--out"}, true, true}, {{"--dashboard"}, false}, {{"--dashboard-address"}},
-      {{"--dashboard-allow-remote"}, false}, {{"--summary-export"}},
+      {{"--results"}},
+      {{"--tag"}, true, true},
+      {{"--run-name"}},
+      {{"--baseline"}},
+      {{"--fail-on"}, true, true},
+      {{"--junit"}},
+      {{"--report"}},
+      {{"--out"}, true, true},
+      {{"--dashboard"}, false},
+      {{"--dashboard-address"}},
+      {{"--dashboard-allow-remote"}, false},
+      {{"--summary-export"}},
   };
   return flags;
 }
@@ -45,7 +54,8 @@ bool read_run_options(const Args& args, engine::RunOptions& options, std::string
     error = "--fail-on needs --baseline FILE (a results bundle or summary export of the run to compare against)";
     return false;
   }
-  if (!options.baseline_path.empty() && options.compare_rules.empty()) options.compare_rules = report::default_compare_rules();
+  if (!options.baseline_path.empty() && options.compare_rules.empty())
+    options.compare_rules = report::default_compare_rules();
   return true;
 }
 

@@ -6,10 +6,10 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
-#include "common/exit_codes.h"
-#include "engine/signals.h"
 #include "common/duration.h"
+#include "common/exit_codes.h"
 #include "demo/demo_server.h"
+#include "engine/signals.h"
 
 namespace squall::cli {
 
@@ -34,9 +34,9 @@ constexpr char kServeHelp[] =
     "  no-answer interim-100 huge-body gzip-bomb (&size=BYTES) deep-json (&depth=N)\n";
 
 const std::vector<FlagSpec> kServeFlags = {
-    {{"--listen"}},     {{"--tls-listen"}},   {{"--cert-out"}}, {{"--threads"}},  {{"--delay"}},
-    {{"--error-rate"}}, {{"--error-status"}}, {{"--stall"}},    {{"--reset-rate"}}, {{"--duration"}},
-    {{"-h", "--help"}, false},
+    {{"--listen"}},     {{"--tls-listen"}}, {{"--cert-out"}},          {{"--threads"}},
+    {{"--delay"}},      {{"--error-rate"}}, {{"--error-status"}},      {{"--stall"}},
+    {{"--reset-rate"}}, {{"--duration"}},   {{"-h", "--help"}, false},
 };
 
 constexpr char kWho[] = "squall serve";
@@ -62,12 +62,15 @@ int serve_command(int argc, char** argv) {
   if (auto v = args->get("--tls-listen")) config.tls_listen = *v;
   if (auto v = args->get("--threads")) {
     const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), config.threads);
-    if (ec != std::errc() || end != v->data() + v->size() || config.threads < 1) return invalid_config("invalid --threads '" + *v + "'", kWho);
+    if (ec != std::errc() || end != v->data() + v->size() || config.threads < 1)
+      return invalid_config("invalid --threads '" + *v + "'", kWho);
   }
   demo::FaultConfig& faults = config.faults;
   if (auto v = args->get("--delay")) {
     auto d = demo::LatencyDistribution::parse(*v);
-    if (!d) return invalid_config("invalid --delay '" + *v + "' (expected 20ms, uniform:10ms-30ms or lognormal:20ms,0.5)", kWho);
+    if (!d)
+      return invalid_config("invalid --delay '" + *v + "' (expected 20ms, uniform:10ms-30ms or lognormal:20ms,0.5)",
+                            kWho);
     faults.latency = *d;
   }
   if (auto v = args->get("--error-rate"); v && !parse_fraction(*v, faults.error_rate)) {
@@ -99,8 +102,13 @@ int serve_command(int argc, char** argv) {
     out << server.certificate_pem();
     if (!out) return invalid_config("cannot write --cert-out '" + *path + "'", kWho);
   }
-  if (!config.listen.empty()) std::printf("listening on http://%s\n", config.listen.substr(0, config.listen.rfind(':')).append(":" + std::to_string(server.port())).c_str());
-  if (!config.tls_listen.empty()) std::printf("listening on https://%s\n", config.tls_listen.substr(0, config.tls_listen.rfind(':')).append(":" + std::to_string(server.tls_port())).c_str());
+  if (!config.listen.empty())
+    std::printf("listening on http://%s\n",
+                config.listen.substr(0, config.listen.rfind(':')).append(":" + std::to_string(server.port())).c_str());
+  if (!config.tls_listen.empty())
+    std::printf("listening on https://%s\n", config.tls_listen.substr(0, config.tls_listen.rfind(':'))
+                                                 .append(":" + std::to_string(server.tls_port()))
+                                                 .c_str());
   std::fflush(stdout);
   const Nanos end = duration ? mono_now() + duration : INT64_MAX;
   while (!stop.load() && mono_now() < end) std::this_thread::sleep_for(std::chrono::milliseconds(20));

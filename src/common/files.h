@@ -17,7 +17,8 @@
 namespace squall {
 
 // The file's bytes, or nullopt with `error` = "cannot read <what> '<path>'".
-inline std::optional<std::string> read_whole_file(const std::string& path, const std::string& what, std::string& error) {
+inline std::optional<std::string> read_whole_file(const std::string& path, const std::string& what,
+                                                  std::string& error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = "cannot read " + what + " '" + path + "'";
@@ -29,7 +30,8 @@ inline std::optional<std::string> read_whole_file(const std::string& path, const
 }
 
 // Writes `text` to `path`; nullopt, or "cannot write <what> '<path>': <reason>".
-inline std::optional<std::string> write_whole_file(const std::string& path, std::string_view text, const std::string& what) {
+inline std::optional<std::string> write_whole_file(const std::string& path, std::string_view text,
+                                                   const std::string& what) {
   auto failed = [&](int err) { return "cannot write " + what + " '" + path + "': " + std::strerror(err); };
   FILE* file = std::fopen(path.c_str(), "wb");
   if (!file) return failed(errno);

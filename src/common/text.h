@@ -13,7 +13,8 @@ inline std::vector<std::string> split_nonempty(std::string_view text, char separ
   size_t start = 0;
   while (start <= text.size()) {
     const size_t end = text.find(separator, start);
-    const std::string_view piece = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    const std::string_view piece =
+        text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     if (!piece.empty()) out.emplace_back(piece);
     if (end == std::string_view::npos) break;
     start = end + 1;

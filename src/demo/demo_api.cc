@@ -8,8 +8,8 @@
 
 #include "common/bounded_json.h"
 #include "common/hex.h"
-#include "net/http1_parser.h"
 #include "demo/faults.h"
+#include "net/http1_parser.h"
 
 namespace squall::demo {
 
@@ -38,7 +38,8 @@ uint64_t fnv1a(std::string_view a, std::string_view b) {
 
 // Invalid UTF-8 (an echoed binary body) is replaced, never thrown.
 DemoResponse json(int status, const nlohmann::json& body) {
-  return DemoResponse{status, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
+  return DemoResponse{
+      status, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
 }
 
 std::string_view bearer(const net::Headers* headers) {
@@ -60,7 +61,8 @@ int int_param(std::string_view query, std::string_view name, int fallback) {
 nlohmann::json users_page() {
   nlohmann::json results = nlohmann::json::array();
   for (int i = 1; i <= 5; ++i) {
-    results.push_back({{"id", i}, {"name", "user" + std::to_string(i)}, {"email", "user" + std::to_string(i) + "@example.com"}});
+    results.push_back(
+        {{"id", i}, {"name", "user" + std::to_string(i)}, {"email", "user" + std::to_string(i) + "@example.com"}});
   }
   return {{"count", 5}, {"results", results}};
 }
@@ -86,11 +88,19 @@ std::string DemoStats::to_json() const {
       {"requests", requests.load()},
       {"connections", connection_source ? connection_source() : 0},
       {"bytes_received", bytes_source ? bytes_source() : 0},
-      {"tokens_issued", tokens_issued.load()}, {"unauthorized", unauthorized.load()},
-      {"orders_created", orders_created.load()}, {"posts_stored", posts_stored.load()},
-      {"synthetic_writes", synthetic_writes.load()}, {"injected_errors", injected_errors.load()},
-      {"resets", resets.load()},           {"not_found", not_found.load()},
-      {"status", {{"2xx", status_2xx.load()}, {"3xx", status_3xx.load()}, {"4xx", status_4xx.load()}, {"5xx", status_5xx.load()}}},
+      {"tokens_issued", tokens_issued.load()},
+      {"unauthorized", unauthorized.load()},
+      {"orders_created", orders_created.load()},
+      {"posts_stored", posts_stored.load()},
+      {"synthetic_writes", synthetic_writes.load()},
+      {"injected_errors", injected_errors.load()},
+      {"resets", resets.load()},
+      {"not_found", not_found.load()},
+      {"status",
+       {{"2xx", status_2xx.load()},
+        {"3xx", status_3xx.load()},
+        {"4xx", status_4xx.load()},
+        {"5xx", status_5xx.load()}}},
   };
   return j.dump();
 }
@@ -126,7 +136,8 @@ DemoResponse DemoApi::handle(const DemoRequest& r) {
     if (r.headers) {
       for (const auto& h : *r.headers) headers[h.name] = h.value;
     }
-    return json(200, {{"method", r.method}, {"path", path}, {"query", r.query}, {"headers", headers}, {"body", r.body}});
+    return json(200,
+                {{"method", r.method}, {"path", path}, {"query", r.query}, {"headers", headers}, {"body", r.body}});
   }
   if (path == "/redirect") {
     const int n = int_param(r.query, "n", 0);
@@ -139,7 +150,8 @@ DemoResponse DemoApi::handle(const DemoRequest& r) {
     for (std::string_view rest = r.query; !rest.empty();) {
       const size_t amp = rest.find('&');
       const std::string_view pair = rest.substr(0, amp);
-      if (pair.find('=') != std::string_view::npos) response.headers.push_back({"Set-Cookie", std::string(pair) + "; Path=/"});
+      if (pair.find('=') != std::string_view::npos)
+        response.headers.push_back({"Set-Cookie", std::string(pair) + "; Path=/"});
       rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
     }
     return response;
@@ -160,11 +172,10 @@ DemoResponse DemoApi::handle(const DemoRequest& r) {
     if (body.is_discarded() || !present("username") || !present("password")) {
       return error_response(400, "expected a JSON object with a username and a password");
     }
-    const std::string username = body["username"].is_string() ? body["username"].get<std::string>() : body["username"].dump();
+    const std::string username =
+        body["username"].is_string() ? body["username"].get<std::string>() : body["username"].dump();
     ++stats_.tokens_issued;
-    return json(200, {{"access_token", issue_token(username)},
-                      {"token_type", "bearer"},
-                      {"expires_in", 3600}});
+    return json(200, {{"access_token", issue_token(username)}, {"token_type", "bearer"}, {"expires_in", 3600}});
   }
   const bool api = path.starts_with("/api/");
   if (api && !valid_token(bearer(r.headers))) {

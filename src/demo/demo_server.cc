@@ -2,8 +2,8 @@
 
 #include <random>
 
-#include "demo/wire_faults.h"
 #include "common/cpu_count.h"
+#include "demo/wire_faults.h"
 
 namespace squall::demo {
 

@@ -7,9 +7,9 @@
 #include <memory>
 #include <string>
 
-#include "net/http_server.h"
 #include "demo/demo_api.h"
 #include "demo/faults.h"
+#include "net/http_server.h"
 
 namespace squall::demo {
 

@@ -95,7 +95,8 @@ std::optional<std::string> decide_faults(const FaultConfig& config, std::string_
   double reset_rate = config.reset_rate;
   if (auto v = query_param(query, "delay")) {
     auto d = LatencyDistribution::parse(*v);
-    if (!d) return "invalid delay '" + std::string(*v) + "' (expected e.g. 20ms, uniform:10ms-30ms, lognormal:20ms,0.5)";
+    if (!d)
+      return "invalid delay '" + std::string(*v) + "' (expected e.g. 20ms, uniform:10ms-30ms, lognormal:20ms,0.5)";
     latency = *d;
   }
   if (auto v = query_param(query, "status")) {

@@ -18,9 +18,9 @@ namespace squall::demo {
 struct LatencyDistribution {
   enum class Kind { kNone, kFixed, kUniform, kLognormal };
   Kind kind = Kind::kNone;
-  Nanos a = 0;      // fixed value, uniform low, or lognormal median
-  Nanos b = 0;      // uniform high
-  double sigma = 0; // lognormal shape
+  Nanos a = 0;       // fixed value, uniform low, or lognormal median
+  Nanos b = 0;       // uniform high
+  double sigma = 0;  // lognormal shape
 
   // "20ms", "fixed:20ms", "uniform:10ms-30ms", "lognormal:20ms,0.5" (median, sigma).
   static std::optional<LatencyDistribution> parse(std::string_view text);
@@ -29,11 +29,11 @@ struct LatencyDistribution {
 
 struct FaultConfig {
   LatencyDistribution latency;
-  double error_rate = 0;      // fraction of requests answered with error_status
+  double error_rate = 0;  // fraction of requests answered with error_status
   int error_status = 503;
-  Nanos stall_for = 0;        // stop answering for stall_for ...
-  Nanos stall_every = 0;      // ... at the end of every stall_every period
-  double reset_rate = 0;      // fraction of requests answered by a TCP reset
+  Nanos stall_for = 0;    // stop answering for stall_for ...
+  Nanos stall_every = 0;  // ... at the end of every stall_every period
+  double reset_rate = 0;  // fraction of requests answered by a TCP reset
 };
 
 // "1s/5s" -> stall for 1 s every 5 s.

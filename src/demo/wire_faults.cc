@@ -114,9 +114,9 @@ std::optional<WireFault> wire_fault(std::string_view query, std::string& error) 
       return std::nullopt;
     }
     std::string body = std::string(*depth, '[') + std::string(*depth, ']');
-    return fault(head(ok, "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n") +
-                     body,
-                 Then::kKeepAlive);
+    return fault(
+        head(ok, "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n") + body,
+        Then::kKeepAlive);
   }
   error = "unknown fault '" + std::string(*name) + "' (see squall serve --help)";
   return std::nullopt;

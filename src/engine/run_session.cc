@@ -42,10 +42,12 @@ nlohmann::json plan_json(const frontends::TestPlan& plan) {
 }
 
 // Every file the run will write, as {path, what}.
-std::vector<std::pair<std::string, std::string>> result_files(const frontends::TestPlan& plan, const RunOptions& options) {
+std::vector<std::pair<std::string, std::string>> result_files(const frontends::TestPlan& plan,
+                                                              const RunOptions& options) {
   std::vector<std::pair<std::string, std::string>> files = plan.files;
   for (const auto& [path, what] : {std::pair<std::string, std::string>{options.summary_export, "--summary-export"},
-                                   {options.results_path, "--results"}, {options.report_path, "--report"},
+                                   {options.results_path, "--results"},
+                                   {options.report_path, "--report"},
                                    {options.junit_path, "--junit"}}) {
     if (!path.empty()) files.emplace_back(path, what);
   }
@@ -68,10 +70,19 @@ std::string plan_problem(const frontends::TestPlan& plan, const metrics::MetricR
 
 class RunSession {
  public:
-  RunSession(frontends::FrontEnd& front_end, RunOptions options) : front_end_(front_end), options_(std::move(options)) {}
+  RunSession(frontends::FrontEnd& front_end, RunOptions options)
+      : front_end_(front_end), options_(std::move(options)) {}
+  RunSession(const RunSession&) = delete;
+  RunSession& operator=(const RunSession&) = delete;
+  // Whatever path the run took, the front-end lets go of the store before it goes (the members
+  // below are destroyed after this body, the store after the scheduler that writes into it).
+  ~RunSession() {
+    if (prepared_) front_end_.close();
+  }
 
   int run() {
     const auto& interrupt = install_stop_signals();
+    prepared_ = true;
     if (const int code = front_end_.prepare(plan_, store_, interrupt); code != kExitOk) return code;
     if (const auto problem = plan_problem(plan_, store_.metrics()); !problem.empty()) return invalid_config(problem);
     options_.meta.started_at = report::utc_now_iso8601();
@@ -90,7 +101,8 @@ class RunSession {
     if (!outputs_.open(options_.outputs, error)) return invalid_config("--out: " + error);
     plan_.settings.keep_raw_samples = outputs_.needs_raw_samples();
     announce_scenarios();
-    scheduler_ = std::make_unique<schedule::ExecutionScheduler>(plan_.scenarios, plan_.segment, plan_.settings, plan_.factory);
+    scheduler_ =
+        std::make_unique<schedule::ExecutionScheduler>(plan_.scenarios, plan_.segment, plan_.settings, plan_.factory);
     if (!start_services(error)) return invalid_config(error);
     if (const int code = front_end_.before_run(*scheduler_); code != kExitOk) return code;
     run_scenarios(interrupt);
@@ -103,7 +115,8 @@ class RunSession {
     std::vector<report::RuleVerdict> verdicts;
     if (!options_.baseline_path.empty() && !compare_with_baseline(verdicts)) return kExitInvalidConfig;
     if (!options_.junit_path.empty()) {
-      write(options_.junit_path, report::render_junit(thresholds_, verdicts, options_.meta.duration_seconds), "--junit");
+      write(options_.junit_path, report::render_junit(thresholds_, verdicts, options_.meta.duration_seconds),
+            "--junit");
     }
     return front_end_.finish(store_, result_, exit_code());
   }
@@ -116,8 +129,9 @@ class RunSession {
       const int64_t vus = plan_.segment.scale(executor->max_vus());
       max_vus_ += vus;
       if (!plan_.quiet) {
-        std::fprintf(stderr, "  scenario %s: %s, %lld max VUs, %gs%s\n", s.name.c_str(), plan::executor_name(s.executor),
-                     static_cast<long long>(vus), static_cast<double>(executor->scheduled_duration()) / 1e9,
+        std::fprintf(stderr, "  scenario %s: %s, %lld max VUs, %gs%s\n", s.name.c_str(),
+                     plan::executor_name(s.executor), static_cast<long long>(vus),
+                     static_cast<double>(executor->scheduled_duration()) / 1e9,
                      executor->open_model() ? " (open model)" : "");
       }
       longest_ = std::max(longest_, s.start_time + executor->scheduled_duration());
@@ -126,9 +140,9 @@ class RunSession {
 
   // The control API (asked for, or needed by an externally-controlled scenario) and the dashboard.
   bool start_services(std::string& error) {
-    const bool external = std::any_of(plan_.scenarios.begin(), plan_.scenarios.end(), [](const plan::ScenarioConfig& s) {
-      return s.executor == plan::ExecutorKind::kExternallyControlled;
-    });
+    const bool external = std::any_of(
+        plan_.scenarios.begin(), plan_.scenarios.end(),
+        [](const plan::ScenarioConfig& s) { return s.executor == plan::ExecutorKind::kExternallyControlled; });
     if (external || plan_.control_address) {
       const std::string address = plan_.control_address.value_or("127.0.0.1:6565");
       control_ = std::make_unique<live::ControlApi>(address, *scheduler_, max_vus_);
@@ -143,8 +157,9 @@ class RunSession {
                                                          store_, *scheduler_);
       if (!dashboard_->start(error)) return false;
       if (options_.dashboard_allow_remote) {
-        std::fprintf(stderr, "squall: WARN the dashboard may be reachable from other machines: its URL's token is all "
-                             "that guards the stop button\n");
+        std::fprintf(stderr,
+                     "squall: WARN the dashboard may be reachable from other machines: its URL's token is all "
+                     "that guards the stop button\n");
       }
       std::fprintf(stderr, "  dashboard on %s\n", dashboard_->url().c_str());
     }
@@ -154,18 +169,21 @@ class RunSession {
   // The scenarios, with thresholds evaluated every 2 s during the run as k6 does (abortOnFail).
   void run_scenarios(const std::atomic<bool>& interrupt) {
     std::unique_ptr<Progress> progress;
-    if (!plan_.quiet) progress = std::make_unique<Progress>(store_, longest_, [this] { return scheduler_->active_vus(); });
+    if (!plan_.quiet)
+      progress = std::make_unique<Progress>(store_, longest_, [this] { return scheduler_->active_vus(); });
     outputs_.attach(store_, unix_now_ms());
     Nanos last_evaluation = 0;
     const auto stop_requested = [&] { return interrupt.load() || front_end_.stop_requested(); };
-    result_ = scheduler_->run([&](Nanos elapsed) {
-      if (plan_.thresholds.empty() || elapsed - last_evaluation < 2 * kSecond) return;
-      last_evaluation = elapsed;
-      if (metrics::should_abort(metrics::evaluate_thresholds(plan_.thresholds, store_, elapsed), elapsed)) {
-        threshold_abort_ = true;
-        scheduler_->abort();
-      }
-    }, stop_requested);
+    result_ = scheduler_->run(
+        [&](Nanos elapsed) {
+          if (plan_.thresholds.empty() || elapsed - last_evaluation < 2 * kSecond) return;
+          last_evaluation = elapsed;
+          if (metrics::should_abort(metrics::evaluate_thresholds(plan_.thresholds, store_, elapsed), elapsed)) {
+            threshold_abort_ = true;
+            scheduler_->abort();
+          }
+        },
+        stop_requested);
   }
 
   // The summary model, the thresholds' verdicts, and the text summary with k6's closing lines.
@@ -178,14 +196,18 @@ class RunSession {
     for (const auto& mt : plan_.thresholds) summary_options.selectors.push_back(mt.selector);
     thresholds_ = metrics::evaluate_thresholds(plan_.thresholds, store_, result_.elapsed);
     summary_options.thresholds = thresholds_;
-    thresholds_failed_ = std::any_of(thresholds_.begin(), thresholds_.end(), [](const metrics::ThresholdResult& t) { return !t.passed; });
+    thresholds_failed_ = std::any_of(thresholds_.begin(), thresholds_.end(),
+                                     [](const metrics::ThresholdResult& t) { return !t.passed; });
     summary_ = report::build_summary(store_, summary_options);
     const bool handled = front_end_.handle_summary(summary_);
     if (plan_.quiet) return;
     if (!handled) {
-      std::printf("\n%s\n    connections opened: %llu\n    test run time: %.2fs%s\n", report::render_text(summary_).c_str(),
-                  static_cast<unsigned long long>(result_.connections_opened), static_cast<double>(result_.elapsed) / 1e9,
-                  threshold_abort_ ? " (aborted by a threshold)" : result_.aborted ? " (interrupted)" : "");
+      std::printf("\n%s\n    connections opened: %llu\n    test run time: %.2fs%s\n",
+                  report::render_text(summary_).c_str(), static_cast<unsigned long long>(result_.connections_opened),
+                  static_cast<double>(result_.elapsed) / 1e9,
+                  threshold_abort_  ? " (aborted by a threshold)"
+                  : result_.aborted ? " (interrupted)"
+                                    : "");
     }
     // k6's closing line: a hung target shows here even when no request ever completed.
     const auto complete = static_cast<unsigned long long>(store_.metric_total(metrics::builtin::kIterations).sum);
@@ -205,7 +227,8 @@ class RunSession {
 
   // --summary-export, --results and --report.
   void write_artifacts() {
-    if (!options_.summary_export.empty()) write(options_.summary_export, report::render_k6_export(summary_), "--summary-export");
+    if (!options_.summary_export.empty())
+      write(options_.summary_export, report::render_k6_export(summary_), "--summary-export");
     options_.meta.duration_seconds = static_cast<double>(result_.elapsed) / 1e9;
     if (!options_.results_path.empty()) {
       std::string error;
@@ -241,9 +264,9 @@ class RunSession {
   // k6's order: crossed thresholds (or a regression), then a failed write, then an interruption.
   int exit_code() const {
     if (thresholds_failed_ || threshold_abort_ || regression_) {
-      std::fprintf(stderr, "squall: %s\n", regression_ && !thresholds_failed_ && !threshold_abort_
-                                               ? "regression against the baseline"
-                                               : "thresholds on metrics have been crossed");
+      std::fprintf(stderr, "squall: %s\n",
+                   regression_ && !thresholds_failed_ && !threshold_abort_ ? "regression against the baseline"
+                                                                           : "thresholds on metrics have been crossed");
       return kExitThresholdsFailed;
     }
     if (write_failed_) return kExitOutputFailed;
@@ -267,6 +290,7 @@ class RunSession {
   bool thresholds_failed_ = false;
   bool regression_ = false;
   bool write_failed_ = false;
+  bool prepared_ = false;
 };
 
 }  // namespace

@@ -1,8 +1,8 @@
 #include "engine/signals.h"
 
+#include <unistd.h>
 #include <csignal>
 #include <cstdio>
-#include <unistd.h>
 
 #include "common/exit_codes.h"
 

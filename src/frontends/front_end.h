@@ -10,6 +10,8 @@
 //   after_run()       the scenarios ended (k6's teardown(), Locust's tickers)
 //   handle_summary()  true replaces the engine's text summary (handleSummary(), Locust's tables)
 //   finish()          the front-end's own files and its exit code from the engine's
+//   close()           last, on every path once prepare() was called (an error included): let go
+//                     of everything that refers to the run's store, which goes next
 #pragma once
 
 #include <atomic>
@@ -68,6 +70,9 @@ class FrontEnd {
                      int engine_code) {
     return engine_code;
   }
+  // Lifecycle VUs and anything else holding the store are released here, not in the destructor:
+  // the engine owns the store and ends it when the session ends.
+  virtual void close() {}
 };
 
 }  // namespace squall::frontends

@@ -21,7 +21,8 @@ bool ControlApi::start(std::string& error) {
     error = "the control API address must be a loopback HOST:PORT such as 127.0.0.1:6565 (got '" + address_ + "')";
     return false;
   }
-  server_ = net::HttpServer::start_exclusive(address_, [this](const net::ServerRequest& r) { return handle(r); }, error);
+  server_ = net::HttpServer::start_exclusive(
+      address_, [this](const net::ServerRequest& r) { return handle(r); }, error);
   if (!server_) error = "control API: " + error;
   return server_ != nullptr;
 }
@@ -34,7 +35,8 @@ net::ServerReply ControlApi::handle(const net::ServerRequest& request) {
     r.body = body.dump();
     return r;
   };
-  if (auto refused = net::foreign_request(request, server_->port(), false)) return reply(403, {{"errors", {{{"title", *refused}}}}});
+  if (auto refused = net::foreign_request(request, server_->port(), false))
+    return reply(403, {{"errors", {{{"title", *refused}}}}});
   if (request.path != "/v1/status") return reply(404, {{"errors", {{{"title", "not found"}}}}});
   if (request.method == "PATCH") {
     const json body = json::parse(request.body, nullptr, false);
@@ -45,7 +47,9 @@ net::ServerReply ControlApi::handle(const net::ServerRequest& request) {
     if (attributes.contains("vus")) {
       if (!attributes["vus"].is_number_integer() || attributes["vus"].get<int64_t>() < 0 ||
           attributes["vus"].get<int64_t>() > max_vus_) {
-        return reply(400, {{"errors", {{{"title", "vus must be an integer from 0 to vus-max (" + std::to_string(max_vus_) + ")"}}}}});
+        return reply(
+            400,
+            {{"errors", {{{"title", "vus must be an integer from 0 to vus-max (" + std::to_string(max_vus_) + ")"}}}}});
       }
       run_.external_control().vus = attributes["vus"].get<int64_t>();
     }

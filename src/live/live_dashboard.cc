@@ -49,7 +49,11 @@ refresh();
 
 LiveDashboard::LiveDashboard(std::string address, bool allow_remote, const metrics::MetricsStore& store,
                              schedule::ExecutionScheduler& run)
-    : address_(std::move(address)), allow_remote_(allow_remote), token_(net::random_token()), store_(store), run_(run) {}
+    : address_(std::move(address)),
+      allow_remote_(allow_remote),
+      token_(net::random_token()),
+      store_(store),
+      run_(run) {}
 
 bool LiveDashboard::start(std::string& error) {
   std::string host;
@@ -64,7 +68,8 @@ bool LiveDashboard::start(std::string& error) {
             "(add --dashboard-allow-remote to bind it anyway: the URL's token still guards it)";
     return false;
   }
-  server_ = net::HttpServer::start_exclusive(address_, [this](const net::ServerRequest& r) { return handle(r); }, error);
+  server_ = net::HttpServer::start_exclusive(
+      address_, [this](const net::ServerRequest& r) { return handle(r); }, error);
   if (!server_) error = "--dashboard-address " + address_ + ": " + error;
   return server_ != nullptr;
 }
@@ -81,15 +86,19 @@ std::string LiveDashboard::state_json() {
   {
     std::lock_guard lock(points_mutex_);
     const int64_t final_count = finished_ ? whole_seconds : std::max<int64_t>(0, whole_seconds - kSecondsUntilFinal);
-    for (auto s = static_cast<int64_t>(final_points_.size()); s < final_count; ++s) final_points_.push_back(report::timeline_point(store_, s));
+    for (auto s = static_cast<int64_t>(final_points_.size()); s < final_count; ++s)
+      final_points_.push_back(report::timeline_point(store_, s));
     points = final_points_;
   }
   // The seconds still filling in are drawn up to the last whole one handed over (a second in progress
   // would draw a false dip).
-  for (auto s = static_cast<int64_t>(points.size()); s < whole_seconds - 1; ++s) points.push_back(report::timeline_point(store_, s));
+  for (auto s = static_cast<int64_t>(points.size()); s < whole_seconds - 1; ++s)
+    points.push_back(report::timeline_point(store_, s));
   const metrics::Aggregate failed = store_.metric_total(metrics::builtin::kHttpReqFailed);
   const nlohmann::json state = {
-      {"state", finished_ ? "finished" : stop_requested_ ? "stopping" : "running"},
+      {"state", finished_         ? "finished"
+                : stop_requested_ ? "stopping"
+                                  : "running"},
       {"elapsed_s", static_cast<double>(elapsed) / 1e9},
       {"vus", run_.active_vus()},
       {"requests", static_cast<uint64_t>(store_.metric_total(metrics::builtin::kHttpReqs).sum)},
@@ -111,8 +120,8 @@ net::ServerReply LiveDashboard::handle(const net::ServerRequest& request) {
     return reply(403, "text/plain", *refused + "\n");
   }
   const bool wants_page = request.path == "/" && request.method == "GET";
-  const std::string_view token =
-      wants_page ? net::query_param(request.query, "token").value_or("") : net::find_header(request.headers, "x-squall-token");
+  const std::string_view token = wants_page ? net::query_param(request.query, "token").value_or("")
+                                            : net::find_header(request.headers, "x-squall-token");
   if (token != token_) {
     return reply(401, "text/plain", "this run's dashboard needs its token: open the URL squall printed (…/?token=…)\n");
   }

@@ -26,7 +26,8 @@ namespace squall::live {
 class LiveDashboard {
  public:
   // `address`: HOST:PORT (port 0 picks a free one).
-  LiveDashboard(std::string address, bool allow_remote, const metrics::MetricsStore& store, schedule::ExecutionScheduler& run);
+  LiveDashboard(std::string address, bool allow_remote, const metrics::MetricsStore& store,
+                schedule::ExecutionScheduler& run);
   bool start(std::string& error);
   uint16_t port() const { return server_ ? server_->port() : 0; }
   // The page's address, with the token: what the user opens.

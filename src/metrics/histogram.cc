@@ -201,8 +201,7 @@ bool Histogram::deserialize(std::string_view in) {
   in.remove_prefix(1);
   Histogram h;
   uint64_t count, sum_bits, min_value, max_value;
-  if (!get_varint(in, count) || !get_varint(in, sum_bits) || !get_varint(in, min_value) ||
-      !get_varint(in, max_value)) {
+  if (!get_varint(in, count) || !get_varint(in, sum_bits) || !get_varint(in, min_value) || !get_varint(in, max_value)) {
     return false;
   }
   uint64_t index = 0, total = 0;

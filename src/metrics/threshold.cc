@@ -200,8 +200,10 @@ std::optional<MetricSelector> parse_metric_selector(const std::string& text, std
       const char* text;
       TagFilter::Kind kind;
     };
-    static const Op kOps[] = {{"!~", TagFilter::Kind::kNotRegex}, {"=~", TagFilter::Kind::kRegex},
-                              {"!=", TagFilter::Kind::kNotEquals}, {":", TagFilter::Kind::kEquals},
+    static const Op kOps[] = {{"!~", TagFilter::Kind::kNotRegex},
+                              {"=~", TagFilter::Kind::kRegex},
+                              {"!=", TagFilter::Kind::kNotEquals},
+                              {":", TagFilter::Kind::kEquals},
                               {"=", TagFilter::Kind::kGlob}};
     size_t best = std::string::npos;
     const Op* chosen = nullptr;

@@ -4,10 +4,13 @@
 
 namespace squall::metrics {
 
-std::string validate_thresholds(const std::vector<metrics::MetricThresholds>& thresholds, const MetricRegistry& registry) {
+std::string validate_thresholds(const std::vector<metrics::MetricThresholds>& thresholds,
+                                const MetricRegistry& registry) {
   for (const auto& mt : thresholds) {
     const auto id = registry.find(mt.selector.metric);
-    if (!id) return "invalid threshold defined on " + mt.selector.source + ": no metric name \"" + mt.selector.metric + "\" found";
+    if (!id)
+      return "invalid threshold defined on " + mt.selector.source + ": no metric name \"" + mt.selector.metric +
+             "\" found";
     const auto type = registry.info(*id).type;
     for (const auto& t : mt.thresholds) {
       if (!metrics::aggregation_allowed(t.expression.aggregation, type)) {
@@ -28,8 +31,9 @@ std::vector<ThresholdResult> evaluate_thresholds(const std::vector<metrics::Metr
     const auto id = registry.find(mt.selector.metric);
     if (!id) continue;
     const auto info = registry.info(*id);
-    const metrics::Aggregate total = store.metric_total_where(
-        *id, [&](metrics::TagSetId tags) { return mt.selector.filters.empty() || mt.selector.matches(tagsets.get(tags)); });
+    const metrics::Aggregate total = store.metric_total_where(*id, [&](metrics::TagSetId tags) {
+      return mt.selector.filters.empty() || mt.selector.matches(tagsets.get(tags));
+    });
     const bool empty = total.count == 0 && total.histogram.count() == 0;
     const MetricValues values{info.type, info.value_type, total};
     for (const auto& t : mt.thresholds) {

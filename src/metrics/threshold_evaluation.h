@@ -23,7 +23,8 @@ struct ThresholdResult {
 
 // Checks that every threshold names a metric `registry` knows (a run's, after its script defined
 // its own) and an aggregation its type allows (k6 exits 104 otherwise). Empty when all are valid.
-std::string validate_thresholds(const std::vector<metrics::MetricThresholds>& thresholds, const MetricRegistry& registry);
+std::string validate_thresholds(const std::vector<metrics::MetricThresholds>& thresholds,
+                                const MetricRegistry& registry);
 
 std::vector<ThresholdResult> evaluate_thresholds(const std::vector<metrics::MetricThresholds>& thresholds,
                                                  const metrics::MetricsStore& store, Nanos elapsed);

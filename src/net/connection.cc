@@ -17,15 +17,9 @@ constexpr uint32_t kReadEvents = EPOLLIN | EPOLLRDHUP;
 
 ErrorCode io_error_code(int err, std::string& message, const char* op) {
   switch (err) {
-    case ECONNRESET:
-      message = std::string(op) + ": connection reset by peer";
-      return ErrorCode::kResetByPeer;
-    case EPIPE:
-      message = std::string(op) + ": broken pipe";
-      return ErrorCode::kBrokenPipe;
-    default:
-      message = std::string(op) + ": " + std::strerror(err);
-      return ErrorCode::kTcp;
+    case ECONNRESET: message = std::string(op) + ": connection reset by peer"; return ErrorCode::kResetByPeer;
+    case EPIPE: message = std::string(op) + ": broken pipe"; return ErrorCode::kBrokenPipe;
+    default: message = std::string(op) + ": " + std::strerror(err); return ErrorCode::kTcp;
   }
 }
 
@@ -34,19 +28,11 @@ ErrorCode dial_error_code(int err, const ResolvedAddress& to, const char* op, st
   const bool v6 = to.ip.find(':') != std::string::npos;
   message = "dial tcp " + (v6 ? "[" + to.ip + "]" : to.ip) + ":" + std::to_string(to.port) + ": " + op + ": ";
   switch (err) {
-    case ECONNREFUSED:
-      message += "connection refused";
-      return ErrorCode::kDialRefused;
-    case ETIMEDOUT:
-      message += "i/o timeout";
-      return ErrorCode::kDialTimeout;
+    case ECONNREFUSED: message += "connection refused"; return ErrorCode::kDialRefused;
+    case ETIMEDOUT: message += "i/o timeout"; return ErrorCode::kDialTimeout;
     case EMFILE:
-    case ENFILE:
-      message += "too many open files";
-      return ErrorCode::kDialUnknownErrno;
-    default:
-      message += std::strerror(err);
-      return ErrorCode::kDialUnknownErrno;
+    case ENFILE: message += "too many open files"; return ErrorCode::kDialUnknownErrno;
+    default: message += std::strerror(err); return ErrorCode::kDialUnknownErrno;
   }
 }
 
@@ -236,7 +222,7 @@ void Connection::flush() {
         }
         std::string message;
         const ErrorCode code = err == SSL_ERROR_SYSCALL && errno ? io_error_code(errno, message, "write")
-                                                                : classify_tls_failure(ssl_, message);
+                                                                 : classify_tls_failure(ssl_, message);
         return fail(code, message);
       }
       n = rc;
@@ -276,8 +262,8 @@ void Connection::read_available() {
           return fail(ErrorCode::kNone, "");
         }
         std::string message;
-        const ErrorCode code = err == SSL_ERROR_SYSCALL ? io_error_code(errno, message, "read")
-                                                        : classify_tls_failure(ssl_, message);
+        const ErrorCode code =
+            err == SSL_ERROR_SYSCALL ? io_error_code(errno, message, "read") : classify_tls_failure(ssl_, message);
         return fail(code, message);
       }
       n = rc;
@@ -300,15 +286,12 @@ void Connection::on_io(uint32_t events) {
     case State::kConnecting:
       if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) finish_tcp_connect();
       return;
-    case State::kHandshaking:
-      continue_handshake();
-      return;
+    case State::kHandshaking: continue_handshake(); return;
     case State::kOpen:
       if (events & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP)) read_available();
       if (state_ == State::kOpen && (events & EPOLLOUT) && out_offset_ < out_.size()) flush();
       return;
-    case State::kClosed:
-      return;
+    case State::kClosed: return;
   }
 }
 

@@ -63,7 +63,8 @@ void CookieJar::store(const Url& url, std::string_view set_cookie, int64_t now_u
     rest = next == std::string_view::npos ? std::string_view{} : rest.substr(next + 1);
     const size_t aeq = attribute.find('=');
     const std::string key = to_lower(trim_blanks(attribute.substr(0, aeq)));
-    const std::string_view value = aeq == std::string_view::npos ? std::string_view{} : trim_blanks(attribute.substr(aeq + 1));
+    const std::string_view value =
+        aeq == std::string_view::npos ? std::string_view{} : trim_blanks(attribute.substr(aeq + 1));
     if (key == "domain" && !value.empty()) {
       std::string domain = to_lower(value);
       if (domain.front() == '.') domain.erase(0, 1);

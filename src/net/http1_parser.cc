@@ -11,7 +11,6 @@ namespace squall::net {
 
 namespace {
 
-
 // RFC 9110's tchar, as a table: header names are checked byte by byte on every response.
 constexpr std::array<bool, 256> kTokenChars = [] {
   std::array<bool, 256> table{};
@@ -129,8 +128,7 @@ size_t Http1Parser::feed(const char* data, size_t len, Http1Handler& handler) {
         break;
       case State::kIdle:
       case State::kComplete:
-      case State::kFailed:
-        return pos;
+      case State::kFailed: return pos;
     }
   }
   return pos;
@@ -186,8 +184,7 @@ bool Http1Parser::on_line(std::string_view line, Http1Handler& handler) {
         return true;
       }
       return parse_header_line(line, handler, true);
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -299,8 +296,8 @@ void Http1Parser::finish_headers(Http1Handler& handler) {
   if (saw_connection_close_) keep_alive_ = false;
   if (saw_connection_keep_alive_ && minor_ == 0) keep_alive_ = true;
   handler.on_headers_done();
-  const bool bodiless = kind_ == Kind::kResponse &&
-                        (head_request_ || status_ == 101 || status_ == 204 || status_ == 304);
+  const bool bodiless =
+      kind_ == Kind::kResponse && (head_request_ || status_ == 101 || status_ == 204 || status_ == 304);
   if (bodiless) {
     if (status_ == 101) keep_alive_ = false;
     finish_message(handler);

@@ -65,8 +65,17 @@ class Http1Parser {
 
  private:
   enum class State {
-    kIdle, kStartLine, kHeaders, kBodyLength, kChunkSize, kChunkData, kChunkDataEnd, kTrailers,
-    kBodyUntilClose, kComplete, kFailed,
+    kIdle,
+    kStartLine,
+    kHeaders,
+    kBodyLength,
+    kChunkSize,
+    kChunkData,
+    kChunkDataEnd,
+    kTrailers,
+    kBodyUntilClose,
+    kComplete,
+    kFailed,
   };
 
   void fail(std::string reason);
@@ -80,7 +89,7 @@ class Http1Parser {
   Kind kind_;
   State state_ = State::kIdle;
   bool head_request_ = false;
-  std::string line_;          // a line split across feeds
+  std::string line_;  // a line split across feeds
   size_t header_bytes_ = 0;
   std::string error_;
   int status_ = 0;
@@ -92,7 +101,7 @@ class Http1Parser {
   bool saw_transfer_encoding_ = false;
   bool has_content_length_ = false;
   uint64_t content_length_ = 0;
-  uint64_t remaining_ = 0;    // of the body or current chunk
+  uint64_t remaining_ = 0;  // of the body or current chunk
 };
 
 // RFC 9110's tchar: what methods and header names are made of.

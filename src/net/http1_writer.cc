@@ -66,8 +66,8 @@ void write_request(std::string& out, const HttpRequest& request, const Headers& 
   if (!has_host) append_header(out, "Host", request.url.authority());
   for (const auto& h : request.headers) append_header(out, h.name, h.value);
   for (const auto& h : extra) append_header(out, h.name, h.value);
-  const bool wants_length = !request.body.empty() || request.method == "POST" || request.method == "PUT" ||
-                            request.method == "PATCH";
+  const bool wants_length =
+      !request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
   if (!has_length && wants_length) {
     out.append("Content-Length: ");
     append_number(out, request.body.size());

@@ -24,8 +24,8 @@ bool is_redirect(int status) {
 // A request Go's transport would replay on a fresh connection when a reused
 // one turns out to be closed: no body, or an idempotent method.
 bool replayable(const HttpRequest& r) {
-  return r.body.empty() || r.method == "GET" || r.method == "HEAD" || r.method == "OPTIONS" ||
-         r.method == "PUT" || r.method == "DELETE" || r.method == "TRACE";
+  return r.body.empty() || r.method == "GET" || r.method == "HEAD" || r.method == "OPTIONS" || r.method == "PUT" ||
+         r.method == "DELETE" || r.method == "TRACE";
 }
 
 constexpr size_t kTypicalHeaderCount = 16;
@@ -116,8 +116,8 @@ class Exchange final : public ConnectionUser, public Http1Handler {
   std::string backoff_error_;
   int redirects_left_ = 0;
   Nanos deadline_ = 0;
-  Nanos t_start_ = 0, t_dns_start_ = 0, t_dns_done_ = 0, t_connect_start_ = 0, t_tcp_done_ = 0,
-        t_tls_done_ = 0, t_send_start_ = 0, t_sent_ = 0, t_first_byte_ = 0, t_done_ = 0;
+  Nanos t_start_ = 0, t_dns_start_ = 0, t_dns_done_ = 0, t_connect_start_ = 0, t_tcp_done_ = 0, t_tls_done_ = 0,
+        t_send_start_ = 0, t_sent_ = 0, t_first_byte_ = 0, t_done_ = 0;
   Nanos t_write_start_ = 0;  // its bytes began to go out (later than t_send_start_ on a coalescing loop)
 };
 
@@ -196,9 +196,11 @@ void Exchange::acquire_connection(bool allow_reuse) {
   phase_ = Phase::kResolving;
   t_dns_start_ = mono_now();
   const uint64_t generation = generation_;
-  client_.context_.resolver.resolve(request_.url.host, request_.url.port, client_.context_.loop, [this, generation](ResolveResult r) {
-    if (generation == generation_ && phase_ == Phase::kResolving) on_resolved(std::move(r));
-  });
+  client_.context_.resolver.resolve(request_.url.host, request_.url.port, client_.context_.loop,
+                                    [this, generation](ResolveResult r) {
+                                      if (generation == generation_ && phase_ == Phase::kResolving)
+                                        on_resolved(std::move(r));
+                                    });
 }
 
 void Exchange::on_resolved(ResolveResult result) {

@@ -284,7 +284,8 @@ HttpServer::~HttpServer() {
   SSL_CTX_free(tls_ctx_);
 }
 
-std::unique_ptr<HttpServer> HttpServer::start_exclusive(const std::string& address, ServerHandler handler, std::string& error) {
+std::unique_ptr<HttpServer> HttpServer::start_exclusive(const std::string& address, ServerHandler handler,
+                                                        std::string& error) {
   ServerConfig config;
   config.listen = address;
   config.exclusive = true;

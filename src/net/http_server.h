@@ -69,7 +69,8 @@ class HttpServer {
   bool start(std::string& error);
   // A control surface (dashboard, control API): one exclusive listener on `address`, started;
   // nullptr with `error` when it cannot listen there.
-  static std::unique_ptr<HttpServer> start_exclusive(const std::string& address, ServerHandler handler, std::string& error);
+  static std::unique_ptr<HttpServer> start_exclusive(const std::string& address, ServerHandler handler,
+                                                     std::string& error);
   void stop();
   uint16_t port() const { return port_; }
   uint16_t tls_port() const { return tls_port_; }

@@ -100,8 +100,7 @@ SSL* TlsClientContext::new_session(int fd, const std::string& host) const {
 ErrorCode classify_tls_failure(SSL* ssl, std::string& message) {
   const long verify = SSL_get_verify_result(ssl);
   switch (verify) {
-    case X509_V_OK:
-      break;
+    case X509_V_OK: break;
     case X509_V_ERR_HOSTNAME_MISMATCH:
     case X509_V_ERR_IP_ADDRESS_MISMATCH:
       ERR_clear_error();

@@ -19,7 +19,7 @@ struct TlsConfig {
   std::string max_version;             // empty: the highest OpenSSL offers
   std::string client_cert_file;        // PEM; with client_key_file
   std::string client_key_file;
-  std::string ca_file;                 // extra trust anchors, PEM
+  std::string ca_file;  // extra trust anchors, PEM
 };
 
 class TlsClientContext {

@@ -15,8 +15,7 @@ namespace {
 UrlParseResult fail(std::string message) { return {std::nullopt, std::move(message)}; }
 
 bool valid_host_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '~' ||
-         c == '%';
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '~' || c == '%';
 }
 
 // Percent-encodes what may not travel raw in a request line.
@@ -26,8 +25,8 @@ std::string encode_target(std::string_view raw) {
   out.reserve(raw.size());
   for (char ch : raw) {
     const auto c = static_cast<unsigned char>(ch);
-    if (c == ' ' || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '`' || c == '{' || c == '}' ||
-        c == '|' || c == '\\' || c == '^') {
+    if (c == ' ' || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '`' || c == '{' || c == '}' || c == '|' ||
+        c == '\\' || c == '^') {
       out.push_back('%');
       out.push_back(kHex[c >> 4]);
       out.push_back(kHex[c & 15]);

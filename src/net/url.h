@@ -16,11 +16,11 @@
 namespace squall::net {
 
 struct Url {
-  bool tls = false;           // https
-  std::string host;           // lower-cased; IPv6 without brackets
-  uint16_t port = 0;          // explicit or the scheme's default
-  std::string target;         // path and query, never empty ("/" at least)
-  std::string userinfo;       // "user:pass" as written, percent-decoding left to the caller
+  bool tls = false;      // https
+  std::string host;      // lower-cased; IPv6 without brackets
+  uint16_t port = 0;     // explicit or the scheme's default
+  std::string target;    // path and query, never empty ("/" at least)
+  std::string userinfo;  // "user:pass" as written, percent-decoding left to the caller
 
   std::string_view scheme() const { return tls ? "https" : "http"; }
   bool default_port() const { return port == (tls ? 443 : 80); }

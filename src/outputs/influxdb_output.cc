@@ -51,9 +51,7 @@ std::string influx_lines(const SecondOfMetrics& second) {
     const metrics::MetricInfo info = registry.info(s.key.metric);
     Fields fields;
     switch (info.type) {
-      case metrics::MetricType::kCounter:
-        fields.add("value", s.sum);
-        break;
+      case metrics::MetricType::kCounter: fields.add("value", s.sum); break;
       case metrics::MetricType::kGauge:
         fields.add("value", s.last);
         fields.add("min", s.min);
@@ -92,7 +90,8 @@ std::string influx_lines(const SecondOfMetrics& second) {
   return out;
 }
 
-InfluxDbOutput::InfluxDbOutput(net::Url url, std::string database) : url_(std::move(url)), database_(std::move(database)) {}
+InfluxDbOutput::InfluxDbOutput(net::Url url, std::string database)
+    : url_(std::move(url)), database_(std::move(database)) {}
 
 net::HttpRequest InfluxDbOutput::request(const std::string& path_and_query) const {
   net::HttpRequest http;

@@ -46,7 +46,9 @@ net::HttpRequest OtlpOutput::encode(const std::vector<SecondOfMetrics>& seconds)
     for (const auto& s : second.series) {
       const metrics::MetricInfo info = registry.info(s.key.metric);
       const metrics::Aggregate& total = totals_.add(s);
-      json point = {{"attributes", attributes(store.tag_sets(), s.key.tags)}, {"startTimeUnixNano", nanos(second.test_start_unix_ms)}, {"timeUnixNano", at}};
+      json point = {{"attributes", attributes(store.tag_sets(), s.key.tags)},
+                    {"startTimeUnixNano", nanos(second.test_start_unix_ms)},
+                    {"timeUnixNano", at}};
       switch (info.type) {
         case metrics::MetricType::kCounter: point["asDouble"] = total.sum; break;
         case metrics::MetricType::kGauge: point["asDouble"] = s.last; break;
@@ -62,7 +64,7 @@ net::HttpRequest OtlpOutput::encode(const std::vector<SecondOfMetrics>& seconds)
           point["sum"] = time ? h.sum() * scale : total.sum;
           json quantiles = json::array();
           for (double q : {0.0, 0.5, 0.9, 0.95, 0.99, 1.0}) {
-            const double value = q == 0.0 ? static_cast<double>(h.min()) * scale
+            const double value = q == 0.0   ? static_cast<double>(h.min()) * scale
                                  : q == 1.0 ? static_cast<double>(h.max()) * scale
                                             : h.percentile(q * 100) * scale;
             quantiles.push_back({{"quantile", q}, {"value", value}});
@@ -80,7 +82,8 @@ net::HttpRequest OtlpOutput::encode(const std::vector<SecondOfMetrics>& seconds)
     json metric = {{"name", info.name}, {"unit", unit_of(info)}};
     switch (info.type) {
       case metrics::MetricType::kCounter:
-        metric["sum"] = {{"dataPoints", std::move(data_points)}, {"aggregationTemporality", kCumulative}, {"isMonotonic", true}};
+        metric["sum"] = {
+            {"dataPoints", std::move(data_points)}, {"aggregationTemporality", kCumulative}, {"isMonotonic", true}};
         break;
       case metrics::MetricType::kGauge:
       case metrics::MetricType::kRate: metric["gauge"] = {{"dataPoints", std::move(data_points)}}; break;

@@ -4,10 +4,10 @@
 #include <cstdlib>
 
 #include "common/text.h"
+#include "metrics/metric_stats.h"
 #include "outputs/influxdb_output.h"
 #include "outputs/otlp_output.h"
 #include "outputs/prometheus_remote_write.h"
-#include "metrics/metric_stats.h"
 
 namespace squall::outputs {
 
@@ -19,14 +19,16 @@ std::optional<net::Url> backend_url(const std::string& spec, const std::string& 
   return parsed.url;
 }
 
-std::unique_ptr<StreamingOutput> open_prometheus(const std::string& spec, const std::string& url_text, std::string& error) {
+std::unique_ptr<StreamingOutput> open_prometheus(const std::string& spec, const std::string& url_text,
+                                                 std::string& error) {
   auto url = backend_url(spec, url_text, error);
   if (!url) return nullptr;
   std::vector<std::string> stats = PrometheusRemoteWrite::default_trend_stats();
   if (const char* env = std::getenv("K6_PROMETHEUS_RW_TREND_STATS")) stats = split_nonempty(env, ',');
   for (const auto& stat : stats) {
     if (stat != "sum" && !metrics::is_trend_stat(stat)) {
-      error = "K6_PROMETHEUS_RW_TREND_STATS: invalid trend stat '" + stat + "' (expected avg, min, med, max, count, sum or p(N))";
+      error = "K6_PROMETHEUS_RW_TREND_STATS: invalid trend stat '" + stat +
+              "' (expected avg, min, med, max, count, sum or p(N))";
       return nullptr;
     }
   }
@@ -34,7 +36,8 @@ std::unique_ptr<StreamingOutput> open_prometheus(const std::string& spec, const 
                                            std::make_unique<PrometheusRemoteWrite>(*url, std::move(stats)));
 }
 
-std::unique_ptr<StreamingOutput> open_influxdb(const std::string& spec, const std::string& url_text, std::string& error) {
+std::unique_ptr<StreamingOutput> open_influxdb(const std::string& spec, const std::string& url_text,
+                                               std::string& error) {
   auto url = backend_url(spec, url_text, error);
   if (!url) return nullptr;
   std::string database = url->target.substr(1, url->target.find('?') - 1);
@@ -78,7 +81,8 @@ bool OutputSet::open(const std::vector<std::string>& specs, std::string& error) 
     } else if (kind == "influxdb") {
       stream = open_influxdb(spec, value.empty() ? "http://localhost:8086/k6" : value, error);
     } else {
-      error = "unknown output '" + spec + "' (expected json=FILE, csv=FILE, prometheus-rw=URL, influxdb=URL or otlp=URL)";
+      error =
+          "unknown output '" + spec + "' (expected json=FILE, csv=FILE, prometheus-rw=URL, influxdb=URL or otlp=URL)";
       return false;
     }
     if (!stream) return false;
@@ -118,18 +122,21 @@ bool OutputSet::close(metrics::MetricsStore& store, bool quiet) {
     } else if (!quiet || file->dropped()) {
       std::fprintf(stderr, "  --out %s: %llu samples written%s\n", file->path().c_str(),
                    static_cast<unsigned long long>(file->written()),
-                   file->dropped() ? (", " + std::to_string(file->dropped()) + " dropped: the writer could not keep up").c_str() : "");
+                   file->dropped()
+                       ? (", " + std::to_string(file->dropped()) + " dropped: the writer could not keep up").c_str()
+                       : "");
     }
   }
   for (auto& stream : streams_) {
     stream->close();
     if (!quiet || stream->series_dropped()) {
-      std::fprintf(stderr, "  --out %s: %llu series-seconds sent in %llu requests%s\n", stream->description().c_str(),
-                   static_cast<unsigned long long>(stream->series_sent()),
-                   static_cast<unsigned long long>(stream->requests_sent()),
-                   stream->series_dropped()
-                       ? (", " + std::to_string(stream->series_dropped()) + " dropped (" + stream->last_error() + ")").c_str()
-                       : "");
+      std::fprintf(
+          stderr, "  --out %s: %llu series-seconds sent in %llu requests%s\n", stream->description().c_str(),
+          static_cast<unsigned long long>(stream->series_sent()),
+          static_cast<unsigned long long>(stream->requests_sent()),
+          stream->series_dropped()
+              ? (", " + std::to_string(stream->series_dropped()) + " dropped (" + stream->last_error() + ")").c_str()
+              : "");
     }
   }
   store.set_raw_consumer(nullptr);

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <map>
 
+#include "metrics/metric_stats.h"
 #include "metrics/tag_set.h"
 #include "outputs/protobuf_writer.h"
-#include "metrics/metric_stats.h"
 
 namespace squall::outputs {
 
@@ -92,12 +92,8 @@ net::HttpRequest PrometheusRemoteWrite::encode(const std::vector<SecondOfMetrics
       const std::string base = "squall_" + prometheus_name(info.name);
       const uint64_t packed = s.key.packed();
       switch (info.type) {
-        case metrics::MetricType::kCounter:
-          out[{packed, base + "_total"}].push_back({total.sum, at});
-          break;
-        case metrics::MetricType::kGauge:
-          out[{packed, base}].push_back({s.last, at});
-          break;
+        case metrics::MetricType::kCounter: out[{packed, base + "_total"}].push_back({total.sum, at}); break;
+        case metrics::MetricType::kGauge: out[{packed, base}].push_back({s.last, at}); break;
         case metrics::MetricType::kRate:
           out[{packed, base + "_rate"}].push_back(
               {total.count ? static_cast<double>(total.nonzero) / static_cast<double>(total.count) : 0, at});

@@ -13,8 +13,9 @@ namespace squall::outputs {
 namespace {
 
 // k6's CSV columns; tags not named here go to extra_tags as k=v&k=v.
-constexpr const char* kCsvTagColumns[] = {"check", "error", "error_code", "expected_response", "group", "method", "name",
-                                          "proto", "scenario", "service", "status", "subproto", "tls_version", "url"};
+constexpr const char* kCsvTagColumns[] = {
+    "check",    "error",   "error_code", "expected_response", "group",       "method", "name", "proto",
+    "scenario", "service", "status",     "subproto",          "tls_version", "url"};
 
 std::string rfc3339(int64_t unix_ns) {
   const std::time_t seconds = static_cast<std::time_t>(unix_ns / 1'000'000'000);
@@ -142,8 +143,9 @@ void SampleFileOutput::write_batch(const std::vector<metrics::RawSample>& sample
     const auto info = registry.info(s.key.metric);
     if (format_ == Format::kJson) {
       if (announced_.insert(s.key.metric).second) {
-        const char* contains = info.value_type == metrics::ValueType::kTime ? "time"
-                               : info.value_type == metrics::ValueType::kData ? "data" : "default";
+        const char* contains = info.value_type == metrics::ValueType::kTime   ? "time"
+                               : info.value_type == metrics::ValueType::kData ? "data"
+                                                                              : "default";
         std::fprintf(file_,
                      "{\"type\":\"Metric\",\"data\":{\"name\":%s,\"type\":\"%s\",\"contains\":\"%s\",\"thresholds\":[],"
                      "\"submetrics\":null},\"metric\":%s}\n",
@@ -151,7 +153,8 @@ void SampleFileOutput::write_batch(const std::vector<metrics::RawSample>& sample
                      nlohmann::json(info.name).dump().c_str());
       }
       std::fprintf(file_, "{\"type\":\"Point\",\"data\":{\"time\":\"%s\",\"value\":%.17g,\"tags\":%s},\"metric\":%s}\n",
-                   rfc3339(s.unix_ns).c_str(), s.value, tags_json(s.key.tags).c_str(), nlohmann::json(info.name).dump().c_str());
+                   rfc3339(s.unix_ns).c_str(), s.value, tags_json(s.key.tags).c_str(),
+                   nlohmann::json(info.name).dump().c_str());
     } else {
       const metrics::Tags tags = store_->tag_sets().get(s.key.tags);
       std::string line = csv_field(info.name) + "," + std::to_string(s.unix_ns / 1'000'000'000);

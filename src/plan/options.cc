@@ -42,7 +42,8 @@ class Reader {
     return fail(path, "expected a duration string such as \"30s\"");
   }
   bool integer(const json& j, const std::string& path, int64_t& out) {
-    if (j.is_number_integer() || (j.is_number() && j.get<double>() == static_cast<double>(static_cast<int64_t>(j.get<double>())))) {
+    if (j.is_number_integer() ||
+        (j.is_number() && j.get<double>() == static_cast<double>(static_cast<int64_t>(j.get<double>())))) {
       out = j.is_number_integer() ? j.get<int64_t>() : static_cast<int64_t>(j.get<double>());
       return true;
     }
@@ -171,7 +172,8 @@ bool read_thresholds(Reader& r, const json& j, std::vector<metrics::MetricThresh
           if (!item["abortOnFail"].is_boolean()) return r.fail(p, "abortOnFail must be true or false");
           t.abort_on_fail = item["abortOnFail"].get<bool>();
         }
-        if (item.contains("delayAbortEval") && !r.duration(item["delayAbortEval"], p + ".delayAbortEval", t.delay_abort_eval)) {
+        if (item.contains("delayAbortEval") &&
+            !r.duration(item["delayAbortEval"], p + ".delayAbortEval", t.delay_abort_eval)) {
           return false;
         }
       } else {
@@ -260,39 +262,59 @@ bool read_tls_version(Reader& r, const json& v, const std::string& key, TestOpti
 // accepted and not used yet.
 const std::map<std::string, OptionReader>& option_readers() {
   static const std::map<std::string, OptionReader> readers = {
-      {"vus", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_integer(r, v, k, o.execution.vus); }},
-      {"duration", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_duration(r, v, k, o.execution.duration); }},
-      {"iterations", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_integer(r, v, k, o.execution.iterations); }},
-      {"stages", [](Reader& r, const json& v, const std::string& k, TestOptions& o) {
+      {"vus", [](Reader& r, const json& v, const std::string& k,
+                 TestOptions& o) { return take_integer(r, v, k, o.execution.vus); }},
+      {"duration", [](Reader& r, const json& v, const std::string& k,
+                      TestOptions& o) { return take_duration(r, v, k, o.execution.duration); }},
+      {"iterations", [](Reader& r, const json& v, const std::string& k,
+                        TestOptions& o) { return take_integer(r, v, k, o.execution.iterations); }},
+      {"stages",
+       [](Reader& r, const json& v, const std::string& k, TestOptions& o) {
          std::vector<Stage> stages;
          if (!r.stages(v, k, stages)) return false;
          o.execution.stages = stages;
          return true;
        }},
       {"scenarios", read_scenarios},
-      {"thresholds", [](Reader& r, const json& v, const std::string&, TestOptions& o) { return read_thresholds(r, v, o.thresholds); }},
+      {"thresholds", [](Reader& r, const json& v, const std::string&,
+                        TestOptions& o) { return read_thresholds(r, v, o.thresholds); }},
       {"summaryTrendStats", read_trend_stats},
-      {"summaryTimeUnit", [](Reader& r, const json& v, const std::string& k, TestOptions& o) {
+      {"summaryTimeUnit",
+       [](Reader& r, const json& v, const std::string& k, TestOptions& o) {
          if (!take_string(r, v, k, o.summary_time_unit)) return false;
          const std::string& unit = *o.summary_time_unit;
          return unit == "s" || unit == "ms" || unit == "us" || r.fail(k, "expected s, ms or us");
        }},
       {"hosts", read_hosts},
-      {"insecureSkipTLSVerify", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return r.boolean(v, k, o.insecure_skip_tls_verify); }},
+      {"insecureSkipTLSVerify", [](Reader& r, const json& v, const std::string& k,
+                                   TestOptions& o) { return r.boolean(v, k, o.insecure_skip_tls_verify); }},
       {"tlsVersion", read_tls_version},
-      {"userAgent", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_string(r, v, k, o.user_agent); }},
-      {"discardResponseBodies", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return r.boolean(v, k, o.discard_response_bodies); }},
-      {"throw", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return r.boolean(v, k, o.throw_errors); }},
-      {"noConnectionReuse", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return r.boolean(v, k, o.no_connection_reuse); }},
-      {"noVUConnectionReuse", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return r.boolean(v, k, o.no_vu_connection_reuse); }},
-      {"maxRedirects", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_integer(r, v, k, o.max_redirects, true); }},
-      {"minIterationDuration", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_duration(r, v, k, o.min_iteration_duration); }},
-      {"setupTimeout", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_duration(r, v, k, o.setup_timeout); }},
-      {"teardownTimeout", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_duration(r, v, k, o.teardown_timeout); }},
-      {"batch", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_integer(r, v, k, o.batch, true); }},
-      {"batchPerHost", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_integer(r, v, k, o.batch_per_host, true); }},
-      {"executionSegment", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_string(r, v, k, o.execution_segment); }},
-      {"executionSegmentSequence", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return take_string(r, v, k, o.execution_segment_sequence); }},
+      {"userAgent", [](Reader& r, const json& v, const std::string& k,
+                       TestOptions& o) { return take_string(r, v, k, o.user_agent); }},
+      {"discardResponseBodies", [](Reader& r, const json& v, const std::string& k,
+                                   TestOptions& o) { return r.boolean(v, k, o.discard_response_bodies); }},
+      {"throw",
+       [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return r.boolean(v, k, o.throw_errors); }},
+      {"noConnectionReuse", [](Reader& r, const json& v, const std::string& k,
+                               TestOptions& o) { return r.boolean(v, k, o.no_connection_reuse); }},
+      {"noVUConnectionReuse", [](Reader& r, const json& v, const std::string& k,
+                                 TestOptions& o) { return r.boolean(v, k, o.no_vu_connection_reuse); }},
+      {"maxRedirects", [](Reader& r, const json& v, const std::string& k,
+                          TestOptions& o) { return take_integer(r, v, k, o.max_redirects, true); }},
+      {"minIterationDuration", [](Reader& r, const json& v, const std::string& k,
+                                  TestOptions& o) { return take_duration(r, v, k, o.min_iteration_duration); }},
+      {"setupTimeout", [](Reader& r, const json& v, const std::string& k,
+                          TestOptions& o) { return take_duration(r, v, k, o.setup_timeout); }},
+      {"teardownTimeout", [](Reader& r, const json& v, const std::string& k,
+                             TestOptions& o) { return take_duration(r, v, k, o.teardown_timeout); }},
+      {"batch", [](Reader& r, const json& v, const std::string& k,
+                   TestOptions& o) { return take_integer(r, v, k, o.batch, true); }},
+      {"batchPerHost", [](Reader& r, const json& v, const std::string& k,
+                          TestOptions& o) { return take_integer(r, v, k, o.batch_per_host, true); }},
+      {"executionSegment", [](Reader& r, const json& v, const std::string& k,
+                              TestOptions& o) { return take_string(r, v, k, o.execution_segment); }},
+      {"executionSegmentSequence", [](Reader& r, const json& v, const std::string& k,
+                                      TestOptions& o) { return take_string(r, v, k, o.execution_segment_sequence); }},
       {"tags", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return r.tags(v, k, o.tags); }},
   };
   return readers;
@@ -368,7 +390,8 @@ std::optional<TestOptions> options_from_env(std::string& error) {
     if (!d) return bad("DURATION", *v, "a duration such as 30s");
     o.execution.duration = *d;
   }
-  if (!count("ITERATIONS", o.execution.iterations)) return bad("ITERATIONS", *env("ITERATIONS"), "a number of iterations");
+  if (!count("ITERATIONS", o.execution.iterations))
+    return bad("ITERATIONS", *env("ITERATIONS"), "a number of iterations");
   for (const auto& [name, into] : {std::pair<const char*, std::optional<int64_t>*>{"BATCH", &o.batch},
                                    {"BATCH_PER_HOST", &o.batch_per_host},
                                    {"MAX_REDIRECTS", &o.max_redirects}}) {
@@ -445,22 +468,38 @@ std::optional<std::vector<ScenarioConfig>> derive_scenarios(const TestOptions& o
   std::vector<ScenarioConfig> scenarios;
   ScenarioConfig s;  // "default"
   if (e.iterations) {
-    if (has_stages) return error = "using multiple execution config shortcuts (`iterations` and `stages`) simultaneously is not allowed", std::nullopt;
-    if (e.scenarios) return error = "using an execution configuration shortcut (`iterations`) and `scenarios` simultaneously is not allowed", std::nullopt;
+    if (has_stages)
+      return error =
+                 "using multiple execution config shortcuts (`iterations` and `stages`) simultaneously is not allowed",
+             std::nullopt;
+    if (e.scenarios)
+      return error =
+                 "using an execution configuration shortcut (`iterations`) and `scenarios` simultaneously is not "
+                 "allowed",
+             std::nullopt;
     s.executor = ExecutorKind::kSharedIterations;
     s.vus = e.vus.value_or(1);
     s.iterations = *e.iterations;
     if (e.duration) s.max_duration = *e.duration;
     scenarios.push_back(s);
   } else if (e.duration) {
-    if (has_stages) return error = "using multiple execution config shortcuts (`duration` and `stages`) simultaneously is not allowed", std::nullopt;
-    if (e.scenarios) return error = "using an execution configuration shortcut (`duration`) and `scenarios` simultaneously is not allowed", std::nullopt;
+    if (has_stages)
+      return error =
+                 "using multiple execution config shortcuts (`duration` and `stages`) simultaneously is not allowed",
+             std::nullopt;
+    if (e.scenarios)
+      return error =
+                 "using an execution configuration shortcut (`duration`) and `scenarios` simultaneously is not allowed",
+             std::nullopt;
     s.executor = ExecutorKind::kConstantVus;
     s.vus = e.vus.value_or(1);
     s.duration = *e.duration;
     scenarios.push_back(s);
   } else if (has_stages) {
-    if (e.scenarios) return error = "using an execution configuration shortcut (`stages`) and `scenarios` simultaneously is not allowed", std::nullopt;
+    if (e.scenarios)
+      return error =
+                 "using an execution configuration shortcut (`stages`) and `scenarios` simultaneously is not allowed",
+             std::nullopt;
     s.executor = ExecutorKind::kRampingVus;
     s.start_vus = e.vus.value_or(1);
     s.stages = *e.stages;

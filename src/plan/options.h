@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "plan/scenario.h"
 #include "metrics/threshold.h"
+#include "plan/scenario.h"
 
 namespace squall::plan {
 
@@ -36,14 +36,14 @@ struct TestOptions {
   std::optional<std::string> tls_min, tls_max;
   std::optional<std::string> user_agent;
   std::optional<bool> discard_response_bodies;
-  std::optional<Nanos> min_iteration_duration;  // a shorter iteration is padded with a sleep
-  std::optional<Nanos> setup_timeout;           // k6's setupTimeout (default 60s)
-  std::optional<Nanos> teardown_timeout;        // k6's teardownTimeout (default 60s)
+  std::optional<Nanos> min_iteration_duration;   // a shorter iteration is padded with a sleep
+  std::optional<Nanos> setup_timeout;            // k6's setupTimeout (default 60s)
+  std::optional<Nanos> teardown_timeout;         // k6's teardownTimeout (default 60s)
   std::optional<int64_t> batch, batch_per_host;  // http.batch: requests in flight at once, per host; 0 = no limit
-  std::optional<bool> throw_errors;               // `throw`: a request that fails (no response) throws
-  std::optional<bool> no_connection_reuse;        // every request on a new connection
-  std::optional<bool> no_vu_connection_reuse;     // a VU's connections closed after each iteration
-  std::optional<int64_t> max_redirects;           // the default of the `redirects` request param
+  std::optional<bool> throw_errors;              // `throw`: a request that fails (no response) throws
+  std::optional<bool> no_connection_reuse;       // every request on a new connection
+  std::optional<bool> no_vu_connection_reuse;    // a VU's connections closed after each iteration
+  std::optional<int64_t> max_redirects;          // the default of the `redirects` request param
   std::optional<std::string> execution_segment, execution_segment_sequence;
   metrics::Tags tags;  // test-wide tags
 };

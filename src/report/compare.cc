@@ -18,7 +18,8 @@ namespace {
 
 // The stat of `selector` over a store (all of it, or seconds [from, to)).
 std::optional<double> store_stat(const metrics::MetricsStore& store, const metrics::MetricSelector& selector,
-                                 const std::string& stat, double seconds, std::optional<std::pair<int64_t, int64_t>> window) {
+                                 const std::string& stat, double seconds,
+                                 std::optional<std::pair<int64_t, int64_t>> window) {
   auto& registry = store.metrics();
   auto& tagsets = store.tag_sets();
   const auto id = registry.find(selector.metric);
@@ -33,9 +34,8 @@ std::optional<double> store_stat(const metrics::MetricsStore& store, const metri
       line.aggregate.merge(a);
     }
   } else {
-    line.aggregate = store.metric_total_where(*id, [&](metrics::TagSetId t) {
-      return selector.filters.empty() || selector.matches(tagsets.get(t));
-    });
+    line.aggregate = store.metric_total_where(
+        *id, [&](metrics::TagSetId t) { return selector.filters.empty() || selector.matches(tagsets.get(t)); });
   }
   if (line.aggregate.count == 0 && line.aggregate.histogram.count() == 0) return std::nullopt;
   double v = 0;
@@ -47,7 +47,8 @@ std::optional<double> store_stat(const metrics::MetricsStore& store, const metri
 }
 
 // The stat from a k6 summary export: metrics[source][stat].
-std::optional<double> export_stat(const json& exported, const metrics::MetricSelector& selector, const std::string& stat) {
+std::optional<double> export_stat(const json& exported, const metrics::MetricSelector& selector,
+                                  const std::string& stat) {
   const json& metrics_json = exported["metrics"];
   if (!metrics_json.contains(selector.source)) return std::nullopt;
   const json& m = metrics_json[selector.source];
@@ -68,7 +69,8 @@ std::vector<double> per_second(const RunData& run, const metrics::MetricSelector
   if (!run.store) return out;
   // Whole seconds only: the partial last second would look like a throughput collapse.
   int64_t last = run.store->last_second();
-  if (run.meta.duration_seconds >= 1) last = std::min<int64_t>(last, static_cast<int64_t>(run.meta.duration_seconds) - 1);
+  if (run.meta.duration_seconds >= 1)
+    last = std::min<int64_t>(last, static_cast<int64_t>(run.meta.duration_seconds) - 1);
   for (int64_t s = 0; s <= last; ++s) {
     if (auto v = store_stat(*run.store, selector, stat, 1.0, std::make_pair(s, s + 1))) out.push_back(*v);
   }
@@ -139,7 +141,8 @@ std::set<std::string> shared_endpoints(const RunData& base, const RunData& cur) 
 }
 
 // The table: overall figures and every shared endpoint's.
-std::vector<ComparisonRow> comparison_rows(const RunData& base, const RunData& cur, const std::set<std::string>& endpoints) {
+std::vector<ComparisonRow> comparison_rows(const RunData& base, const RunData& cur,
+                                           const std::set<std::string>& endpoints) {
   std::string error;
   std::vector<std::pair<metrics::MetricSelector, std::vector<std::string>>> subjects;
   auto add = [&](const std::string& selector, std::vector<std::string> stats) {
@@ -164,12 +167,13 @@ std::vector<ComparisonRow> comparison_rows(const RunData& base, const RunData& c
 
 // `rules`, plus, for a rule on a whole HTTP trend or rate, the same rule for each endpoint, so a
 // regression confined to one endpoint is caught and named.
-std::vector<CompareRule> with_endpoint_rules(const std::vector<CompareRule>& rules, const std::set<std::string>& endpoints) {
+std::vector<CompareRule> with_endpoint_rules(const std::vector<CompareRule>& rules,
+                                             const std::set<std::string>& endpoints) {
   std::vector<CompareRule> expanded = rules;
   std::string error;
   for (const auto& rule : rules) {
-    const bool per_endpoint = rule.selector.filters.empty() &&
-                              (rule.selector.metric == "http_req_duration" || rule.selector.metric == "http_req_failed");
+    const bool per_endpoint = rule.selector.filters.empty() && (rule.selector.metric == "http_req_duration" ||
+                                                                rule.selector.metric == "http_req_failed");
     if (!per_endpoint || endpoints.size() < 2) continue;
     for (const auto& name : endpoints) {
       CompareRule copy = rule;
@@ -186,7 +190,8 @@ RuleVerdict judge(const RunData& base, const RunData& cur, const CompareRule& ru
   RuleVerdict verdict{rule.source, false, ""};
   const auto b = stat_of(base, rule.selector, rule.stat), c = stat_of(cur, rule.selector, rule.stat);
   if (!b || !c) {
-    verdict.explanation = "no data for " + rule.selector.source + " " + rule.stat + " in " + (!b ? "the baseline" : "the current run");
+    verdict.explanation =
+        "no data for " + rule.selector.source + " " + rule.stat + " in " + (!b ? "the baseline" : "the current run");
     return verdict;
   }
   const ComparisonRow row = compare_stat(base, cur, rule.selector, rule.stat, *b, *c);
@@ -194,9 +199,18 @@ RuleVerdict judge(const RunData& base, const RunData& cur, const CompareRule& ru
   double change = 0;
   std::string unit;
   switch (rule.unit) {
-    case CompareRule::Unit::kPercent: change = row.change_percent; unit = "%"; break;
-    case CompareRule::Unit::kPoints: change = (*c - *b) * 100; unit = "pp"; break;
-    case CompareRule::Unit::kAbsolute: change = *c - *b; unit = ""; break;
+    case CompareRule::Unit::kPercent:
+      change = row.change_percent;
+      unit = "%";
+      break;
+    case CompareRule::Unit::kPoints:
+      change = (*c - *b) * 100;
+      unit = "pp";
+      break;
+    case CompareRule::Unit::kAbsolute:
+      change = *c - *b;
+      unit = "";
+      break;
   }
   const bool past_limit = direction * change > rule.limit;
   // A drop rule looks for a significant drop, a rise rule for a significant rise.
@@ -204,9 +218,11 @@ RuleVerdict judge(const RunData& base, const RunData& cur, const CompareRule& ru
   verdict.failed = past_limit && significant;
   char buf[320];
   std::snprintf(buf, sizeof buf, "%s %s: %s -> %s (%+.1f%s, limit %s%g%s)%s", rule.selector.source.c_str(),
-                rule.stat.c_str(), format_compare_value(*b).c_str(), format_compare_value(*c).c_str(), change, unit.c_str(),
-                rule.increase ? "+" : "-", rule.limit, unit.c_str(),
-                past_limit && !significant ? ", within run-to-run noise" : !row.has_interval ? ", no per-second data to test noise" : "");
+                rule.stat.c_str(), format_compare_value(*b).c_str(), format_compare_value(*c).c_str(), change,
+                unit.c_str(), rule.increase ? "+" : "-", rule.limit, unit.c_str(),
+                past_limit && !significant ? ", within run-to-run noise"
+                : !row.has_interval        ? ", no per-second data to test noise"
+                                           : "");
   verdict.explanation = buf;
   return verdict;
 }

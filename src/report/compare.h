@@ -27,7 +27,7 @@ namespace squall::report {
 struct RunData {
   RunMetadata meta;
   std::shared_ptr<const metrics::MetricsStore> store;  // null for a summary export
-  nlohmann::json summary_export;                 // set for a summary export
+  nlohmann::json summary_export;                       // set for a summary export
 };
 std::optional<RunData> load_run(const std::string& path, std::string& error);
 
@@ -35,8 +35,8 @@ struct ComparisonRow {
   std::string subject;  // "http_req_duration{name:/feed}"
   std::string stat;
   double baseline = 0, current = 0;
-  double change_percent = 0;       // relative to the baseline
-  bool has_interval = false;       // per-second data on both sides
+  double change_percent = 0;                   // relative to the baseline
+  bool has_interval = false;                   // per-second data on both sides
   double interval_low = 0, interval_high = 0;  // 95 % CI of (current - baseline), per-second means
   bool beyond_noise = true;
 };

@@ -18,8 +18,8 @@ namespace squall::report {
 struct CompareRule {
   std::string source;
   metrics::MetricSelector selector;
-  std::string stat;        // p(N), avg, med, min, max, rate, count, value
-  bool increase = true;    // '+': growth is the regression; '-': a drop is
+  std::string stat;      // p(N), avg, med, min, max, rate, count, value
+  bool increase = true;  // '+': growth is the regression; '-': a drop is
   double limit = 0;
   enum class Unit { kPercent, kPoints, kAbsolute } unit = Unit::kPercent;
 };

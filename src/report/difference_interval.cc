@@ -20,7 +20,7 @@ void mean_and_variance(const std::vector<double>& v, double& mean, double& varia
 // Student's t 97.5 % quantile (a two-sided 95 % interval) for `df` degrees of freedom.
 double t_quantile(size_t df) {
   static constexpr double kT[] = {12.71, 4.30, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23,
-                                  2.20, 2.18, 2.16, 2.14, 2.13, 2.12, 2.11, 2.10, 2.09, 2.09};
+                                  2.20,  2.18, 2.16, 2.14, 2.13, 2.12, 2.11, 2.10, 2.09, 2.09};
   return df <= 20 ? kT[df - 1] : df < 30 ? 2.06 : 1.96;
 }
 

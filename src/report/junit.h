@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "report/compare.h"
 #include "metrics/threshold_evaluation.h"
+#include "report/compare.h"
 
 namespace squall::report {
 

@@ -59,8 +59,10 @@ bool write_results(const std::string& path, const metrics::MetricsStore& store, 
         const auto info = registry.info(key.metric);
         json tags = json::object();
         for (const auto& [k, v] : tagsets.get(key.tags)) tags[k] = v;
-        series.push_back({{"metric", info.name}, {"type", metrics::metric_type_name(info.type)},
-                          {"contains", contains_name(info.value_type)}, {"tags", tags}});
+        series.push_back({{"metric", info.name},
+                          {"type", metrics::metric_type_name(info.type)},
+                          {"contains", contains_name(info.value_type)},
+                          {"tags", tags}});
       }
       data.push_back({it->second, a.count, a.nonzero, a.sum, a.count ? a.min : 0, a.count ? a.max : 0, a.last,
                       a.histogram.count() ? base64_encode(a.histogram.serialize()) : ""});
@@ -113,7 +115,7 @@ std::optional<LoadedResults> read_results(const std::string& path, std::string& 
                                     : type == "gauge" ? metrics::MetricType::kGauge
                                     : type == "rate"  ? metrics::MetricType::kRate
                                                       : metrics::MetricType::kTrend;
-      const metrics::ValueType v = contains == "time" ? metrics::ValueType::kTime
+      const metrics::ValueType v = contains == "time"   ? metrics::ValueType::kTime
                                    : contains == "data" ? metrics::ValueType::kData
                                                         : metrics::ValueType::kDefault;
       const auto id = registry.define(s.at("metric"), t, v);

@@ -42,8 +42,8 @@ Summary build_summary(const metrics::MetricsStore& store, const SummaryOptions& 
     const auto [metric, tagset] = metrics::SeriesKey::unpack(packed);
     const auto info = registry.info(metric);
     auto add_line = [&](const std::string& name, bool breakdown = false) {
-      auto [it, inserted] =
-          lines.try_emplace(name, MetricLine{{info.type, info.value_type, {}}, name, metrics::is_builtin(metric), breakdown});
+      auto [it, inserted] = lines.try_emplace(
+          name, MetricLine{{info.type, info.value_type, {}}, name, metrics::is_builtin(metric), breakdown});
       it->second.aggregate.merge(aggregate);
     };
     add_line(info.name);
@@ -87,7 +87,8 @@ Summary build_summary(const metrics::MetricsStore& store, const SummaryOptions& 
     if (!id) continue;
     const auto info = registry.info(*id);
     MetricLine line{{info.type, info.value_type, {}}, selector.source, metrics::is_builtin(*id)};
-    line.aggregate = store.metric_total_where(*id, [&](metrics::TagSetId t) { return selector.matches(tagsets.get(t)); });
+    line.aggregate =
+        store.metric_total_where(*id, [&](metrics::TagSetId t) { return selector.matches(tagsets.get(t)); });
     lines.emplace(selector.source, std::move(line));
   }
   for (auto& [name, line] : lines) summary.metrics.push_back(std::move(line));

@@ -12,8 +12,8 @@
 #include "metrics/metric_stats.h"
 #include "metrics/store.h"
 #include "metrics/threshold.h"
-#include "report/group_tree.h"
 #include "metrics/threshold_evaluation.h"
+#include "report/group_tree.h"
 
 namespace squall::report {
 

@@ -58,7 +58,8 @@ ordered_json group_json(const GroupNode& group, bool keyed) {
   }
   g["checks"] = keyed ? ordered_json::object() : ordered_json::array();
   for (const auto& [name, c] : group.checks) {
-    ordered_json check = {{"name", c.name}, {"path", c.path}, {"id", k6_id(c.path)}, {"passes", c.passes}, {"fails", c.fails}};
+    ordered_json check = {
+        {"name", c.name}, {"path", c.path}, {"id", k6_id(c.path)}, {"passes", c.passes}, {"fails", c.fails}};
     if (keyed) {
       g["checks"][name] = std::move(check);
     } else {

@@ -64,7 +64,8 @@ std::string format_number(double v) {
 
 std::string percent_of(uint64_t part, uint64_t whole) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f%%", whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
+  std::snprintf(buf, sizeof buf, "%.2f%%",
+                whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
   return buf;
 }
 
@@ -81,7 +82,8 @@ std::string value_text(const Summary& summary, const MetricLine& line) {
     }
     case MetricType::kGauge:
       std::snprintf(buf, sizeof buf, "%-8s min=%s max=%s", format_number(a.last).c_str(),
-                    format_number(value_of(line, "min", elapsed)).c_str(), format_number(value_of(line, "max", elapsed)).c_str());
+                    format_number(value_of(line, "min", elapsed)).c_str(),
+                    format_number(value_of(line, "max", elapsed)).c_str());
       return buf;
     case MetricType::kRate:
       return percent_of(a.nonzero, a.count) + "  " + std::to_string(a.nonzero) + " out of " + std::to_string(a.count);
@@ -119,8 +121,8 @@ void render_checks(std::string& out, const GroupNode& group, const std::string& 
     if (c.fails == 0) {
       out += indent + "\u2713 " + name + "\n";
     } else {
-      out += indent + "\u2717 " + name + "\n" + indent + "  \u21b3  " + percent_of(c.passes, total) + " \u2014 \u2713 " +
-             std::to_string(c.passes) + " / \u2717 " + std::to_string(c.fails) + "\n";
+      out += indent + "\u2717 " + name + "\n" + indent + "  \u21b3  " + percent_of(c.passes, total) +
+             " \u2014 \u2713 " + std::to_string(c.passes) + " / \u2717 " + std::to_string(c.fails) + "\n";
     }
   }
 }
@@ -167,7 +169,8 @@ void render_thresholds(std::string& out, const Summary& summary) {
         shown = buf;
       }
     }
-    out += std::string("    ") + (t.passed ? "\u2713" : "\u2717") + " '" + t.expression + "' " + stat + "=" + shown + "\n";
+    out +=
+        std::string("    ") + (t.passed ? "\u2713" : "\u2717") + " '" + t.expression + "' " + stat + "=" + shown + "\n";
   }
   out += "\n";
 }
@@ -189,8 +192,9 @@ void render_breakdowns(std::string& out, const Summary& summary) {
     out += "\n    ERRORS BY CODE\n";
     for (const auto& c : summary.by_error_code) {
       const std::string meaning(net::error_code_text(std::atoi(c.key.c_str())));
-      std::snprintf(buf, sizeof buf, "    %-6s %10llu  %7s  %s\n", c.key.c_str(), static_cast<unsigned long long>(c.requests),
-                    percent_of(c.requests, total).c_str(), meaning.c_str());
+      std::snprintf(buf, sizeof buf, "    %-6s %10llu  %7s  %s\n", c.key.c_str(),
+                    static_cast<unsigned long long>(c.requests), percent_of(c.requests, total).c_str(),
+                    meaning.c_str());
       out += buf;
     }
   }
@@ -235,9 +239,10 @@ std::string render_text(const Summary& summary) {
   };
   if (passes + fails > 0) {
     char rate[32];
-    std::snprintf(rate, sizeof rate, "%.2f/s", summary.options.elapsed > 0
-                                                   ? static_cast<double>(passes + fails) * 1e9 / static_cast<double>(summary.options.elapsed)
-                                                   : 0.0);
+    std::snprintf(rate, sizeof rate, "%.2f/s",
+                  summary.options.elapsed > 0
+                      ? static_cast<double>(passes + fails) * 1e9 / static_cast<double>(summary.options.elapsed)
+                      : 0.0);
     out += label("checks_total") + std::to_string(passes + fails) + "  " + rate + "\n";
     out += label("checks_succeeded") + percent_of(passes, passes + fails) + "  " + std::to_string(passes) + " out of " +
            std::to_string(passes + fails) + "\n";
@@ -262,8 +267,10 @@ std::string render_text(const Summary& summary) {
     }
     out += "\n";
   }
-  static const std::pair<Section, const char*> kSections[] = {
-      {Section::kCustom, "CUSTOM"}, {Section::kHttp, "HTTP"}, {Section::kExecution, "EXECUTION"}, {Section::kNetwork, "NETWORK"}};
+  static const std::pair<Section, const char*> kSections[] = {{Section::kCustom, "CUSTOM"},
+                                                              {Section::kHttp, "HTTP"},
+                                                              {Section::kExecution, "EXECUTION"},
+                                                              {Section::kNetwork, "NETWORK"}};
   for (const auto& [section, title] : kSections) {
     // A sub-metric right under its parent, as in k6: "a{x}" after "a" and before "a_b".
     std::vector<const MetricLine*> lines;

@@ -12,7 +12,6 @@ namespace {
 
 constexpr double kWidth = 720, kHeight = 240, kLeft = 56, kRight = 16, kTop = 28, kBottom = 36;
 
-
 // A "nice" axis maximum (1, 2, 2.5, 5 x 10^k) at or above `v`.
 double nice_ceiling(double v) {
   if (v <= 0) return 1;
@@ -31,8 +30,8 @@ std::string number(double v) {
 
 }  // namespace
 
-std::string svg_line_chart(const std::string& title, const std::vector<double>& x, const std::vector<ChartSeries>& series,
-                           const std::string& unit) {
+std::string svg_line_chart(const std::string& title, const std::vector<double>& x,
+                           const std::vector<ChartSeries>& series, const std::string& unit) {
   double y_max = 0, x_max = x.empty() ? 1 : std::max(1.0, x.back());
   for (const auto& s : series) {
     for (double v : s.values) {
@@ -45,7 +44,8 @@ std::string svg_line_chart(const std::string& title, const std::vector<double>& 
   auto py = [&](double yv) { return kTop + plot_h - yv / y_max * plot_h; };
   char buf[256];
   std::string out;
-  std::snprintf(buf, sizeof buf, "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" role=\"img\">",
+  std::snprintf(buf, sizeof buf,
+                "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" role=\"img\">",
                 kWidth, kHeight);
   out += buf;
   out += "<title>" + xml_escape(title) + "</title>";
@@ -53,16 +53,17 @@ std::string svg_line_chart(const std::string& title, const std::vector<double>& 
   out += buf + xml_escape(title) + " (" + xml_escape(unit) + ")</text>";
   for (int i = 0; i <= 4; ++i) {  // horizontal grid with labels
     const double v = y_max * i / 4, y = py(v);
-    std::snprintf(buf, sizeof buf, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", kLeft, y, kWidth - kRight, y);
+    std::snprintf(buf, sizeof buf, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", kLeft, y,
+                  kWidth - kRight, y);
     out += buf;
-    std::snprintf(buf, sizeof buf, "<text x=\"%.1f\" y=\"%.1f\" class=\"axis\" text-anchor=\"end\">%s</text>", kLeft - 6, y + 4,
-                  number(v).c_str());
+    std::snprintf(buf, sizeof buf, "<text x=\"%.1f\" y=\"%.1f\" class=\"axis\" text-anchor=\"end\">%s</text>",
+                  kLeft - 6, y + 4, number(v).c_str());
     out += buf;
   }
   for (int i = 0; i <= 5; ++i) {  // time axis
     const double v = x_max * i / 5;
-    std::snprintf(buf, sizeof buf, "<text x=\"%.1f\" y=\"%.1f\" class=\"axis\" text-anchor=\"middle\">%ss</text>", px(v),
-                  kHeight - kBottom + 16, number(v).c_str());
+    std::snprintf(buf, sizeof buf, "<text x=\"%.1f\" y=\"%.1f\" class=\"axis\" text-anchor=\"middle\">%ss</text>",
+                  px(v), kHeight - kBottom + 16, number(v).c_str());
     out += buf;
   }
   double legend_x = kLeft;
@@ -70,8 +71,9 @@ std::string svg_line_chart(const std::string& title, const std::vector<double>& 
     std::string points;
     size_t drawn = 0;
     auto flush = [&] {
-      if (drawn > 0) out += "<polyline class=\"line\" data-series=\"" + xml_escape(s.name) + "\" fill=\"none\" stroke=\"" + s.color +
-                            "\" stroke-width=\"1.8\" points=\"" + points + "\"/>";
+      if (drawn > 0)
+        out += "<polyline class=\"line\" data-series=\"" + xml_escape(s.name) + "\" fill=\"none\" stroke=\"" + s.color +
+               "\" stroke-width=\"1.8\" points=\"" + points + "\"/>";
       points.clear();
       drawn = 0;
     };

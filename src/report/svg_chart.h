@@ -15,7 +15,7 @@ struct ChartSeries {
 };
 
 // x values are seconds since the start; `unit` labels the y axis ("ms", "req/s", "%").
-std::string svg_line_chart(const std::string& title, const std::vector<double>& x, const std::vector<ChartSeries>& series,
-                           const std::string& unit);
+std::string svg_line_chart(const std::string& title, const std::vector<double>& x,
+                           const std::vector<ChartSeries>& series, const std::string& unit);
 
 }  // namespace squall::report

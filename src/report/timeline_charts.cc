@@ -14,7 +14,8 @@ constexpr double kGap = std::numeric_limits<double>::quiet_NaN();
 
 }  // namespace
 
-const char* const kReportStyle = R"(body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#1d2330;padding:0 16px}
+const char* const kReportStyle =
+    R"(body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#1d2330;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d8dce5;padding-bottom:4px}
 .meta{color:#5b6475}.verdict{display:inline-block;padding:2px 10px;border-radius:10px;font-weight:600;margin-left:8px}
 .verdict.pass{background:#e2f6e8;color:#146c2e}.verdict.fail{background:#fde4e4;color:#a11b1b}
@@ -86,7 +87,9 @@ std::string render_timeline_charts(const std::vector<TimelinePoint>& points) {
   html += svg_line_chart("Latency (http_req_duration)", t.x,
                          {{"p50", "#1b9e77", t.p50}, {"p95", "#d95f02", t.p95}, {"p99", "#c51b7d", t.p99}}, "ms");
   html += svg_line_chart("Responses by status class", t.x,
-                         {{"2xx/3xx", "#1b9e77", t.ok_pct}, {"4xx", "#e6ab02", t.client_pct}, {"5xx", "#d62728", t.server_pct},
+                         {{"2xx/3xx", "#1b9e77", t.ok_pct},
+                          {"4xx", "#e6ab02", t.client_pct},
+                          {"5xx", "#d62728", t.server_pct},
                           {"no response", "#555555", t.failed_pct}},
                          "% of requests");
   return html + "</div>";

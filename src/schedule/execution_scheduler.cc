@@ -6,8 +6,8 @@
 
 namespace squall::schedule {
 
-ExecutionScheduler::ExecutionScheduler(std::vector<plan::ScenarioConfig> scenarios, ExecutionSegment segment, vu::WorkerSettings settings,
-                 vu::ProgramFactory factory)
+ExecutionScheduler::ExecutionScheduler(std::vector<plan::ScenarioConfig> scenarios, ExecutionSegment segment,
+                                       vu::WorkerSettings settings, vu::ProgramFactory factory)
     : scenarios_(std::move(scenarios)),
       segment_(segment),
       settings_(std::move(settings)),
@@ -36,7 +36,8 @@ void ExecutionScheduler::sample_gauges(metrics::Sink& sink, Nanos now) {
   settings_.store->absorb(sink.take((now - settings_.test_start) / kSecond));
 }
 
-ExecutionResult ExecutionScheduler::run(const std::function<void(Nanos)>& tick, const std::function<bool()>& stop_requested) {
+ExecutionResult ExecutionScheduler::run(const std::function<void(Nanos)>& tick,
+                                        const std::function<bool()>& stop_requested) {
   const int worker_count = settings_.worker_count > 0 ? settings_.worker_count : usable_cpu_count();
   settings_.test_start = mono_now();
   int64_t next_vu_id = 1;
@@ -62,8 +63,7 @@ ExecutionResult ExecutionScheduler::run(const std::function<void(Nanos)>& tick, 
     workers.push_back(std::make_unique<vu::Worker>(w, settings_));
     workers[w]->start([this, &runs, w](vu::Worker& worker) {
       for (auto& shared : shared_) {
-        runs[w].push_back(std::make_unique<ScenarioRun>(*shared, worker,
-                                                        factory_(worker, shared->executor->config()),
+        runs[w].push_back(std::make_unique<ScenarioRun>(*shared, worker, factory_(worker, shared->executor->config()),
                                                         [this] { --unfinished_; }));
       }
       for (auto& run : runs[w]) run->start();

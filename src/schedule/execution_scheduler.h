@@ -29,7 +29,7 @@ struct ExecutionResult {
 class ExecutionScheduler {
  public:
   ExecutionScheduler(std::vector<plan::ScenarioConfig> scenarios, ExecutionSegment segment, vu::WorkerSettings settings,
-          vu::ProgramFactory factory);
+                     vu::ProgramFactory factory);
   ~ExecutionScheduler();
 
   // Blocks until the end. `tick(elapsed)` runs on this thread about every second; `stop_requested`

@@ -84,10 +84,12 @@ std::optional<ExecutionSegment> ExecutionSegment::parse(std::string_view segment
   }
   Fraction from{0, 1}, to;
   const size_t colon = segment.find(':');
-  const auto a = colon == std::string_view::npos ? std::optional<Fraction>(Fraction{0, 1}) : parse_fraction(segment.substr(0, colon));
+  const auto a = colon == std::string_view::npos ? std::optional<Fraction>(Fraction{0, 1})
+                                                 : parse_fraction(segment.substr(0, colon));
   const auto b = parse_fraction(colon == std::string_view::npos ? segment : segment.substr(colon + 1));
   if (!a || !b || !less(*a, *b)) {
-    error = "invalid execution segment '" + std::string(segment) + "' (expected FROM:TO with 0 <= FROM < TO <= 1, e.g. 1/3:2/3)";
+    error = "invalid execution segment '" + std::string(segment) +
+            "' (expected FROM:TO with 0 <= FROM < TO <= 1, e.g. 1/3:2/3)";
     return std::nullopt;
   }
   from = *a;
@@ -114,7 +116,8 @@ std::optional<ExecutionSegment> ExecutionSegment::parse(std::string_view segment
       return std::nullopt;
     }
     bool found = false;
-    for (size_t i = 0; i + 1 < points.size(); ++i) found = found || (equal(points[i], from) && equal(points[i + 1], to));
+    for (size_t i = 0; i + 1 < points.size(); ++i)
+      found = found || (equal(points[i], from) && equal(points[i + 1], to));
     if (!found) {
       error = "execution segment " + std::string(segment) + " is not one of the sequence's segments";
       return std::nullopt;

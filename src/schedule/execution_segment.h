@@ -28,8 +28,7 @@ class ExecutionSegment {
   ExecutionSegment() = default;
   // `segment` like "1/3:2/3", "0.5:1", "50%:100%" or "1/2" (= 0:1/2); `sequence`
   // like "0,1/3,2/3,1" (empty: 0, from, to, 1). nullopt with `error` on bad input.
-  static std::optional<ExecutionSegment> parse(std::string_view segment, std::string_view sequence,
-                                               std::string& error);
+  static std::optional<ExecutionSegment> parse(std::string_view segment, std::string_view sequence, std::string& error);
 
   bool whole() const { return from_.num == 0 && to_.num == to_.den; }
   // Whether unit `index` (0-based) belongs to this segment.
@@ -45,9 +44,9 @@ class ExecutionSegment {
   ExecutionSegment(Fraction from, Fraction to, int64_t period);
   Fraction from_{0, 1};
   Fraction to_{1, 1};
-  int64_t period_ = 1;      // D
-  int64_t stride_ = 1;      // k, coprime with D
-  int64_t lo_ = 0, hi_ = 1; // this segment's positions [lo_, hi_) out of D
+  int64_t period_ = 1;                 // D
+  int64_t stride_ = 1;                 // k, coprime with D
+  int64_t lo_ = 0, hi_ = 1;            // this segment's positions [lo_, hi_) out of D
   std::vector<int64_t> prefix_{0, 1};  // owned slots among the first s slots of a period
 };
 

@@ -71,5 +71,4 @@ std::unique_ptr<Executor> make_executor(const plan::ScenarioConfig& config, cons
 // The first scenario whose executor refuses its config, as "scenario 'NAME' (EXECUTOR): problem".
 std::optional<std::string> validate_scenarios(const std::vector<plan::ScenarioConfig>& scenarios);
 
-
 }  // namespace squall::schedule

@@ -105,7 +105,8 @@ void ScenarioRun::maybe_continue(Vu& vu) {
     vu.active = false;
     // A closed scenario whose budget is spent is over once nobody is busy.
     if (std::none_of(vus_.begin(), vus_.end(), [](const auto& v) { return v->busy; })) {
-      const bool shared_done = shared_.executor->budget() == Executor::Budget::kShared && shared_.shared_left.load() <= 0;
+      const bool shared_done =
+          shared_.executor->budget() == Executor::Budget::kShared && shared_.shared_left.load() <= 0;
       const bool all_done = std::none_of(vus_.begin(), vus_.end(), [](const auto& v) { return v->active; });
       if (shared_done || all_done) on_end();
     }

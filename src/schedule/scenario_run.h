@@ -32,10 +32,10 @@ struct ScenarioShared {
   ExecutionSegment segment;
   int worker_count = 1;
   Nanos test_start = 0;
-  int64_t first_vu_id = 1;                   // __VU numbering offset of this scenario
-  std::atomic<int64_t> shared_left{0};        // shared-iterations budget
-  std::atomic<int64_t> active_vus{0};         // VUs inside an iteration now
-  std::atomic<int64_t> allocated_vus{0};      // VUs this scenario holds
+  int64_t first_vu_id = 1;                // __VU numbering offset of this scenario
+  std::atomic<int64_t> shared_left{0};    // shared-iterations budget
+  std::atomic<int64_t> active_vus{0};     // VUs inside an iteration now
+  std::atomic<int64_t> allocated_vus{0};  // VUs this scenario holds
   metrics::TagSetId tags = 0;
 
   Nanos start() const { return test_start + executor->config().start_time; }
@@ -58,9 +58,9 @@ class ScenarioRun {
   struct Vu {
     explicit Vu(net::ClientContext& c) : state(c) {}
     vu::VuState state;
-    int64_t index = 0;       // global VU index (closed models)
+    int64_t index = 0;  // global VU index (closed models)
     bool busy = false;
-    bool active = false;     // closed: allowed to start iterations
+    bool active = false;  // closed: allowed to start iterations
     Nanos deactivated_at = 0;
     int64_t done_iterations = 0;
   };
@@ -86,14 +86,14 @@ class ScenarioRun {
   std::unique_ptr<vu::IterationProgram> program_;
   std::function<void()> on_finished_;
   std::vector<std::unique_ptr<Vu>> vus_;
-  std::vector<Vu*> idle_;  // open models
+  std::vector<Vu*> idle_;       // open models
   std::deque<Nanos> unserved_;  // open models: intended starts of dropped arrivals still waiting
-  int64_t pool_limit_ = 0; // open models: this worker's share of maxVUs
+  int64_t pool_limit_ = 0;      // open models: this worker's share of maxVUs
   int64_t next_arrival_ = 0;
   net::Timer schedule_timer_;
   net::Timer grace_timer_;
   uint64_t interrupted_ = 0;
-  bool ended_ = false;     // no more iterations start
+  bool ended_ = false;  // no more iterations start
   bool finished_ = false;
   bool in_start_ = false;
 };

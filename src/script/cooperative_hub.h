@@ -82,7 +82,7 @@ class CooperativeHub {
   std::deque<CooperativeVu*> ready_;     // in either: CooperativeVu::queued_)
   int holding_ = 0;                      // VUs suspended holding their runtime's state
   int starts_since_look_ = 0;
-  bool sleeping_ = false;             // the hub polls: schedule() must wake it
+  bool sleeping_ = false;  // the hub polls: schedule() must wake it
   bool stop_ = false;
   std::thread thread_;
 };

@@ -46,7 +46,7 @@ class CooperativeVu : public ScriptVu {
   friend class CooperativeHub;
   struct Command {
     uint64_t generation = 0;
-    std::function<void()> done;                  // an iteration
+    std::function<void()> done;                   // an iteration
     const std::function<void()>* task = nullptr;  // run_task()
   };
 
@@ -68,7 +68,7 @@ class CooperativeVu : public ScriptVu {
   bool queued_ = false;
   bool ended_ = false;
   bool holds_runtime_ = false;  // suspended by suspend_holding_runtime()
-  bool started_ = false;  // the hub's thread only
+  bool started_ = false;        // the hub's thread only
 };
 
 }  // namespace squall::script

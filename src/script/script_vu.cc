@@ -55,9 +55,8 @@ Nanos ScriptVu::take_intended_start() {
   return intended;
 }
 
-bool ScriptVu::http(const net::HttpRequest& request, const net::RequestOptions& options,
-                    metrics::TagSetId request_tags, const std::function<bool(int)>& expected,
-                    net::HttpResponse& response, bool record) {
+bool ScriptVu::http(const net::HttpRequest& request, const net::RequestOptions& options, metrics::TagSetId request_tags,
+                    const std::function<bool(int)>& expected, net::HttpResponse& response, bool record) {
   Nanos intended = take_intended_start();  // (the first hop recorded takes it)
   exchange_done_ = false;
   // The completion runs on whoever polls the loop; the sample is recorded back on the VU.
@@ -103,14 +102,17 @@ bool ScriptVu::http_batch(const std::vector<BatchRequest>& requests, size_t in_f
       ++batch_.in_flight;
       ++to_host;
       // Completions run on whoever polls the loop; the VU starts the next requests itself.
-      client_.send(*requests[i].request, requests[i].options, [this, i, host = std::move(host)](net::HttpResponse& r) {
-        batch_.responses[i] = std::move(r);
-        --batch_.in_flight;
-        --batch_.per_host[host];
-        ++batch_.completed;
-        batch_.progress = true;
-        wake();
-      }, hop_observer(requests[i].tags, hops_));
+      client_.send(
+          *requests[i].request, requests[i].options,
+          [this, i, host = std::move(host)](net::HttpResponse& r) {
+            batch_.responses[i] = std::move(r);
+            --batch_.in_flight;
+            --batch_.per_host[host];
+            ++batch_.completed;
+            batch_.progress = true;
+            wake();
+          },
+          hop_observer(requests[i].tags, hops_));
     }
     if (!wait_for([this] { return batch_.progress; })) {
       client_.abort();
@@ -130,21 +132,22 @@ bool ScriptVu::http_batch(const std::vector<BatchRequest>& requests, size_t in_f
 net::HttpClient::RedirectObserver ScriptVu::hop_observer(metrics::TagSetId request_tags, std::vector<Hop>& into) {
   if (!record_redirect_hops_) return nullptr;
   // Runs on whoever polls the loop, as the completion does; the VU records once the request is done.
-  return [&into, request_tags](const net::HttpResponse& response) {
-    into.push_back({request_tags, response});
-  };
+  return [&into, request_tags](const net::HttpResponse& response) { into.push_back({request_tags, response}); };
 }
 
 void ScriptVu::record_hops(std::vector<Hop>& hops, const std::function<bool(int)>& expected, Nanos& intended) {
   for (const Hop& hop : hops) {
-    recorder_.record(vu::redirect_hop_tags(worker_.store().tag_sets(), hop.request_tags, hop.response.method, hop.response.url), hop.response,
-                     expected(hop.response.status), std::exchange(intended, 0));
+    recorder_.record(
+        vu::redirect_hop_tags(worker_.store().tag_sets(), hop.request_tags, hop.response.method, hop.response.url),
+        hop.response, expected(hop.response.status), std::exchange(intended, 0));
   }
   hops.clear();
 }
 
 metrics::TagSetId ScriptVu::final_hop_tags(metrics::TagSetId request_tags, const net::HttpResponse& response) const {
-  return !record_redirect_hops_ || response.redirects == 0 ? request_tags : vu::redirect_hop_tags(worker_.store().tag_sets(), request_tags, response.method, response.url);
+  return !record_redirect_hops_ || response.redirects == 0
+             ? request_tags
+             : vu::redirect_hop_tags(worker_.store().tag_sets(), request_tags, response.method, response.url);
 }
 
 void ScriptVu::record(metrics::TagSetId request_tags, const net::HttpResponse& response, bool expected) {

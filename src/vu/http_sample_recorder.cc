@@ -55,8 +55,8 @@ metrics::TagSetId request_tags(metrics::TagSetRegistry& tag_sets, const RequestT
   return tag_sets.intern(std::move(tags));
 }
 
-metrics::TagSetId redirect_hop_tags(metrics::TagSetRegistry& tag_sets, metrics::TagSetId request, std::string_view method,
-                                    std::string_view url) {
+metrics::TagSetId redirect_hop_tags(metrics::TagSetRegistry& tag_sets, metrics::TagSetId request,
+                                    std::string_view method, std::string_view url) {
   const Tags base = tag_sets.get(request);
   Tags hop = {{"method", std::string(method)}, {"url", std::string(url)}};
   if (tag_value(base, "name") == tag_value(base, "url")) hop.emplace_back("name", std::string(url));
@@ -107,7 +107,7 @@ TagSetId BasicHttpSampleRecorder<Target>::outcome_tags(TagSetId request, const n
 
 template <typename Target>
 void BasicHttpSampleRecorder<Target>::record(TagSetId request, const net::HttpResponse& r, bool expected,
-                                Nanos intended_start) {
+                                             Nanos intended_start) {
   const TagSetId tags = outcome_tags(request, r, expected);
   const net::HttpTimings& t = r.timings;
   sink_.add(builtin::kHttpReqs, tags, 1);

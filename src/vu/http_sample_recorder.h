@@ -27,8 +27,8 @@ metrics::TagSetId request_tags(metrics::TagSetRegistry& tag_sets, const RequestT
 
 // The tags of a redirect hop of a request tagged `request`: the hop's method and url, and its url as
 // the name unless the request was named.
-metrics::TagSetId redirect_hop_tags(metrics::TagSetRegistry& tag_sets, metrics::TagSetId request, std::string_view method,
-                                    std::string_view url);
+metrics::TagSetId redirect_hop_tags(metrics::TagSetRegistry& tag_sets, metrics::TagSetId request,
+                                    std::string_view method, std::string_view url);
 
 // k6's default expectedStatuses: 200-399.
 inline bool default_expected(int status) { return status >= 200 && status < 400; }
@@ -41,8 +41,7 @@ class BasicHttpSampleRecorder {
   BasicHttpSampleRecorder(Target& sink, metrics::TagSetRegistry& tag_sets) : sink_(sink), tag_sets_(tag_sets) {}
 
   // `intended_start` is the scheduled start in an open model, 0 otherwise.
-  void record(metrics::TagSetId request, const net::HttpResponse& response, bool expected,
-              Nanos intended_start = 0);
+  void record(metrics::TagSetId request, const net::HttpResponse& response, bool expected, Nanos intended_start = 0);
   // The full tag set for a request's outcome (cached).
   metrics::TagSetId outcome_tags(metrics::TagSetId request, const net::HttpResponse& response, bool expected);
 

@@ -23,10 +23,10 @@ class Worker;
 
 struct VuState {
   explicit VuState(net::ClientContext& context) : client(context) {}
-  int64_t id = 0;               // k6's __VU: 1-based within this instance
-  int64_t iteration = 0;        // k6's __ITER: this VU's iterations so far in the scenario
-  Nanos intended_start = 0;     // open models: the scheduled start of this iteration
-  metrics::TagSetId tags = 0;   // scenario and group tags for iteration metrics
+  int64_t id = 0;              // k6's __VU: 1-based within this instance
+  int64_t iteration = 0;       // k6's __ITER: this VU's iterations so far in the scenario
+  Nanos intended_start = 0;    // open models: the scheduled start of this iteration
+  metrics::TagSetId tags = 0;  // scenario and group tags for iteration metrics
   net::HttpClient client;
   // Cancels what is in flight; `done` of the current iteration will not be called.
   void abort() { client.abort(); }

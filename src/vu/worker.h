@@ -27,7 +27,7 @@ struct WorkerSettings {
   std::shared_ptr<const net::TlsClientContext> tls;
   net::ClientConfig client;
   bool keep_raw_samples = false;  // for outputs that stream every sample
-  int worker_count = 0;  // worker threads of the run; 0: one per usable CPU
+  int worker_count = 0;           // worker threads of the run; 0: one per usable CPU
 };
 
 class Worker {

@@ -1,8 +1,8 @@
 // Artillery YAML end to end: the squall binary against the demo server.
 #include <gtest/gtest.h>
 
-#include "run_squall.h"
 #include "demo/demo_server.h"
+#include "run_squall.h"
 
 namespace squall {
 namespace {
@@ -46,13 +46,15 @@ TEST_F(Artillery, SeedScriptRunsAsWritten) {
 }
 
 TEST_F(Artillery, LoopsPayloadsCapturesAndFailedExpectations) {
-  const std::string csv = temp_path("users.csv"), script = temp_path("flow.yml"), report = temp_path("flow-report.json");
+  const std::string csv = temp_path("users.csv"), script = temp_path("flow.yml"),
+                    report = temp_path("flow-report.json");
   write_file(csv, "name,community\nann,a1\nbob,b2\n");
   write_file(script, R"y(
 config:
   target: http://unused.invalid
   phases: [{duration: 1, arrivalCount: 4}]
-  payload: {path: ")y" + csv + R"y(", fields: [name, community], skipHeader: true, order: sequence}
+  payload: {path: ")y" + csv +
+                         R"y(", fields: [name, community], skipHeader: true, order: sequence}
   variables: {limit: [3]}
   plugins: {expect: {}}
 scenarios:
@@ -160,7 +162,9 @@ scenarios:
 
 TEST_F(Artillery, ScriptErrorsAreInvalidConfig) {
   const std::string script = temp_path("bad.yml");
-  write_file(script, "config:\n  target: http://x\nscenarios:\n  - flow:\n      - get: {url: /}\n        capture: 3\n      - jump: {}\n");
+  write_file(script,
+             "config:\n  target: http://x\nscenarios:\n  - flow:\n      - get: {url: /}\n        capture: 3\n      - "
+             "jump: {}\n");
   auto r = run_squall({"run", script});
   EXPECT_EQ(r.exit_code, 104);
   EXPECT_NE(r.output.find(script + ":7"), std::string::npos) << r.output;

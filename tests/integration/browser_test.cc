@@ -13,20 +13,22 @@ namespace {
 
 // Runs the page checker; its exit code (0: every check held).
 int check_page(const std::string& mode, const std::string& target, const std::string& screenshot) {
-  const std::string command = "/usr/bin/python3 " SQUALL_SOURCE_DIR "/tests/browser/check_page.py " + mode + " '" + target +
-                              "' '" + screenshot + "'";
+  const std::string command = "/usr/bin/python3 " SQUALL_SOURCE_DIR "/tests/browser/check_page.py " + mode + " '" +
+                              target + "' '" + screenshot + "'";
   const int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-bool browser_installed() { return std::filesystem::exists("/usr/bin/chromium") && std::filesystem::exists("/usr/bin/chromedriver"); }
+bool browser_installed() {
+  return std::filesystem::exists("/usr/bin/chromium") && std::filesystem::exists("/usr/bin/chromedriver");
+}
 
 TEST(Browser, TheReportRendersItsChartsWithDataAndAQuietConsole) {
   ASSERT_TRUE(browser_installed()) << "Debian's chromium and chromium-driver are needed (./dev.sh test installs them)";
   auto demo = start_demo_server(demo::FaultConfig{});
   const std::string report = temp_path("browser-report.html");
-  const testing::Run run = run_squall({"http", "http://127.0.0.1:" + std::to_string(demo->port()) + "/api/items", "--rate", "200",
-                                       "-c", "10", "-d", "4s", "--report", report});
+  const testing::Run run = run_squall({"http", "http://127.0.0.1:" + std::to_string(demo->port()) + "/api/items",
+                                       "--rate", "200", "-c", "10", "-d", "4s", "--report", report});
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_EQ(check_page("report", report, SQUALL_ARTIFACT_DIR "/report.png"), 0);
 }
@@ -35,9 +37,9 @@ TEST(Browser, TheDashboardRedrawsDuringTheRunAndItsStopButtonEndsTheTest) {
   ASSERT_TRUE(browser_installed()) << "Debian's chromium and chromium-driver are needed (./dev.sh test installs them)";
   auto demo = start_demo_server(demo::FaultConfig{});
   const std::string summary = temp_path("dashboard-summary.json");
-  const StartedSquall squall = start_squall({"http", "http://127.0.0.1:" + std::to_string(demo->port()) + "/api/items", "--rate",
-                                             "200", "-c", "10", "-d", "60s", "--dashboard-address", "127.0.0.1:0",
-                                             "--summary-export", summary});
+  const StartedSquall squall =
+      start_squall({"http", "http://127.0.0.1:" + std::to_string(demo->port()) + "/api/items", "--rate", "200", "-c",
+                    "10", "-d", "60s", "--dashboard-address", "127.0.0.1:0", "--summary-export", summary});
   std::smatch port;
   std::string output;
   const bool announced = wait_for_output(

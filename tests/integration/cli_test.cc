@@ -2,15 +2,15 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <array>
 #include <cstdio>
 #include <fstream>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "run_squall.h"
 #include "demo/demo_server.h"
+#include "run_squall.h"
 
 namespace squall {
 namespace {
@@ -106,7 +106,8 @@ TEST_F(Cli, OpenModelHoldsTheRateAndCorrectsForCoordinatedOmission) {
 
 TEST_F(Cli, OutputsStreamEverySampleInK6Formats) {
   const std::string jsonl = temp_path("samples.jsonl"), csv = temp_path("samples.csv"), html = temp_path("report.html");
-  auto r = run("http " + base() + "/users?status=503 -c 2 -n 20 -o json=" + jsonl + " --out csv=" + csv + " --report " + html);
+  auto r = run("http " + base() + "/users?status=503 -c 2 -n 20 -o json=" + jsonl + " --out csv=" + csv + " --report " +
+               html);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   std::ifstream json_in(jsonl);
   std::string line;
@@ -126,7 +127,9 @@ TEST_F(Cli, OutputsStreamEverySampleInK6Formats) {
   EXPECT_GE(metric_lines, 10);
   std::ifstream csv_in(csv);
   std::getline(csv_in, line);
-  EXPECT_EQ(line.rfind("metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,name", 0), 0u);
+  EXPECT_EQ(
+      line.rfind("metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,name", 0),
+      0u);
   int rows = 0;
   while (std::getline(csv_in, line)) ++rows;
   EXPECT_EQ(rows, points);

@@ -1,8 +1,8 @@
 // The baseline gate end to end: real runs against the demo server, compared.
 #include <gtest/gtest.h>
 
-#include "run_squall.h"
 #include "demo/demo_server.h"
+#include "run_squall.h"
 
 namespace squall {
 namespace {
@@ -24,9 +24,12 @@ class BaselineGate : public ::testing::Test {
     std::string error;
     EXPECT_TRUE(server.start(error)) << error;
     const std::string path = temp_path(name + ".json");
-    std::vector<std::string> args{"http", "http://api.test/users", "--hosts",
-                                  "api.test=127.0.0.1:" + std::to_string(server.port()), "-c", "5", "-d", "3s",
-                                  "--results", path, "--tag", "git_sha=" + name};
+    std::vector<std::string> args{"http",      "http://api.test/users",
+                                  "--hosts",   "api.test=127.0.0.1:" + std::to_string(server.port()),
+                                  "-c",        "5",
+                                  "-d",        "3s",
+                                  "--results", path,
+                                  "--tag",     "git_sha=" + name};
     args.insert(args.end(), extra.begin(), extra.end());
     last_ = run_squall(args);
     EXPECT_TRUE(last_.exit_code == 0 || !extra.empty()) << last_.output;
@@ -41,9 +44,11 @@ TEST_F(BaselineGate, FlagsDoubledLatencyAndNamesIt) {
   const std::string baseline = record("baseline", "20ms");
   const std::string slower = record("slower", "40ms");
   // (p95 rather than p99: three seconds of ~250 requests give a noisy per-second p99 under sanitizers.)
-  auto r = run_squall({"compare", baseline, slower, "--fail-on", "http_req_duration{name:http://api.test/users}:p(95)+30%"});
+  auto r =
+      run_squall({"compare", baseline, slower, "--fail-on", "http_req_duration{name:http://api.test/users}:p(95)+30%"});
   EXPECT_EQ(r.exit_code, 99) << r.output;
-  EXPECT_NE(r.output.find("\u2717 http_req_duration{name:http://api.test/users}:p(95)+30%"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\u2717 http_req_duration{name:http://api.test/users}:p(95)+30%"), std::string::npos)
+      << r.output;
   r = run_squall({"compare", baseline, slower});
   EXPECT_EQ(r.exit_code, 99) << r.output;
   EXPECT_NE(r.output.find("\u2717 http_req_duration:p(95)+20%"), std::string::npos) << r.output;
@@ -54,7 +59,8 @@ TEST_F(BaselineGate, FlagsDoubledLatencyAndNamesIt) {
   const auto report = read_json(json_path);
   EXPECT_EQ(report["regression"], true);
   bool endpoint_row = false;
-  for (const auto& row : report["rows"]) endpoint_row = endpoint_row || row["metric"] == "http_req_duration{name:http://api.test/users}";
+  for (const auto& row : report["rows"])
+    endpoint_row = endpoint_row || row["metric"] == "http_req_duration{name:http://api.test/users}";
   EXPECT_TRUE(endpoint_row) << report.dump(2);
   r = run_squall({"compare", baseline, slower, "--fail-on", "nonsense"});
   EXPECT_EQ(r.exit_code, 104);

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -37,8 +37,8 @@ inline uint16_t free_port() {
 }
 
 // One blocking request (GET when `body` is empty); status 0 when nothing answered.
-inline net::HttpResponse http_call(const std::string& url, const std::string& method = "GET", const std::string& body = "",
-                                   Nanos timeout = 10 * kSecond) {
+inline net::HttpResponse http_call(const std::string& url, const std::string& method = "GET",
+                                   const std::string& body = "", Nanos timeout = 10 * kSecond) {
   static thread_local outputs::HttpPoster poster;
   net::HttpRequest request;
   request.method = method;
@@ -73,7 +73,8 @@ class ExternalServer {
     if (pid_ > 0) {
       kill(pid_, SIGTERM);
       int status;
-      for (int i = 0; i < 100 && waitpid(pid_, &status, WNOHANG) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      for (int i = 0; i < 100 && waitpid(pid_, &status, WNOHANG) == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
       if (waitpid(pid_, &status, WNOHANG) == 0) {
         kill(pid_, SIGKILL);
         waitpid(pid_, &status, 0);

@@ -11,8 +11,8 @@
 #include <regex>
 #include <sstream>
 
-#include "run_squall.h"
 #include "demo/demo_server.h"
+#include "run_squall.h"
 
 namespace squall {
 namespace {
@@ -63,13 +63,15 @@ class Faults : public ::testing::Test {
 // The target itself: what it quotes from a request is escaped JSON, and a request framed two ways
 // (request smuggling) is refused.
 TEST_F(Faults, TheTargetEscapesWhatItQuotesAndRefusesAmbiguousFraming) {
-  const std::string answer = raw_exchange(server_->port(), "GET /users?delay=%22\"},{\"injected\":1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string answer = raw_exchange(
+      server_->port(), "GET /users?delay=%22\"},{\"injected\":1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   ASSERT_NE(answer.find("400 Bad Request"), std::string::npos) << answer;
   const auto body = nlohmann::json::parse(answer.substr(answer.find("\r\n\r\n") + 4), nullptr, false);
   ASSERT_TRUE(body.is_object()) << answer;
   EXPECT_EQ(body.size(), 1u) << answer;  // {"error": ...} only: nothing injected
   EXPECT_NE(body["error"].get<std::string>().find("\"},{\"injected\":1"), std::string::npos) << answer;
-  const std::string smuggled = raw_exchange(server_->port(),
+  const std::string smuggled = raw_exchange(
+      server_->port(),
       "POST /orders HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
   EXPECT_NE(smuggled.find("400 Bad Request"), std::string::npos) << smuggled;
   EXPECT_NE(smuggled.find("both Content-Length and Transfer-Encoding"), std::string::npos) << smuggled;
@@ -80,13 +82,15 @@ TEST_F(Faults, TheTargetEscapesWhatItQuotesAndRefusesAmbiguousFraming) {
 // body is null, checks on status 200 fail, and http_req_failed counts every one.
 TEST_F(Faults, K6SeesStatusZeroAndTheErrorCodeForEveryFault) {
   std::string list;
-  for (const auto& f : kFaults) list += std::string(list.empty() ? "" : ",") + "['" + f.name + "'," + std::to_string(f.k6_code) + "]";
+  for (const auto& f : kFaults)
+    list += std::string(list.empty() ? "" : ",") + "['" + f.name + "'," + std::to_string(f.k6_code) + "]";
   const std::string script = temp_path("faults.js"), exported = temp_path("faults-k6.json");
   write_file(script, R"(
 import http from 'k6/http';
 import { check } from 'k6';
 export const options = { iterations: 1, vus: 1 };
-const FAULTS = [)" + list + R"(];
+const FAULTS = [)" + list +
+                         R"(];
 export default function () {
   for (const [fault, code] of FAULTS) {
     // (Only the target that never answers waits for the timeout; 128 MiB take a while under ASan.)
@@ -110,8 +114,8 @@ export default function () {
   const auto& checks = data["root_group"]["checks"];
   const size_t n = std::size(kFaults);
   for (const auto& f : kFaults) {
-    for (const std::string& what :
-         std::vector<std::string>{": status 0", ": error_code " + std::to_string(f.k6_code), ": an error", ": no body"}) {
+    for (const std::string& what : std::vector<std::string>{": status 0", ": error_code " + std::to_string(f.k6_code),
+                                                            ": an error", ": no body"}) {
       const std::string name = f.name + what;
       EXPECT_EQ(checks[name]["passes"], 1) << name << "\n" << r.output;
     }
@@ -136,10 +140,12 @@ TEST_F(Faults, QuickModeCountsEveryFaultAsFailed) {
     const auto metrics = read_json(exported)["metrics"];
     EXPECT_EQ(metrics["http_reqs"]["count"], 3) << f.name;
     EXPECT_EQ(metrics["http_req_failed"]["passes"], 3) << f.name << "\n" << r.output;
-    EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(none +3 +100\.00% +\(failed\))"))) << f.name << "\n" << r.output;
+    EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(none +3 +100\.00% +\(failed\))"))) << f.name << "\n"
+                                                                                             << r.output;
     // The code with what it means: "1220   3  100.00%  read: connection reset by peer".
     EXPECT_TRUE(std::regex_search(r.output, std::regex(std::to_string(f.k6_code) + R"( +3 +100\.00% +[a-zA-Z])")))
-        << f.name << "\n" << r.output;
+        << f.name << "\n"
+        << r.output;
   }
 }
 
@@ -175,11 +181,14 @@ import { check } from 'k6';
 export const options = { iterations: 1, vus: 1 };
 export default function () {
   for (let i = 0; i < 3; i++) {
-    const r = http.get(')" + silent_url + R"(', { timeout: '500ms' });
+    const r = http.get(')" +
+                         silent_url + R"(', { timeout: '500ms' });
     check(r, { 'never accepted: failed': (x) => x.status === 0 && (x.error_code === 1050 || x.error_code === 1211) });
   }
-  check(http.get(')" + garbage_tls + R"('), { 'TLS to plain HTTP: 1300': (x) => x.status === 0 && x.error_code === 1300 });
-  check(http.get(')" + unsigned_tls + R"('), { 'unsigned certificate: 1310': (x) => x.status === 0 && x.error_code === 1310 });
+  check(http.get(')" + garbage_tls +
+                         R"('), { 'TLS to plain HTTP: 1300': (x) => x.status === 0 && x.error_code === 1300 });
+  check(http.get(')" + unsigned_tls +
+                         R"('), { 'unsigned certificate: 1310': (x) => x.status === 0 && x.error_code === 1310 });
 }
 )");
   auto r = run_squall({"run", script, "--summary-export", exported, "-q"});
@@ -191,8 +200,9 @@ export default function () {
   EXPECT_EQ(data["root_group"]["checks"]["unsigned certificate: 1310"]["passes"], 1) << r.output;
   EXPECT_EQ(data["metrics"]["http_req_failed"]["passes"], 5);
   const std::string yml = temp_path("tls.yml"), report = temp_path("tls-report.json");
-  write_file(yml, "config:\n  target: " + unsigned_tls + "\n  phases: [{duration: 1, arrivalCount: 2}]\n"
-                  "scenarios:\n  - flow:\n      - get: {url: \"/\"}\n");
+  write_file(yml, "config:\n  target: " + unsigned_tls +
+                      "\n  phases: [{duration: 1, arrivalCount: 2}]\n"
+                      "scenarios:\n  - flow:\n      - get: {url: \"/\"}\n");
   run_squall({"run", yml, "-o", report});
   EXPECT_EQ(read_json(report)["aggregate"]["counters"]["errors.DEPTH_ZERO_SELF_SIGNED_CERT"], 2);
 }
@@ -202,8 +212,10 @@ TEST_F(Faults, ArtilleryCountsErrorsAndFailedVirtualUsers) {
   for (const auto& f : kFaults) {
     if (f.only_when_kept) continue;
     const std::string script = temp_path("fault.yml"), report = temp_path("fault-report.json");
-    write_file(script, "config:\n  target: " + base() + "\n  http: {timeout: 1}\n  phases: [{duration: 1, arrivalCount: 2}]\n"
-                       "scenarios:\n  - flow:\n      - get: {url: \"/users?fault=" + std::string(f.name) + "\"}\n");
+    write_file(script, "config:\n  target: " + base() +
+                           "\n  http: {timeout: 1}\n  phases: [{duration: 1, arrivalCount: 2}]\n"
+                           "scenarios:\n  - flow:\n      - get: {url: \"/users?fault=" +
+                           std::string(f.name) + "\"}\n");
     auto r = run_squall({"run", script, "-o", report});
     const auto counters = read_json(report)["aggregate"]["counters"];
     EXPECT_EQ(counters["errors." + std::string(f.artillery)], 2) << f.name << "\n" << r.output;
@@ -215,9 +227,10 @@ TEST_F(Faults, ArtilleryCountsErrorsAndFailedVirtualUsers) {
 // Artillery's capture on a body nested 100,000 levels deep: a failed capture, not a crash.
 TEST_F(Faults, ArtilleryCaptureOnADeepBodyFailsTheCapture) {
   const std::string script = temp_path("deep.yml"), report = temp_path("deep-report.json");
-  write_file(script, "config:\n  target: " + base() + "\n  phases: [{duration: 1, arrivalCount: 2}]\n"
-                     "scenarios:\n  - flow:\n      - get:\n          url: \"/users?fault=deep-json&depth=100000\"\n"
-                     "          capture: {json: \"$..id\", as: id}\n");
+  write_file(script, "config:\n  target: " + base() +
+                         "\n  phases: [{duration: 1, arrivalCount: 2}]\n"
+                         "scenarios:\n  - flow:\n      - get:\n          url: \"/users?fault=deep-json&depth=100000\"\n"
+                         "          capture: {json: \"$..id\", as: id}\n");
   auto r = run_squall({"run", script, "-o", report});
   const auto counters = read_json(report)["aggregate"]["counters"];
   EXPECT_EQ(counters["errors.Failed capture or match"], 2) << r.output;
@@ -237,12 +250,13 @@ class Faulty(HttpUser):
 
     @task
     def every_fault(self):
-        for fault in [)" + list + R"(]:
+        for fault in [)" +
+                       list + R"(]:
             self.client.get("/users?fault=" + fault, name=fault, timeout=0.7 if fault == "no-answer" else 30)
         self.environment.runner.quit()
 )");
-  auto r = run_squall({"run", file, "--host", base(), "-u", "1", "-r", "1", "-t", "60s", "--headless", "--only-summary",
-                       "--csv", csv});
+  auto r = run_squall(
+      {"run", file, "--host", base(), "-u", "1", "-r", "1", "-t", "60s", "--headless", "--only-summary", "--csv", csv});
   EXPECT_EQ(r.exit_code, 1) << r.output;  // Locust exits 1 when any request failed
   const std::string failures = read_text(csv + "_failures.csv");
   const std::string stats = read_text(csv + "_stats.csv");
@@ -262,7 +276,9 @@ class Faulty(HttpUser):
     // The stats hold every failure the error table holds, the last task's included (cut short by
     // quit(): its samples were lost while they waited for the task to end).
     EXPECT_NE(stats.find(std::string("GET,") + f.name + "," + occurrences + "," + occurrences + ","), std::string::npos)
-        << f.name << "\n" << stats << "\n" << failures;
+        << f.name << "\n"
+        << stats << "\n"
+        << failures;
   }
 }
 

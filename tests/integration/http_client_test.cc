@@ -8,8 +8,8 @@
 #include <fstream>
 #include <thread>
 
-#include "net/http_client.h"
 #include "demo/demo_server.h"
+#include "net/http_client.h"
 #include "temp_path.h"
 
 namespace squall {

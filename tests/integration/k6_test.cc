@@ -3,8 +3,8 @@
 
 #include <filesystem>
 
-#include "run_squall.h"
 #include "demo/demo_server.h"
+#include "run_squall.h"
 
 namespace squall {
 namespace {
@@ -58,8 +58,8 @@ TEST_F(K6Script, ConformanceScriptPassesEveryCheck) {
 TEST_F(K6Script, SeedBasicScriptRunsAsWritten) {
   const std::string exported = temp_path("seed-basic.json");
   auto r = run_squall({"run", SQUALL_SOURCE_DIR "/examples/k6/seed-basic.js", "-d", "2s", "-u", "3", "--hosts",
-                       "api.example.com=127.0.0.1:" + std::to_string(server_->tls_port()),
-                       "--insecure-skip-tls-verify", "--summary-export", exported});
+                       "api.example.com=127.0.0.1:" + std::to_string(server_->tls_port()), "--insecure-skip-tls-verify",
+                       "--summary-export", exported});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto metrics = read_json(exported)["metrics"];
   EXPECT_EQ(metrics["checks"]["fails"], 0);
@@ -75,10 +75,11 @@ TEST_F(K6Script, SeedBasicScriptRunsAsWritten) {
 // The second seed script as written: its two open-model scenarios run until Ctrl-C, and the
 // summary (custom metrics, tagged thresholds) is still printed.
 TEST_F(K6Script, SeedFeedScriptScenariosRunUntilInterrupted) {
-  auto r = run_squall({"run", SQUALL_SOURCE_DIR "/examples/k6/seed-feed.js", "-e", "BASE_URL=https://api.example.com",
-                       "-e", "LOAD_TEST_TOKEN=t0k", "--hosts",
-                       "api.example.com=127.0.0.1:" + std::to_string(server_->tls_port()), "--insecure-skip-tls-verify"},
-                      3000);
+  auto r =
+      run_squall({"run", SQUALL_SOURCE_DIR "/examples/k6/seed-feed.js", "-e", "BASE_URL=https://api.example.com", "-e",
+                  "LOAD_TEST_TOKEN=t0k", "--hosts", "api.example.com=127.0.0.1:" + std::to_string(server_->tls_port()),
+                  "--insecure-skip-tls-verify"},
+                 3000);
 #ifdef SQUALL_SANITIZED
   // The in-process target, slowed by the sanitizers, may miss the script's p(95)<400 ms: exit 99.
   EXPECT_TRUE(r.exit_code == 105 || r.exit_code == 99) << r.output;
@@ -100,7 +101,8 @@ TEST_F(K6Script, SeedFeedScriptScenariosRunUntilInterrupted) {
 }
 
 TEST_F(K6Script, SyntaxErrorNamesFileLineAndColumn) {
-  const std::string path = script("syntax.js", "import http from 'k6/http';\nexport default function () {\n  let x = ;\n}\n");
+  const std::string path =
+      script("syntax.js", "import http from 'k6/http';\nexport default function () {\n  let x = ;\n}\n");
   auto r = run_squall({"run", path});
   EXPECT_EQ(r.exit_code, 107) << r.output;
   EXPECT_NE(r.output.find("SyntaxError"), std::string::npos) << r.output;
@@ -115,12 +117,14 @@ TEST_F(K6Script, InitErrorsExit107) {
   EXPECT_EQ(module.exit_code, 107);
   EXPECT_NE(module.output.find("k6 module 'k6/nope' is not implemented"), std::string::npos) << module.output;
   EXPECT_NE(module.output.find("module.js:1:15"), std::string::npos) << module.output;  // the import's place
-  auto missing = run_squall({"run", script("missing.js", "import { a } from './not-there.js';\nexport default function () {}\n")});
+  auto missing =
+      run_squall({"run", script("missing.js", "import { a } from './not-there.js';\nexport default function () {}\n")});
   EXPECT_EQ(missing.exit_code, 107);
   EXPECT_NE(missing.output.find("not-there.js"), std::string::npos) << missing.output;
   EXPECT_NE(missing.output.find("missing.js:1:19"), std::string::npos) << missing.output;
-  auto setup = run_squall({"run", script("setup.js", "export function setup() { throw new Error('no setup'); }\n"
-                                                     "export default function () {}\n")});
+  auto setup = run_squall({"run", script("setup.js",
+                                         "export function setup() { throw new Error('no setup'); }\n"
+                                         "export default function () {}\n")});
   EXPECT_EQ(setup.exit_code, 107);
   EXPECT_NE(setup.output.find("no setup"), std::string::npos) << setup.output;
 }
@@ -171,8 +175,9 @@ export function handleSummary(data) {
   EXPECT_NE(xml.find("<testcase name=\"checks - rate==1\" />"), std::string::npos) << xml;
   EXPECT_NE(xml.find("<testcase name=\"http_req_duration - p(95)&lt;0\"><failure"), std::string::npos) << xml;
 
-  auto remote = run_squall({"run", script("remote.js", "import Papa from 'https://jslib.k6.io/papaparse/5.1.1/index.js';\n"
-                                                       "export default function () {}\n")});
+  auto remote = run_squall({"run", script("remote.js",
+                                          "import Papa from 'https://jslib.k6.io/papaparse/5.1.1/index.js';\n"
+                                          "export default function () {}\n")});
   EXPECT_EQ(remote.exit_code, 107) << remote.output;
   EXPECT_NE(remote.output.find("download it next to the script"), std::string::npos) << remote.output;
 }
@@ -291,14 +296,15 @@ export default function () {
   console.log(`batch took ${took} ms`);
 }
 )";
-  auto wide = run_squall({"run", "-i", "1", "-e", "BASE=" + base(), "--summary-export", exported, script("batch.js", body)});
+  auto wide =
+      run_squall({"run", "-i", "1", "-e", "BASE=" + base(), "--summary-export", exported, script("batch.js", body)});
   ASSERT_EQ(wide.exit_code, 0) << wide.output;
   const auto data = read_json(exported);
   EXPECT_EQ(data["metrics"]["http_reqs"]["count"], 4);
   EXPECT_EQ(data["metrics"]["checks"]["passes"], 1);
   EXPECT_LT(data["metrics"]["iteration_duration"]["max"].get<double>(), 550.0) << wide.output;
-  auto narrow = run_squall({"run", "-i", "1", "--batch-per-host", "2", "-e", "BASE=" + base(), "--summary-export", exported,
-                            script("batch.js", body)});
+  auto narrow = run_squall({"run", "-i", "1", "--batch-per-host", "2", "-e", "BASE=" + base(), "--summary-export",
+                            exported, script("batch.js", body)});
   ASSERT_EQ(narrow.exit_code, 0) << narrow.output;
   EXPECT_GE(read_json(exported)["metrics"]["iteration_duration"]["max"].get<double>(), 595.0) << narrow.output;
 }
@@ -354,8 +360,8 @@ export default async function () {
   await http.asyncRequest('GET', `${__ENV.BASE}/users`);
 }
 )";
-  auto r = run_squall({"run", "-e", "BASE=" + base(), "--summary-trend-stats", "count,max", "--summary-export", exported,
-                       script("async-open.js", body)});
+  auto r = run_squall({"run", "-e", "BASE=" + base(), "--summary-trend-stats", "count,max", "--summary-export",
+                       exported, script("async-open.js", body)});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto m = read_json(exported)["metrics"];
   const double iterations = m["iterations"]["count"].get<double>();
@@ -438,7 +444,8 @@ export default async function () {
   EXPECT_EQ(data["metrics"]["http_reqs"]["count"], 7);
   // 300 + 200 + the unawaited 250 (the refused one takes no time): the iteration waited for it.
   EXPECT_GE(data["metrics"]["iteration_duration"]["max"].get<double>(), 745.0) << r.output;
-  auto thrown = run_squall({"run", "-i", "1", "-w", "-e", "THROW=yes", "-e", "BASE=" + base(), "--summary-export", exported, path});
+  auto thrown = run_squall(
+      {"run", "-i", "1", "-w", "-e", "THROW=yes", "-e", "BASE=" + base(), "--summary-export", exported, path});
   ASSERT_EQ(thrown.exit_code, 0) << thrown.output;
   EXPECT_EQ(read_json(exported)["metrics"]["checks"]["fails"], 0) << thrown.output;
   // An iteration that fails with a request in flight drops it; its late response touches nothing
@@ -491,40 +498,49 @@ TEST_F(K6Script, IterationExceptionIsLoggedAndTheTestGoesOn) {
 }
 
 TEST_F(K6Script, ExitCodesForAbortFailAndThresholds) {
-  auto abort = run_squall({"run", "-u", "2", "-d", "5s", script("abort.js",
-      "import exec from 'k6/execution';\nexport default function () { if (__ITER == 2) exec.test.abort('enough'); }\n")});
+  auto abort = run_squall({"run", "-u", "2", "-d", "5s",
+                           script("abort.js",
+                                  "import exec from 'k6/execution';\nexport default function () { if (__ITER == 2) "
+                                  "exec.test.abort('enough'); }\n")});
   EXPECT_EQ(abort.exit_code, 108) << abort.output;
   EXPECT_LT(abort.seconds, 4.0);
-  auto failed = run_squall({"run", "-i", "1", script("fail.js",
-      "import exec from 'k6/execution';\nexport default function () { exec.test.fail('bad'); }\n")});
+  auto failed = run_squall(
+      {"run", "-i", "1",
+       script("fail.js", "import exec from 'k6/execution';\nexport default function () { exec.test.fail('bad'); }\n")});
   EXPECT_EQ(failed.exit_code, 110) << failed.output;
-  auto thresholds = run_squall({"run", "-i", "2", "-e", "BASE=" + base(), script("thr.js",
-      "import http from 'k6/http';\nexport const options = { thresholds: { http_req_failed: ['rate<0.5'] } };\n"
-      "export default function () { http.get(__ENV.BASE + '/health?status=500'); }\n")});
+  auto thresholds = run_squall(
+      {"run", "-i", "2", "-e", "BASE=" + base(),
+       script("thr.js",
+              "import http from 'k6/http';\nexport const options = { thresholds: { http_req_failed: ['rate<0.5'] } };\n"
+              "export default function () { http.get(__ENV.BASE + '/health?status=500'); }\n")});
   EXPECT_EQ(thresholds.exit_code, 99) << thresholds.output;
-  auto no_thresholds = run_squall({"run", "-i", "2", "--no-thresholds", "--http-debug", "-e", "BASE=" + base(), script("thr.js",
-      "import http from 'k6/http';\nexport const options = { thresholds: { http_req_failed: ['rate<0.5'] } };\n"
-      "export default function () { http.get(__ENV.BASE + '/health?status=500'); }\n")});
+  auto no_thresholds = run_squall(
+      {"run", "-i", "2", "--no-thresholds", "--http-debug", "-e", "BASE=" + base(),
+       script("thr.js",
+              "import http from 'k6/http';\nexport const options = { thresholds: { http_req_failed: ['rate<0.5'] } };\n"
+              "export default function () { http.get(__ENV.BASE + '/health?status=500'); }\n")});
   EXPECT_EQ(no_thresholds.exit_code, 0) << no_thresholds.output;
   EXPECT_NE(no_thresholds.output.find("GET /health?status=500 HTTP/1.1"), std::string::npos) << no_thresholds.output;
   EXPECT_NE(no_thresholds.output.find("HTTP/1.1 500"), std::string::npos);
-  auto no_exec = run_squall({"run", script("noexec.js",
-      "export const options = { scenarios: { a: { executor: 'shared-iterations', exec: 'nope' } } };\n"
-      "export default function () {}\n")});
+  auto no_exec = run_squall(
+      {"run", script("noexec.js",
+                     "export const options = { scenarios: { a: { executor: 'shared-iterations', exec: 'nope' } } };\n"
+                     "export default function () {}\n")});
   EXPECT_EQ(no_exec.exit_code, 104) << no_exec.output;
   EXPECT_NE(no_exec.output.find("function 'nope' not found in exports"), std::string::npos) << no_exec.output;
 }
 
 TEST_F(K6Script, InitOnlyApisAreRefusedInIterations) {
-  auto r = run_squall({"run", "-i", "1", "--summary-export", temp_path("init-only.json"), script("init-only.js",
-      "import { check } from 'k6';\nimport { Counter } from 'k6/metrics';\n"
-      "export default function () {\n"
-      "  let openError = '', metricError = '';\n"
-      "  try { open('x.txt'); } catch (e) { openError = String(e); }\n"
-      "  try { new Counter('late'); } catch (e) { metricError = String(e); }\n"
-      "  check(null, { 'open refused': () => openError.includes('open()'),\n"
-      "                'metric refused': () => metricError.includes('init context') });\n"
-      "}\n")});
+  auto r = run_squall({"run", "-i", "1", "--summary-export", temp_path("init-only.json"),
+                       script("init-only.js",
+                              "import { check } from 'k6';\nimport { Counter } from 'k6/metrics';\n"
+                              "export default function () {\n"
+                              "  let openError = '', metricError = '';\n"
+                              "  try { open('x.txt'); } catch (e) { openError = String(e); }\n"
+                              "  try { new Counter('late'); } catch (e) { metricError = String(e); }\n"
+                              "  check(null, { 'open refused': () => openError.includes('open()'),\n"
+                              "                'metric refused': () => metricError.includes('init context') });\n"
+                              "}\n")});
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(read_json(temp_path("init-only.json"))["metrics"]["checks"]["fails"], 0) << r.output;
 }
@@ -532,11 +548,13 @@ TEST_F(K6Script, InitOnlyApisAreRefusedInIterations) {
 // VUs keep module state of their own, and the open model keeps its schedule with script VUs.
 TEST_F(K6Script, ArrivalRateScenarioKeepsItsSchedule) {
   const std::string exported = temp_path("rate.json");
-  auto r = run_squall({"run", "-e", "BASE=" + base(), "--summary-export", exported, "-q", script("rate.js",
-      "import http from 'k6/http';\n"
-      "export const options = { scenarios: { open: { executor: 'constant-arrival-rate', rate: 50, timeUnit: '1s',\n"
-      "  duration: '2s', preAllocatedVUs: 10, maxVUs: 20 } } };\n"
-      "export default function () { http.get(__ENV.BASE + '/health?delay=20ms'); }\n")});
+  auto r = run_squall({"run", "-e", "BASE=" + base(), "--summary-export", exported, "-q",
+                       script("rate.js",
+                              "import http from 'k6/http';\n"
+                              "export const options = { scenarios: { open: { executor: 'constant-arrival-rate', rate: "
+                              "50, timeUnit: '1s',\n"
+                              "  duration: '2s', preAllocatedVUs: 10, maxVUs: 20 } } };\n"
+                              "export default function () { http.get(__ENV.BASE + '/health?delay=20ms'); }\n")});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto metrics = read_json(exported)["metrics"];
   EXPECT_NEAR(metrics["iterations"]["count"].get<double>(), 100, 3);
@@ -562,7 +580,8 @@ export function teardown() { if (__ENV.WHERE === 'teardown') { for (;;) {} } }
   EXPECT_NE(setup.output.find("setup() execution timed out after 1s"), std::string::npos) << setup.output;
   EXPECT_LT(setup.seconds, 10);
   const std::string exported = temp_path("teardown-timeout.json");
-  auto teardown = run_squall({"run", path, "-e", "BASE=" + base(), "-e", "WHERE=teardown", "--summary-export", exported});
+  auto teardown =
+      run_squall({"run", path, "-e", "BASE=" + base(), "-e", "WHERE=teardown", "--summary-export", exported});
   EXPECT_EQ(teardown.exit_code, 101) << teardown.output;
   EXPECT_NE(teardown.output.find("teardown() execution timed out after 1s"), std::string::npos) << teardown.output;
   EXPECT_NE(teardown.output.find("http_reqs"), std::string::npos) << teardown.output;
@@ -574,7 +593,8 @@ TEST_F(K6Script, OpeningAFileTooLargeForAStringIsAScriptError) {
   const std::string huge = temp_path("huge.bin");
   write_file(huge, "");
   std::filesystem::resize_file(huge, 600u << 20);  // sparse: no disk used
-  const std::string path = script("open-huge.js", "const data = open('" + huge + "');\nexport default function () {}\n");
+  const std::string path =
+      script("open-huge.js", "const data = open('" + huge + "');\nexport default function () {}\n");
   auto r = run_squall({"run", path, "-q"});
   std::filesystem::remove(huge);
   EXPECT_EQ(r.exit_code, 107) << r.output;

@@ -7,18 +7,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <chrono>
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <array>
+#include <chrono>
 #include <fstream>
 #include <regex>
 #include <thread>
 
-#include "run_squall.h"
 #include "demo/demo_server.h"
+#include "run_squall.h"
 
 namespace squall {
 namespace {
@@ -27,10 +27,10 @@ using squall::testing::finish_squall;
 using squall::testing::output_so_far;
 using squall::testing::raw_exchange;
 using squall::testing::read_json;
-using squall::testing::wait_for_output;
 using squall::testing::start_squall;
 using squall::testing::StartedSquall;
 using squall::testing::temp_path;
+using squall::testing::wait_for_output;
 using squall::testing::write_file;
 
 testing::Run run(const std::vector<std::string>& args, int interrupt_after_ms = 0) {
@@ -218,12 +218,13 @@ TEST_F(LoadModels, ExternallyControlledVusFollowTheControlApi) {
       status = raw_exchange(port, "GET /v1/status HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
     }
     const std::string body = R"({"data":{"attributes":{"vus":4}}})";
-    patched = raw_exchange(port, "PATCH /v1/status HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\nContent-Length: " +
-                                    std::to_string(body.size()) + "\r\n\r\n" + body);
+    patched = raw_exchange(port, "PATCH /v1/status HTTP/1.1\r\nHost: " + host +
+                                     "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
+                                     "\r\n\r\n" + body);
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     const std::string stop = R"({"data":{"attributes":{"stopped":true}}})";
     raw_exchange(port, "PATCH /v1/status HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\nContent-Length: " +
-                          std::to_string(stop.size()) + "\r\n\r\n" + stop);
+                           std::to_string(stop.size()) + "\r\n\r\n" + stop);
   });
   auto r = run({"http", url("/users?delay=50ms"), "--config", config, "--address", "127.0.0.1:" + std::to_string(port),
                 "--summary-export", out});
@@ -252,11 +253,13 @@ TEST_F(LoadModels, LocalControlSurfacesRefuseForeignRequests) {
   const auto port = static_cast<uint16_t>(std::stoi(found[1].str()));
   const std::string token = found[2].str(), host = "127.0.0.1:" + found[1].str();
   auto post_stop = [&](const std::string& headers) {
-    return raw_exchange(port, "POST /api/stop HTTP/1.1\r\nConnection: close\r\nContent-Length: 0\r\n" + headers + "\r\n");
+    return raw_exchange(port,
+                        "POST /api/stop HTTP/1.1\r\nConnection: close\r\nContent-Length: 0\r\n" + headers + "\r\n");
   };
   EXPECT_NE(post_stop("Host: " + host + "\r\n").find("401"), std::string::npos) << "no token";
-  EXPECT_NE(post_stop("Host: " + host + "\r\nX-Squall-Token: " + token + "\r\nOrigin: http://evil.example\r\n").find("403"),
-            std::string::npos)
+  EXPECT_NE(
+      post_stop("Host: " + host + "\r\nX-Squall-Token: " + token + "\r\nOrigin: http://evil.example\r\n").find("403"),
+      std::string::npos)
       << "a page of another site";
   EXPECT_NE(post_stop("Host: evil.example:" + found[1].str() + "\r\nX-Squall-Token: " + token + "\r\n").find("403"),
             std::string::npos)
@@ -273,8 +276,9 @@ TEST_F(LoadModels, LocalControlSurfacesRefuseForeignRequests) {
   const std::string stop_body = R"({"data":{"attributes":{"stopped":true}}})";
   for (const std::string& bad : {"Host: 127.0.0.1:" + control[1].str() + "\r\nOrigin: http://evil.example\r\n",
                                  "Host: evil.example:" + control[1].str() + "\r\n"}) {
-    const std::string answer = raw_exchange(control_port, "PATCH /v1/status HTTP/1.1\r\nConnection: close\r\n" + bad +
-                                                            "Content-Length: " + std::to_string(stop_body.size()) + "\r\n\r\n" + stop_body);
+    const std::string answer =
+        raw_exchange(control_port, "PATCH /v1/status HTTP/1.1\r\nConnection: close\r\n" + bad +
+                                       "Content-Length: " + std::to_string(stop_body.size()) + "\r\n\r\n" + stop_body);
     EXPECT_NE(answer.find("403"), std::string::npos) << answer;
   }
   // A second run on the same port is refused, not mixed with this one.
@@ -282,7 +286,8 @@ TEST_F(LoadModels, LocalControlSurfacesRefuseForeignRequests) {
   EXPECT_EQ(second.exit_code, 104) << second.output;
   EXPECT_NE(second.output.find("Address already in use"), std::string::npos) << second.output;
   EXPECT_EQ(output_so_far(squall).find("stopping"), std::string::npos) << "nothing stopped the run so far";
-  const std::string stopped = post_stop("Host: " + host + "\r\nX-Squall-Token: " + token + "\r\nOrigin: http://" + host + "\r\n");
+  const std::string stopped =
+      post_stop("Host: " + host + "\r\nX-Squall-Token: " + token + "\r\nOrigin: http://" + host + "\r\n");
   EXPECT_NE(stopped.find("200 OK"), std::string::npos) << stopped;
   const auto r = finish_squall(squall);
   EXPECT_EQ(r.exit_code, 105) << r.output;

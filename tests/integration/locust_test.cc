@@ -8,8 +8,8 @@
 #include <map>
 #include <sstream>
 
-#include "run_squall.h"
 #include "demo/demo_server.h"
+#include "run_squall.h"
 
 namespace squall {
 namespace {
@@ -112,9 +112,9 @@ TEST_F(Locustfile, SeedBasicRunsAsWritten) {
 TEST_F(Locustfile, WebUiRequestsAreAnsweredAndTheTestRunsHeadless) {
   const std::string web_ui_note = "web UI is not available in squall yet";
   auto run_seed = [&](std::vector<std::string> command) {
-    for (const std::string& a : {std::string(SQUALL_SOURCE_DIR "/examples/locust/seed-basic.py"), std::string("--host"),
-                                 host(), std::string("-u"), std::string("1"), std::string("-t"), std::string("1s"),
-                                 std::string("--only-summary")})
+    for (const std::string& a :
+         {std::string(SQUALL_SOURCE_DIR "/examples/locust/seed-basic.py"), std::string("--host"), host(),
+          std::string("-u"), std::string("1"), std::string("-t"), std::string("1s"), std::string("--only-summary")})
       command.push_back(a);
     auto r = run_squall(command);
     EXPECT_EQ(r.exit_code, 0) << r.output;
@@ -318,15 +318,17 @@ class Shopper(HttpUser):
   EXPECT_NE(r.output.find("checker: fail ratio above 20%, quitting"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("--run-time limit reached"), std::string::npos) << "the checker stopped the test";
   EXPECT_NE(r.output.find("RuntimeError: gevent.pool.Pool.spawn() in a User: squall runs each user as one greenlet"),
-            std::string::npos) << r.output;
+            std::string::npos)
+      << r.output;
 }
 
 // A --csv prefix that cannot be written stops the run before it sends anything (it aborted the
 // process with an uncaught Python exception).
 TEST_F(Locustfile, AnUnwritableCsvPrefixStopsTheRunCleanly) {
-  const std::string path = file("csv.py", "from locust import HttpUser, constant, task\nclass U(HttpUser):\n"
-                                          "    wait_time = constant(0.05)\n    @task\n    def t(self):\n"
-                                          "        self.client.get('/users')\n");
+  const std::string path = file("csv.py",
+                                "from locust import HttpUser, constant, task\nclass U(HttpUser):\n"
+                                "    wait_time = constant(0.05)\n    @task\n    def t(self):\n"
+                                "        self.client.get('/users')\n");
   auto r = run_squall({"locust", "-f", path, "-H", host(), "-u", "1", "-r", "1", "-t", "2s", "--headless", "--csv",
                        "/nonexistent-dir/results"});
   EXPECT_EQ(r.exit_code, 1) << r.output;
@@ -346,15 +348,16 @@ class U(HttpUser):
   auto r = run_squall({"locust", "-f", path, "-H", host(), "-u", "2", "-t", "1s", "--only-summary"});
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("HTTPError('404 Client Error"), std::string::npos) << r.output;
-  r = run_squall({"locust", "-f", path, "-H", host(), "-u", "2", "-t", "1s", "--only-summary", "--exit-code-on-error",
-                  "5"});
+  r = run_squall(
+      {"locust", "-f", path, "-H", host(), "-u", "2", "-t", "1s", "--only-summary", "--exit-code-on-error", "5"});
   EXPECT_EQ(r.exit_code, 5) << r.output;
 }
 
 // A User without tasks can never run one: Locust's error, once for the class, then its users stop
 // (it was logged on every pass of the user's loop, tens of thousands of times a second).
 TEST_F(Locustfile, AUserWithoutTasksIsOneErrorNotAFlood) {
-  const std::string empty = file("notasks.py", "from locust import HttpUser, constant\nclass Idle(HttpUser):\n    wait_time = constant(0)\n");
+  const std::string empty =
+      file("notasks.py", "from locust import HttpUser, constant\nclass Idle(HttpUser):\n    wait_time = constant(0)\n");
   auto r = run_squall({"locust", "-f", empty, "-H", host(), "-u", "5", "-r", "5", "-t", "2s", "--headless"});
   EXPECT_EQ(r.exit_code, 1) << r.output;
   size_t errors = 0;

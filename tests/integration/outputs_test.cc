@@ -33,9 +33,10 @@ TEST(PrometheusRemoteWrite, HoldsTheSummaryFiguresAfterARun) {
   const std::string dir = fresh_dir("prometheus");
   write_file(dir + "/prometheus.yml", "global:\n  scrape_interval: 1h\n");
   const std::string address = "127.0.0.1:" + std::to_string(free_port());
-  ExternalServer prometheus({kPrometheus, "--config.file=" + dir + "/prometheus.yml", "--storage.tsdb.path=" + dir + "/data",
-                             "--web.listen-address=" + address, "--web.enable-remote-write-receiver"},
-                            dir);
+  ExternalServer prometheus(
+      {kPrometheus, "--config.file=" + dir + "/prometheus.yml", "--storage.tsdb.path=" + dir + "/data",
+       "--web.listen-address=" + address, "--web.enable-remote-write-receiver"},
+      dir);
   ASSERT_TRUE(prometheus.wait_ready("http://" + address + "/-/ready")) << prometheus.log();
 
   testing::Run run;
@@ -56,7 +57,8 @@ TEST(PrometheusRemoteWrite, HoldsTheSummaryFiguresAfterARun) {
   EXPECT_EQ(query("sum(squall_data_received_total)"), m["data_received"]["count"].get<double>());
   EXPECT_EQ(query("squall_http_req_failed_rate"), m["http_req_failed"]["value"].get<double>());
   // One endpoint, all 200: one series, whose run-long stats are the summary's (seconds vs ms).
-  for (const auto& [stat, name] : {std::pair{"p95", "p(95)"}, {"p99", "p(99)"}, {"max", "max"}, {"avg", "avg"}, {"med", "med"}}) {
+  for (const auto& [stat, name] :
+       {std::pair{"p95", "p(95)"}, {"p99", "p(99)"}, {"max", "max"}, {"avg", "avg"}, {"med", "med"}}) {
     const double expected = m["http_req_duration"][name].get<double>() / 1000;
     EXPECT_NEAR(query(std::string("squall_http_req_duration_") + stat), expected, expected * 1e-9) << stat;
   }
@@ -75,7 +77,8 @@ TEST(PrometheusRemoteWrite, HoldsTheSummaryFiguresAfterARun) {
       const auto response = http_call("http://" + address + "/api/v1/query?query=" + net::percent_encode(expr));
       const auto json = nlohmann::json::parse(response.body, nullptr, false);
       EXPECT_EQ(json.value("status", ""), "success") << expr << ": " << response.body;
-      const bool empty_allowed = expr.find("expected_response=\"false\"") != std::string::npos || expr.find("dropped") != std::string::npos;
+      const bool empty_allowed =
+          expr.find("expected_response=\"false\"") != std::string::npos || expr.find("dropped") != std::string::npos;
       if (!empty_allowed) {
         EXPECT_FALSE(json["data"]["result"].empty()) << panel["title"] << ": " << expr;
       }
@@ -89,10 +92,11 @@ TEST(InfluxDbOutput, HoldsTheSummaryFiguresAfterARun) {
   ASSERT_TRUE(std::filesystem::exists(kInfluxd)) << "Debian's influxdb is needed (./dev.sh test installs it)";
   const std::string dir = fresh_dir("influxdb");
   const uint16_t http_port = free_port();
-  write_file(dir + "/influxdb.conf", "reporting-disabled = true\nbind-address = \"127.0.0.1:" + std::to_string(free_port()) +
-                                         "\"\n[meta]\n  dir = \"" + dir + "/meta\"\n[data]\n  dir = \"" + dir +
-                                         "/data\"\n  wal-dir = \"" + dir + "/wal\"\n[http]\n  bind-address = \"127.0.0.1:" +
-                                         std::to_string(http_port) + "\"\n  log-enabled = false\n");
+  write_file(dir + "/influxdb.conf",
+             "reporting-disabled = true\nbind-address = \"127.0.0.1:" + std::to_string(free_port()) +
+                 "\"\n[meta]\n  dir = \"" + dir + "/meta\"\n[data]\n  dir = \"" + dir + "/data\"\n  wal-dir = \"" +
+                 dir + "/wal\"\n[http]\n  bind-address = \"127.0.0.1:" + std::to_string(http_port) +
+                 "\"\n  log-enabled = false\n");
   ExternalServer influxd({kInfluxd, "-config", dir + "/influxdb.conf"}, dir);
   const std::string base = "http://127.0.0.1:" + std::to_string(http_port);
   ASSERT_TRUE(influxd.wait_ready(base + "/ping")) << influxd.log();
@@ -180,9 +184,10 @@ TEST(StreamingOutputs, ADeadOrStalledBackendDoesNotChangeTheRequestRate) {
   const std::string url = "http://127.0.0.1:" + std::to_string(demo->port()) + "/";
   const std::string summary = temp_path("stalled-summary.json");
   // 3 s at 1000/s, with both outputs failing all along.
-  const testing::Run run = run_squall({"http", url, "--rate", "1000", "-c", "50", "-d", "3s", "--summary-export", summary, "--out",
-                              "prometheus-rw=http://127.0.0.1:" + std::to_string(stalled.port()) + "/api/v1/write", "--out",
-                              "influxdb=" + dead + "/db"});
+  const testing::Run run =
+      run_squall({"http", url, "--rate", "1000", "-c", "50", "-d", "3s", "--summary-export", summary, "--out",
+                  "prometheus-rw=http://127.0.0.1:" + std::to_string(stalled.port()) + "/api/v1/write", "--out",
+                  "influxdb=" + dead + "/db"});
   EXPECT_EQ(run.exit_code, 0) << run.output;
   const auto m = read_json(summary)["metrics"];
   // Within 1 % of the rate asked (the scheduler's own slack on a loaded 2-core machine, sanitizers on).

@@ -3,8 +3,8 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,7 +37,6 @@ inline std::unique_ptr<demo::DemoServer> start_demo_server(demo::FaultConfig fau
   EXPECT_TRUE(server->start(error)) << error;
   return server;
 }
-
 
 inline void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 inline std::string read_text(const std::string& path) {
@@ -97,7 +96,8 @@ inline Run finish_squall(const StartedSquall& s) {
 }
 
 // Waits (up to 10 s) for the process's output to match `pattern`; false if it never did.
-inline bool wait_for_output(const StartedSquall& s, const std::regex& pattern, std::smatch& match, std::string& output) {
+inline bool wait_for_output(const StartedSquall& s, const std::regex& pattern, std::smatch& match,
+                            std::string& output) {
   for (int i = 0; i < 100; ++i) {
     output = output_so_far(s);
     if (std::regex_search(output, match, pattern)) return true;

@@ -42,8 +42,8 @@ TEST(Args, MistakesAreNamed) {
 TEST(Args, UnknownFlagsArePassedOnWithTheirLikelyValues) {
   std::string error;
   std::vector<std::string> unknown;
-  auto args = parse({"--env-name", "staging", "-u", "3", "--dry", "--level=2", "--switch", "locustfile.py",
-                     "--last"}, error, &unknown);
+  auto args = parse({"--env-name", "staging", "-u", "3", "--dry", "--level=2", "--switch", "locustfile.py", "--last"},
+                    error, &unknown);
   ASSERT_TRUE(args) << error;
   EXPECT_EQ(unknown, (std::vector<std::string>{"--env-name", "staging", "--dry", "--level=2", "--switch", "--last"}));
   EXPECT_EQ(args->get("-u"), "3");

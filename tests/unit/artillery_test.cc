@@ -3,9 +3,9 @@
 #include <fstream>
 
 #include "frontends/artillery/json_path.h"
+#include "frontends/artillery/json_report.h"
 #include "frontends/artillery/parser.h"
 #include "frontends/artillery/phases.h"
-#include "frontends/artillery/json_report.h"
 #include "frontends/artillery/template.h"
 #include "schedule/executor.h"
 
@@ -47,7 +47,8 @@ scenarios:
           - post: {url: /y, json: {n: "{{ $loopCount }}"}}
         count: 3
       - log: "done {{ id }}"
-)y", error);
+)y",
+                 error);
   ASSERT_TRUE(s) << error;
   const Config& c = s->config;
   ASSERT_EQ(c.phases.size(), 4u);
@@ -81,9 +82,11 @@ TEST(ArtilleryParser, ErrorsNameFileLineAndExpectation) {
   EXPECT_NE(error.find("processor"), std::string::npos) << error;
   EXPECT_FALSE(parse("config: [unclosed\n", error));
   EXPECT_NE(error.find("test.yml:"), std::string::npos) << error;
-  EXPECT_FALSE(parse("config:\n  target: http://x\n  defaults: {think: {jitter: abc}}\nscenarios: [{flow: []}]\n", error));
+  EXPECT_FALSE(
+      parse("config:\n  target: http://x\n  defaults: {think: {jitter: abc}}\nscenarios: [{flow: []}]\n", error));
   EXPECT_NE(error.find("test.yml"), std::string::npos) << error;
-  EXPECT_FALSE(parse("config:\n  target: http://x\n  payload: {path: x.csv, skipHeader: maybe}\nscenarios: [{flow: []}]\n", error));
+  EXPECT_FALSE(parse(
+      "config:\n  target: http://x\n  payload: {path: x.csv, skipHeader: maybe}\nscenarios: [{flow: []}]\n", error));
   EXPECT_FALSE(parse("config:\n  phases: []\nscenarios: [{flow: []}]\n", error));
   EXPECT_NE(error.find("-t URL"), std::string::npos) << error;
 }
@@ -91,14 +94,17 @@ TEST(ArtilleryParser, ErrorsNameFileLineAndExpectation) {
 // A count beyond what fits (or not a whole number) is refused with its line, never wrapped to 0.
 TEST(ArtilleryParser, CountsOutOfRangeAreRefusedWithTheLine) {
   std::string error;
-  const std::string head = "config:\n  target: http://x\n  phases: [{duration: 1, arrivalRate: 1}]\nscenarios:\n  - flow:\n";
+  const std::string head =
+      "config:\n  target: http://x\n  phases: [{duration: 1, arrivalRate: 1}]\nscenarios:\n  - flow:\n";
   for (const char* count : {"1e20", "-1", "2.5", "many"}) {
-    EXPECT_FALSE(parse(head + "      - loop:\n          - get: {url: /}\n        count: " + count + "\n", error)) << count;
+    EXPECT_FALSE(parse(head + "      - loop:\n          - get: {url: /}\n        count: " + count + "\n", error))
+        << count;
     EXPECT_NE(error.find("test.yml:8"), std::string::npos) << error;
     EXPECT_NE(error.find("loop count"), std::string::npos) << error;
   }
   EXPECT_TRUE(parse(head + "      - loop:\n          - get: {url: /}\n        count: 1000000\n", error)) << error;
-  EXPECT_FALSE(parse("config:\n  target: http://x\n  phases: [{duration: 1, arrivalCount: 1e30}]\nscenarios: [{flow: []}]\n", error));
+  EXPECT_FALSE(parse(
+      "config:\n  target: http://x\n  phases: [{duration: 1, arrivalCount: 1e30}]\nscenarios: [{flow: []}]\n", error));
   EXPECT_NE(error.find("arrivalCount"), std::string::npos) << error;
 }
 
@@ -116,7 +122,8 @@ config:
   environments:
     staging: {http: {timeout: 7}}
 scenarios: [{name: only, flow: [{get: {url: /}}]}, {name: other, flow: [{get: {url: /}}]}]
-)y", error, options);
+)y",
+                 error, options);
   ASSERT_TRUE(s) << error;
   EXPECT_EQ(s->config.target, "http://127.0.0.1:1");
   EXPECT_EQ(s->config.phases.size(), 1u);
@@ -125,7 +132,8 @@ scenarios: [{name: only, flow: [{get: {url: /}}]}, {name: other, flow: [{get: {u
   EXPECT_TRUE(s->config.variables.count("extra"));
   options = LoadOptions{};
   options.scenario_name = "other";
-  s = parse("config: {target: http://x}\nscenarios: [{name: only, flow: []}, {name: other, flow: []}]\n", error, options);
+  s = parse("config: {target: http://x}\nscenarios: [{name: only, flow: []}, {name: other, flow: []}]\n", error,
+            options);
   ASSERT_TRUE(s) << error;
   EXPECT_EQ(s->scenarios.size(), 1u);
 }
@@ -149,7 +157,8 @@ TEST(ArtilleryTemplates, RenderVariablesAndFunctions) {
   EXPECT_EQ(render("{{ $randomString(12) }}", v, rng).size(), 12u);
   EXPECT_EQ(render("{{ $uuid }}", v, rng).size(), 36u);
   setenv("SQUALL_TEST_VALUE", "from-env", 1);
-  EXPECT_EQ(render("{{ $env.SQUALL_TEST_VALUE }}/{{ $processEnvironment.SQUALL_TEST_VALUE }}", v, rng), "from-env/from-env");
+  EXPECT_EQ(render("{{ $env.SQUALL_TEST_VALUE }}/{{ $processEnvironment.SQUALL_TEST_VALUE }}", v, rng),
+            "from-env/from-env");
 }
 
 TEST(ArtilleryJsonPath, Subset) {
@@ -184,7 +193,8 @@ config:
     - {pause: 5}
     - {duration: 5, arrivalCount: 5, maxVusers: 3}
 scenarios: [{flow: [{get: {url: /}}]}]
-)y", error);
+)y",
+                 error);
   ASSERT_TRUE(s) << error;
   const auto scenario = phases_to_scenario(s->config);
   auto executor = schedule::make_executor(scenario);
@@ -201,7 +211,8 @@ scenarios: [{flow: [{get: {url: /}}]}]
 TEST(ArtilleryEnsure, ThresholdsConditionsAndErrorRate) {
   Config config;
   config.ensure_thresholds = {{"http.response_time.p99", 100}};
-  config.ensure_conditions = {"http.response_time.p95 < 50 and vusers.failed == 0", "http.codes.500 > 1 or http.requests > 5"};
+  config.ensure_conditions = {"http.response_time.p95 < 50 and vusers.failed == 0",
+                              "http.codes.500 > 1 or http.requests > 5"};
   config.ensure_max_error_rate = 10;
   const nlohmann::ordered_json aggregate = {
       {"counters", {{"vusers.created", 100}, {"vusers.failed", 5}, {"http.requests", 10}}},
@@ -213,7 +224,7 @@ TEST(ArtilleryEnsure, ThresholdsConditionsAndErrorRate) {
   EXPECT_EQ(results[0].observed, 120);
   EXPECT_FALSE(results[1].ok);  // 5 failed VUs
   EXPECT_TRUE(results[2].ok);
-  EXPECT_TRUE(results[3].ok);   // 5 % <= 10 %
+  EXPECT_TRUE(results[3].ok);  // 5 % <= 10 %
 }
 
 }  // namespace

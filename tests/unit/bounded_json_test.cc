@@ -11,7 +11,7 @@ TEST(BoundedJson, CountsNestingOutsideStrings) {
   EXPECT_FALSE(json_nests_deeper_than(R"({"a":[1,{"b":[]}]})", 4));
   EXPECT_TRUE(json_nests_deeper_than(R"({"a":[1,{"b":[]}]})", 3));
   EXPECT_FALSE(json_nests_deeper_than(R"(["[[[[", "\"[[[["])", 1));  // brackets in strings, escaped quotes
-  EXPECT_FALSE(json_nests_deeper_than("[][][][][][]", 1));             // siblings do not nest
+  EXPECT_FALSE(json_nests_deeper_than("[][][][][][]", 1));           // siblings do not nest
 }
 
 TEST(BoundedJson, RefusesADocumentDeeperThanTheLimit) {

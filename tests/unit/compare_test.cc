@@ -92,7 +92,8 @@ TEST(Compare, ChangesWithinNoiseDoNotFail) {
   for (int i = 0; i < 60; ++i) sink.add_time(builtin::kHttpReqDuration, t, 200 * kMillisecond);
   noisy->absorb(sink.take(4));
   std::string error;
-  const CompareReport r = compare_runs(data(run(1.0, 1)), data(noisy), {*parse_compare_rule("http_req_duration:p(99)+30%", error)});
+  const CompareReport r =
+      compare_runs(data(run(1.0, 1)), data(noisy), {*parse_compare_rule("http_req_duration:p(99)+30%", error)});
   EXPECT_FALSE(r.regression) << render_compare_table(r);
   EXPECT_NE(r.verdicts[0].explanation.find("within run-to-run noise"), std::string::npos) << r.verdicts[0].explanation;
 }
@@ -110,7 +111,8 @@ TEST(Compare, SummaryExportsAreJudgedOnTheLimitAlone) {
   ASSERT_TRUE(base && slow) << error;
   const CompareReport r = compare_runs(*base, *slow, default_compare_rules());
   EXPECT_TRUE(r.regression);
-  EXPECT_NE(r.verdicts[0].explanation.find("no per-second data to test noise"), std::string::npos) << r.verdicts[0].explanation;
+  EXPECT_NE(r.verdicts[0].explanation.find("no per-second data to test noise"), std::string::npos)
+      << r.verdicts[0].explanation;
 }
 
 TEST(ResultsBundle, RoundTripsExactly) {
@@ -143,7 +145,8 @@ TEST(Junit, ThresholdsAndRules) {
                                         ThresholdResult{"http_reqs", "count>1", true, true, 9, false, 0}},
                                        {RuleVerdict{"http_reqs:rate-20%", true, "dropped <a lot>"}}, 12.5);
   EXPECT_NE(xml.find("<testsuites name=\"squall\" tests=\"3\" failures=\"2\""), std::string::npos) << xml;
-  EXPECT_NE(xml.find("failure message=\"http_req_duration: p(95)&lt;5 failed (observed 7.5)\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("failure message=\"http_req_duration: p(95)&lt;5 failed (observed 7.5)\""), std::string::npos)
+      << xml;
   EXPECT_NE(xml.find("dropped &lt;a lot&gt;"), std::string::npos);
 }
 

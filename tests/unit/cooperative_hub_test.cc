@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "script/cooperative_hub.h"
 #include "script/cooperative_vu.h"
-#include "common/clock.h"
 #include "script/fiber.h"
 #include "vu/worker.h"
 
@@ -37,8 +37,12 @@ class FiberHub final : public CooperativeHub {
 class HoldingVu final : public CooperativeVu {
  public:
   HoldingVu(FiberHub& hub, Worker& worker, Nanos wave_at, std::atomic<int>& holding, std::atomic<int>& peak)
-      : CooperativeVu(hub, worker, state_), state_(worker.client_context()), wave_at_(wave_at), holding_(holding),
-        peak_(peak), fiber_(64 * 1024, [this] { serve(); }) {}
+      : CooperativeVu(hub, worker, state_),
+        state_(worker.client_context()),
+        wave_at_(wave_at),
+        holding_(holding),
+        peak_(peak),
+        fiber_(64 * 1024, [this] { serve(); }) {}
   ~HoldingVu() override { end(); }
   Fiber& fiber() { return fiber_; }
 

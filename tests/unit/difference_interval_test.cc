@@ -17,7 +17,7 @@ TEST(DifferenceInterval, AShiftFarBeyondTheSpreadIsBeyondNoise) {
   const std::vector<double> base = {10, 11, 10, 11, 10, 11, 10, 11, 10, 11};
   const std::vector<double> slower = {20, 21, 20, 21, 20, 21, 20, 21, 20, 21};
   const Interval i = difference_interval_95(base, slower);
-  EXPECT_GT(i.low, 9);   // the difference is 10 ...
+  EXPECT_GT(i.low, 9);    // the difference is 10 ...
   EXPECT_LT(i.high, 11);  // ... give or take well under one
 }
 

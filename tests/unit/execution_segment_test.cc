@@ -21,7 +21,9 @@ TEST(ExecutionSegment, SegmentsOfASequencePartitionEveryUnit) {
     for (int i = 1; i <= n; ++i) sequence += "," + std::to_string(i) + "/" + std::to_string(n);
     std::vector<ExecutionSegment> parts;
     for (int i = 0; i < n; ++i) {
-      parts.push_back(segment(std::to_string(i) + "/" + std::to_string(n) + ":" + std::to_string(i + 1) + "/" + std::to_string(n), sequence));
+      parts.push_back(
+          segment(std::to_string(i) + "/" + std::to_string(n) + ":" + std::to_string(i + 1) + "/" + std::to_string(n),
+                  sequence));
     }
     for (int64_t unit = 0; unit < 1000; ++unit) {
       int owners = 0;

@@ -29,7 +29,8 @@ TEST(Histogram, BucketBoundariesAreContiguousAndNarrow) {
     ASSERT_LE(static_cast<double>(Histogram::bucket_width(i)) / static_cast<double>(Histogram::bucket_lower(i) + 1),
               1.0 / 1024 + 1e-12);
   }
-  for (uint64_t v : std::initializer_list<uint64_t>{0, 1, 2047, 2048, 4095, 4096, 123456789, uint64_t{1} << 40, UINT64_MAX}) {
+  for (uint64_t v :
+       std::initializer_list<uint64_t>{0, 1, 2047, 2048, 4095, 4096, 123456789, uint64_t{1} << 40, UINT64_MAX}) {
     const size_t i = Histogram::bucket_index(v);
     EXPECT_GE(v, Histogram::bucket_lower(i));
     EXPECT_LE(v - Histogram::bucket_lower(i), Histogram::bucket_width(i) - 1);
@@ -171,13 +172,14 @@ TEST(Histogram, DeserializeRejectsCountsThatWrapAround) {
     form.push_back(static_cast<char>(v));
   };
   for (uint64_t v : {uint64_t{1}, uint64_t{0}, uint64_t{5}, uint64_t{5}}) varint(v);  // count 1, sum bits, min, max
-  varint(5), varint(2), varint(0), varint(UINT64_MAX);                              // 2 + (2^64 - 1) wraps to 1
+  varint(5), varint(2), varint(0), varint(UINT64_MAX);                                // 2 + (2^64 - 1) wraps to 1
   Histogram h;
   EXPECT_FALSE(h.deserialize(form));
   EXPECT_EQ(h.count(), 0u);
   // A count beyond 2^53 (whose percentile rank is no exact double) is refused too.
   form = "H";
-  for (uint64_t v : {uint64_t{1} << 60, uint64_t{0}, uint64_t{5}, uint64_t{5}, uint64_t{5}, uint64_t{1} << 60}) varint(v);
+  for (uint64_t v : {uint64_t{1} << 60, uint64_t{0}, uint64_t{5}, uint64_t{5}, uint64_t{5}, uint64_t{1} << 60})
+    varint(v);
   EXPECT_FALSE(h.deserialize(form));
 }
 

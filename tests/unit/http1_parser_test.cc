@@ -58,7 +58,8 @@ TEST(Http1Parser, ChunkedWinsOverContentLength) {
   Http1Parser p(Http1Parser::Kind::kResponse);
   p.begin();
   Recorder r;
-  const std::string wire = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n";
+  const std::string wire =
+      "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n";
   EXPECT_EQ(feed_all(p, wire, r), wire.size());
   EXPECT_TRUE(p.complete());
   EXPECT_EQ(r.body, "ok");
@@ -153,11 +154,11 @@ TEST(Http1Parser, EofMidMessageFails) {
 }
 
 TEST(Http1Parser, RejectsMalformedHeads) {
-  for (const char* bad : {"HTTP/2 200 OK\r\n", "HTTP/1.1 2000 OK\r\n", "HTTP/1.1 abc OK\r\n", "garbage\r\n",
-                          "HTTP/1.1 200 OK\r\nNoColon\r\n", "HTTP/1.1 200 OK\r\n folded\r\n",
-                          "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
-                          "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
-                          "HTTP/1.1 200 OK\r\nBad Name: v\r\n"}) {
+  for (const char* bad :
+       {"HTTP/2 200 OK\r\n", "HTTP/1.1 2000 OK\r\n", "HTTP/1.1 abc OK\r\n", "garbage\r\n",
+        "HTTP/1.1 200 OK\r\nNoColon\r\n", "HTTP/1.1 200 OK\r\n folded\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", "HTTP/1.1 200 OK\r\nBad Name: v\r\n"}) {
     Http1Parser p(Http1Parser::Kind::kResponse);
     p.begin();
     Recorder r;
@@ -215,7 +216,8 @@ TEST(Http1Parser, Requests) {
   Http1Parser p(Http1Parser::Kind::kRequest);
   p.begin();
   Recorder r;
-  const std::string wire = "POST /auth/token?x=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\n{}GET / HTTP/1.1\r\n\r\n";
+  const std::string wire =
+      "POST /auth/token?x=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\n{}GET / HTTP/1.1\r\n\r\n";
   const size_t used = p.feed(wire, r);
   EXPECT_TRUE(p.complete());
   EXPECT_EQ(r.method, "POST");
@@ -249,7 +251,9 @@ TEST(Http1Parser, RequestsFramedTwoWaysAreRefused) {
   Http1Parser response(Http1Parser::Kind::kResponse);
   response.begin();
   Recorder r;
-  response.feed(std::string_view("HTTP/1.1 200 OK\r\nContent-Length: 9\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"), r);
+  response.feed(std::string_view(
+                    "HTTP/1.1 200 OK\r\nContent-Length: 9\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"),
+                r);
   EXPECT_TRUE(response.complete());
   EXPECT_EQ(r.body, "ok");
 }

@@ -8,13 +8,13 @@
 #include <thread>
 #include <vector>
 
+#include <v8.h>
 #include "frontends/k6/modules/http_response.h"
 #include "frontends/k6/modules/json_selector.h"
 #include "frontends/k6/runtime/script_bundle.h"
 #include "frontends/k6/runtime/script_survey.h"
 #include "frontends/k6/runtime/v8_platform.h"
 #include "frontends/k6/runtime/v8_thread_identity.h"
-#include <v8.h>
 
 namespace squall::k6 {
 namespace {
@@ -131,18 +131,18 @@ export function optional() { sleep?.(1); }
   EXPECT_TRUE(calls.contains("file:///s.js", 2, 38));   // default: sleep, after work()
   EXPECT_FALSE(calls.contains("file:///s.js", 2, 30));  // work() is followed by the sleep
   EXPECT_FALSE(calls.contains("file:///s.js", 2, 39));
-  EXPECT_TRUE(calls.contains("file:///s.js", 3, 44));   // a return in an if's block
-  EXPECT_TRUE(calls.contains("file:///s.js", 3, 56));   // and the last statement
-  EXPECT_TRUE(calls.contains("file:///s.js", 4, 38));   // both branches of the last if
-  EXPECT_TRUE(calls.contains("file:///s.js", 4, 58));   // k6.sleep: the property's position
-  EXPECT_TRUE(calls.contains("file:///s.js", 5, 29));   // a function declaration after it does not run
-  EXPECT_TRUE(calls.contains("file:///s.js", 6, 28));   // an arrow function's concise body
-  EXPECT_FALSE(calls.contains("file:///s.js", 7, 39));  // a loop goes on after it
-  EXPECT_FALSE(calls.contains("file:///s.js", 8, 33));  // finally runs after it
-  EXPECT_FALSE(calls.contains("file:///s.js", 9, 29));  // an expression follows
-  EXPECT_FALSE(calls.contains("file:///s.js", 10, 35)); // its result is called
-  EXPECT_FALSE(calls.contains("file:///s.js", 11, 26)); // a generator
-  EXPECT_FALSE(calls.contains("file:///s.js", 12, 30)); // an optional call
+  EXPECT_TRUE(calls.contains("file:///s.js", 3, 44));    // a return in an if's block
+  EXPECT_TRUE(calls.contains("file:///s.js", 3, 56));    // and the last statement
+  EXPECT_TRUE(calls.contains("file:///s.js", 4, 38));    // both branches of the last if
+  EXPECT_TRUE(calls.contains("file:///s.js", 4, 58));    // k6.sleep: the property's position
+  EXPECT_TRUE(calls.contains("file:///s.js", 5, 29));    // a function declaration after it does not run
+  EXPECT_TRUE(calls.contains("file:///s.js", 6, 28));    // an arrow function's concise body
+  EXPECT_FALSE(calls.contains("file:///s.js", 7, 39));   // a loop goes on after it
+  EXPECT_FALSE(calls.contains("file:///s.js", 8, 33));   // finally runs after it
+  EXPECT_FALSE(calls.contains("file:///s.js", 9, 29));   // an expression follows
+  EXPECT_FALSE(calls.contains("file:///s.js", 10, 35));  // its result is called
+  EXPECT_FALSE(calls.contains("file:///s.js", 11, 26));  // a generator
+  EXPECT_FALSE(calls.contains("file:///s.js", 12, 30));  // an optional call
   EXPECT_EQ(calls.size(), 7u);
 }
 

@@ -82,9 +82,11 @@ TEST(Options, ConflictsAndBadValuesAreNamed) {
   EXPECT_NE(error.find("`duration` and `stages`"), std::string::npos);
   EXPECT_FALSE(options_from_json(nlohmann::json::parse(R"({"duration": "ten"})"), "f.json", error));
   EXPECT_NE(error.find("f.json: option 'duration'"), std::string::npos) << error;
-  EXPECT_FALSE(options_from_json(nlohmann::json::parse(R"({"scenarios": {"a": {"executor": "nope"}}})"), "f.json", error));
+  EXPECT_FALSE(
+      options_from_json(nlohmann::json::parse(R"({"scenarios": {"a": {"executor": "nope"}}})"), "f.json", error));
   EXPECT_NE(error.find("scenarios.a.executor"), std::string::npos) << error;
-  EXPECT_FALSE(options_from_json(nlohmann::json::parse(R"j({"thresholds": {"http_req_duration": ["p(95)"]}})j"), "f.json", error));
+  EXPECT_FALSE(options_from_json(nlohmann::json::parse(R"j({"thresholds": {"http_req_duration": ["p(95)"]}})j"),
+                                 "f.json", error));
   EXPECT_NE(error.find("p(95)"), std::string::npos) << error;
 }
 
@@ -133,7 +135,8 @@ TEST(Options, PrecedenceResetsTheExecutionGroup) {
   setenv("K6_BATCH", "many", 1);
   EXPECT_FALSE(options_from_env(error));
   EXPECT_NE(error.find("K6_BATCH='many'"), std::string::npos) << error;
-  for (const char* name : {"K6_MAX_REDIRECTS", "K6_THROW", "K6_NO_VU_CONNECTION_REUSE", "K6_BATCH_PER_HOST", "K6_BATCH"}) {
+  for (const char* name :
+       {"K6_MAX_REDIRECTS", "K6_THROW", "K6_NO_VU_CONNECTION_REUSE", "K6_BATCH_PER_HOST", "K6_BATCH"}) {
     unsetenv(name);
   }
 }

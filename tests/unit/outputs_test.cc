@@ -12,7 +12,9 @@ namespace {
 TEST(ProtobufWriter, EncodesTheWireFormat) {
   ProtobufWriter label;
   label.string_field(1, "a");
-  EXPECT_EQ(label.bytes(), std::string("\x0a\x01" "a", 3));
+  EXPECT_EQ(label.bytes(), std::string("\x0a\x01"
+                                       "a",
+                                       3));
   ProtobufWriter sample;
   sample.double_field(1, 1.0);
   sample.int64_field(2, 300);
@@ -57,7 +59,8 @@ TEST(InfluxLines, OnePointPerSeriesWithEscapedTagsAndTypedFields) {
   EXPECT_NE(lines.find("http_req_failed,name=a\\ b\\,c\\=d,status=200 value=0.25,passes=1i,count=4i 1700000000000\n"),
             std::string::npos)
       << lines;
-  EXPECT_NE(lines.find("http_req_duration,name=a\\ b\\,c\\=d,status=200 count=2i,sum=4,min=1,max=3,mean=2,"), std::string::npos)
+  EXPECT_NE(lines.find("http_req_duration,name=a\\ b\\,c\\=d,status=200 count=2i,sum=4,min=1,max=3,mean=2,"),
+            std::string::npos)
       << lines;
 }
 

@@ -19,8 +19,9 @@ namespace {
 class CountingProgram final : public vu::IterationProgram {
  public:
   explicit CountingProgram(vu::Worker& worker)
-      : worker_(worker), metric_(*worker.store().metrics().define("work_done", metrics::MetricType::kCounter,
-                                                                   metrics::ValueType::kDefault)) {}
+      : worker_(worker),
+        metric_(*worker.store().metrics().define("work_done", metrics::MetricType::kCounter,
+                                                 metrics::ValueType::kDefault)) {}
   void run(vu::VuState& state, std::function<void()> done) override {
     worker_.sink().add(metric_, state.tags, 1);
     worker_.sink().add(metrics::builtin::kIterations, state.tags, 1);
@@ -52,7 +53,9 @@ class FakeFrontEnd final : public frontends::FrontEnd {
     scenario.iterations = iterations;
     plan.scenarios.push_back(scenario);
     plan.settings.worker_count = 1;
-    plan.factory = [](vu::Worker& worker, const plan::ScenarioConfig&) { return std::make_unique<CountingProgram>(worker); };
+    plan.factory = [](vu::Worker& worker, const plan::ScenarioConfig&) {
+      return std::make_unique<CountingProgram>(worker);
+    };
     plan.quiet = true;
     if (!threshold.empty()) {
       const size_t colon = threshold.find(':');
@@ -78,12 +81,14 @@ class FakeFrontEnd final : public frontends::FrontEnd {
     work_done_seen = store.metric_total(*store.metrics().find("work_done")).sum;
     return engine_code;
   }
+  void close() override { calls.push_back("close"); }
 };
 
 TEST(RunSession, CallsTheFrontEndInOrderAndHandsItTheRunsMetrics) {
   FakeFrontEnd front_end;
   EXPECT_EQ(run_session(front_end, RunOptions{}), kExitOk);
-  EXPECT_EQ(front_end.calls, (std::vector<std::string>{"prepare", "before_run", "after_run", "handle_summary", "finish"}));
+  EXPECT_EQ(front_end.calls,
+            (std::vector<std::string>{"prepare", "before_run", "after_run", "handle_summary", "finish", "close"}));
   EXPECT_EQ(front_end.work_done_seen, 6);  // 2 VUs x 3 iterations
 }
 
@@ -100,18 +105,18 @@ TEST(RunSession, AFrontEndErrorStopsTheRunBeforeAnyScenario) {
   FakeFrontEnd bad_script;
   bad_script.prepare_code = kExitScriptException;
   EXPECT_EQ(run_session(bad_script, RunOptions{}), kExitScriptException);
-  EXPECT_EQ(bad_script.calls, std::vector<std::string>{"prepare"});
+  EXPECT_EQ(bad_script.calls, (std::vector<std::string>{"prepare", "close"}));  // close() on every path
   FakeFrontEnd setup_timed_out;
   setup_timed_out.before_run_code = kExitSetupTimeout;
   EXPECT_EQ(run_session(setup_timed_out, RunOptions{}), kExitSetupTimeout);
-  EXPECT_EQ(setup_timed_out.calls, (std::vector<std::string>{"prepare", "before_run"}));
+  EXPECT_EQ(setup_timed_out.calls, (std::vector<std::string>{"prepare", "before_run", "close"}));
 }
 
 TEST(RunSession, PlanMistakesAreInvalidConfigBeforeTheRun) {
   FakeFrontEnd unknown_metric;
   unknown_metric.threshold = "no_such_metric:count<1";
   EXPECT_EQ(run_session(unknown_metric, RunOptions{}), kExitInvalidConfig);
-  EXPECT_EQ(unknown_metric.calls, std::vector<std::string>{"prepare"});
+  EXPECT_EQ(unknown_metric.calls, (std::vector<std::string>{"prepare", "close"}));
   FakeFrontEnd too_few;
   too_few.iterations = 0;  // per-vu-iterations needs at least one
   EXPECT_EQ(run_session(too_few, RunOptions{}), kExitInvalidConfig);
@@ -119,7 +124,7 @@ TEST(RunSession, PlanMistakesAreInvalidConfigBeforeTheRun) {
   unwritable.summary_export = "/nonexistent-dir/summary.json";
   FakeFrontEnd fine;
   EXPECT_EQ(run_session(fine, unwritable), kExitInvalidConfig);  // found before the run, not after
-  EXPECT_EQ(fine.calls, std::vector<std::string>{"prepare"});
+  EXPECT_EQ(fine.calls, (std::vector<std::string>{"prepare", "close"}));
 }
 
 // Each run has its own registries: a metric a first run defined means nothing to a second one.

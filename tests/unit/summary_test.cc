@@ -87,7 +87,8 @@ TEST(Summary, ManyEndpointsAreCappedWithTheRestSummed) {
   Sink sink;
   auto& tags = store.tag_sets();
   for (int e = 0; e < 500; ++e) {
-    const TagSetId id = tags.intern({{"status", "200"}, {"expected_response", "true"}, {"name", "/item/" + std::to_string(e)}});
+    const TagSetId id =
+        tags.intern({{"status", "200"}, {"expected_response", "true"}, {"name", "/item/" + std::to_string(e)}});
     const int requests = e == 7 ? 1000 : 2;  // one endpoint stands out
     for (int i = 0; i < requests; ++i) sink.add(builtin::kHttpReqs, id, 1);
   }
@@ -98,7 +99,8 @@ TEST(Summary, ManyEndpointsAreCappedWithTheRestSummed) {
   size_t lines = 0;
   for (size_t at = text.find("requests="); at != std::string::npos; at = text.find("requests=", at + 1)) ++lines;
   EXPECT_EQ(lines, 21u) << text;  // 20 endpoints and the rest
-  EXPECT_NE(text.find("BY ENDPOINT (name tag)\n    /item/7\n      requests=1000"), std::string::npos) << "the busiest first";
+  EXPECT_NE(text.find("BY ENDPOINT (name tag)\n    /item/7\n      requests=1000"), std::string::npos)
+      << "the busiest first";
   EXPECT_NE(text.find("... 480 more endpoints\n      requests=960 failed=0"), std::string::npos) << text;
 }
 

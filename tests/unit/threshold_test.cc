@@ -98,7 +98,8 @@ TEST(Threshold, GlobRegexAndNegationBeyondK6) {
   // What std::regex cannot take safely (found by fuzz_thresholds): refused with the reason.
   EXPECT_FALSE(parse_metric_selector("http_reqs{name=~a\\11111111111111111111}", error));
   EXPECT_NE(error.find("back-reference"), std::string::npos) << error;
-  EXPECT_FALSE(parse_metric_selector("http_reqs{name=~" + std::string(40, '(') + "a" + std::string(40, ')') + "}", error));
+  EXPECT_FALSE(
+      parse_metric_selector("http_reqs{name=~" + std::string(40, '(') + "a" + std::string(40, ')') + "}", error));
   EXPECT_NE(error.find("nests groups"), std::string::npos) << error;
   EXPECT_FALSE(parse_metric_selector("http_reqs{name=~" + std::string(300, 'a') + "}", error));
   EXPECT_FALSE(parse_metric_selector("http_reqs{name=~n{2888888888888888888}}", error));

@@ -33,9 +33,9 @@ TEST(Url, ParsesTheUsualShapes) {
 }
 
 TEST(Url, RejectsMalformedInputWithAReason) {
-  for (const char* bad : {"", "example.com", "ftp://x/", "http://", "http://:80/", "http://host:0/", "http://host:65536/",
-                          "http://host:12ab/", "http://ho st/", "http://[::1/", "http://[zz]/", "http://a\nb/",
-                          "http://host:/"}) {
+  for (const char* bad :
+       {"", "example.com", "ftp://x/", "http://", "http://:80/", "http://host:0/", "http://host:65536/",
+        "http://host:12ab/", "http://ho st/", "http://[::1/", "http://[zz]/", "http://a\nb/", "http://host:/"}) {
     auto r = parse_url(bad);
     EXPECT_FALSE(r.url) << bad;
     EXPECT_FALSE(r.error.empty()) << bad;

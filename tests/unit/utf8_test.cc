@@ -15,7 +15,10 @@ TEST(Utf8, TellsWellFormedFromIllFormed) {
   EXPECT_FALSE(valid_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
   EXPECT_FALSE(valid_utf8("\xe2\x82"));          // cut short
   EXPECT_FALSE(valid_utf8("st\xaa\xaa"));
-  EXPECT_EQ(to_valid_utf8("a\xaa" "b\xe2\x82"), "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd");
+  EXPECT_EQ(to_valid_utf8("a\xaa"
+                          "b\xe2\x82"),
+            "a\xef\xbf\xbd"
+            "b\xef\xbf\xbd\xef\xbf\xbd");
   EXPECT_EQ(to_valid_utf8("caf\xc3\xa9"), "caf\xc3\xa9");
 }
 

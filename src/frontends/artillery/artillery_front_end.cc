@@ -72,12 +72,14 @@ int ArtilleryFrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore&
   if (!invocation_.quiet) {
     std::fprintf(stderr, "squall artillery: %s against %s\n", invocation_.path.c_str(), script_->config.target.c_str());
   }
-  wall_start_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
+  wall_start_ms_ =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   return kExitOk;
 }
 
-int ArtilleryFrontEnd::finish(const metrics::MetricsStore& store, const schedule::ExecutionResult& result, int engine_code) {
+int ArtilleryFrontEnd::finish(const metrics::MetricsStore& store, const schedule::ExecutionResult& result,
+                              int engine_code) {
   const auto report = build_report(store, result.elapsed, wall_start_ms_);
   bool write_failed = false;
   if (invocation_.output) {

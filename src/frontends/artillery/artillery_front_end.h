@@ -16,11 +16,11 @@ struct FlowShared;
 // An `artillery run FILE.yml` as the command line asked for it.
 struct ArtilleryInvocation {
   std::string path;
-  LoadOptions load;                    // -t, -e, --overrides, -v, --scenario-name
-  std::optional<std::string> dotenv;   // --dotenv FILE: KEY=VALUE lines into the environment first
-  std::optional<std::string> output;   // -o: Artillery's JSON report
-  bool insecure = false;               // -k
-  bool quiet = false;                  // -q
+  LoadOptions load;                   // -t, -e, --overrides, -v, --scenario-name
+  std::optional<std::string> dotenv;  // --dotenv FILE: KEY=VALUE lines into the environment first
+  std::optional<std::string> output;  // -o: Artillery's JSON report
+  bool insecure = false;              // -k
+  bool quiet = false;                 // -q
 };
 
 class ArtilleryFrontEnd final : public frontends::FrontEnd {

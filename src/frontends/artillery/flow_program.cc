@@ -21,7 +21,8 @@ using nlohmann::json;
 namespace {
 
 // The id of Artillery's metric `name` in the worker's run (defined on first use).
-MetricId define(vu::Worker& worker, const std::string& name, MetricType type, ValueType value_type = ValueType::kDefault) {
+MetricId define(vu::Worker& worker, const std::string& name, MetricType type,
+                ValueType value_type = ValueType::kDefault) {
   // Artillery's names never clash with the built-ins' types.
   return *worker.store().metrics().define(name, type, value_type);
 }
@@ -54,8 +55,7 @@ json to_json(const YAML::Node& node, const Variables& vars, std::mt19937_64& rng
       if (!text.empty() && *end == '\0') return json(d);
       return render_value(text, vars, rng);
     }
-    default:
-      return json(nullptr);
+    default: return json(nullptr);
   }
 }
 
@@ -184,7 +184,8 @@ void FlowProgram::Session::start(std::function<void()> done) {
       if (payload.cast) {
         char* end = nullptr;
         const double d = std::strtod(row[i].c_str(), &end);
-        if (!row[i].empty() && *end == '\0') value = d == static_cast<double>(static_cast<long long>(d)) ? json(static_cast<long long>(d)) : json(d);
+        if (!row[i].empty() && *end == '\0')
+          value = d == static_cast<double>(static_cast<long long>(d)) ? json(static_cast<long long>(d)) : json(d);
       }
       vars_.set(payload.fields[i], value);
     }
@@ -237,7 +238,12 @@ bool FlowProgram::Session::condition(const std::string& expression) {
     double x, y;
     const std::string op = m[2];
     if (number(a, x) && number(b, y)) {
-      return op == "==" ? x == y : op == "!=" ? x != y : op == "<" ? x < y : op == ">" ? x > y : op == "<=" ? x <= y : x >= y;
+      return op == "=="   ? x == y
+             : op == "!=" ? x != y
+             : op == "<"  ? x < y
+             : op == ">"  ? x > y
+             : op == "<=" ? x <= y
+                          : x >= y;
     }
     auto text = [](const json& j) { return j.is_string() ? j.get<std::string>() : json_text(j); };
     if (op == "==") return text(a) == text(b);
@@ -264,8 +270,7 @@ void FlowProgram::Session::advance() {
     const Step& step = (*frame.steps)[frame.index++];
     if (!step.if_true.empty() && !condition(step.if_true)) continue;
     switch (step.kind) {
-      case Step::Kind::kRequest:
-        return send(step.request);
+      case Step::Kind::kRequest: return send(step.request);
       case Step::Kind::kThink: {
         double seconds = step.think_seconds;
         const double jitter = program_.shared_.script.config.think_jitter;
@@ -303,7 +308,8 @@ void FlowProgram::Session::send(const Request& r) {
   try {
     send_checked(r);
   } catch (const std::exception& e) {
-    if (!program_.shared_.quiet) std::fprintf(stderr, "line %d: %s %s: %s\n", r.line, r.method.c_str(), r.url.c_str(), e.what());
+    if (!program_.shared_.quiet)
+      std::fprintf(stderr, "line %d: %s %s: %s\n", r.line, r.method.c_str(), r.url.c_str(), e.what());
     count("errors.EINVALIDSTEP");
     fail("EINVALIDSTEP");
   }
@@ -321,14 +327,16 @@ void FlowProgram::Session::send_checked(const Request& r) {
     std::string query;
     for (const auto& kv : r.qs) {
       query += query.empty() ? "" : "&";
-      query += net::percent_encode(kv.first.as<std::string>()) + "=" + net::percent_encode(render(kv.second.as<std::string>(), vars_, rng));
+      query += net::percent_encode(kv.first.as<std::string>()) + "=" +
+               net::percent_encode(render(kv.second.as<std::string>(), vars_, rng));
     }
     url += (url.find('?') == std::string::npos ? "?" : "&") + query;
   }
   auto parsed = net::parse_url(url);
   if (!parsed.url) {
     count("errors.EINVALIDURL");
-    if (!shared.quiet) std::fprintf(stderr, "line %d: invalid URL '%s': %s\n", r.line, url.c_str(), parsed.error.c_str());
+    if (!shared.quiet)
+      std::fprintf(stderr, "line %d: invalid URL '%s': %s\n", r.line, url.c_str(), parsed.error.c_str());
     return fail("EINVALIDURL");
   }
   request.url = *parsed.url;
@@ -341,11 +349,13 @@ void FlowProgram::Session::send_checked(const Request& r) {
   }
   if (given(r.json)) {
     request.body = json_text(to_json(r.json, vars_, rng));
-    if (net::find_header(request.headers, "content-type").empty()) request.headers.push_back({"Content-Type", "application/json"});
+    if (net::find_header(request.headers, "content-type").empty())
+      request.headers.push_back({"Content-Type", "application/json"});
   } else if (r.form && r.form.IsMap()) {
     for (const auto& kv : r.form) {
       request.body += request.body.empty() ? "" : "&";
-      request.body += net::percent_encode(kv.first.as<std::string>()) + "=" + net::percent_encode(render(kv.second.as<std::string>(), vars_, rng));
+      request.body += net::percent_encode(kv.first.as<std::string>()) + "=" +
+                      net::percent_encode(render(kv.second.as<std::string>(), vars_, rng));
     }
     request.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
   } else if (!r.body.empty()) {
@@ -357,12 +367,14 @@ void FlowProgram::Session::send_checked(const Request& r) {
   }
   if (r.cookie.IsMap()) {
     for (const auto& kv : r.cookie) {
-      cookies += (cookies.empty() ? "" : "; ") + kv.first.as<std::string>() + "=" + render(kv.second.as<std::string>(), vars_, rng);
+      cookies += (cookies.empty() ? "" : "; ") + kv.first.as<std::string>() + "=" +
+                 render(kv.second.as<std::string>(), vars_, rng);
     }
   }
   if (!cookies.empty()) request.headers.push_back({"Cookie", cookies});
   if (r.auth) {
-    request.headers.push_back({"Authorization", "Basic " + base64_encode(render(r.auth->first, vars_, rng) + ":" + render(r.auth->second, vars_, rng))});
+    request.headers.push_back({"Authorization", "Basic " + base64_encode(render(r.auth->first, vars_, rng) + ":" +
+                                                                         render(r.auth->second, vars_, rng))});
   }
   net::RequestOptions options;
   options.timeout = config.timeout;
@@ -380,7 +392,8 @@ void FlowProgram::Session::on_response(const Request& r, const net::HttpResponse
   auto& rng = program_.rng_;
   auto& tag_sets = worker.store().tag_sets();
   const metrics::TagSetId request_tags = vu::request_tags(
-      tag_sets, {r.method, response.url, r.name.value_or(r.url), "", metrics::tag_value(tag_sets.get(vu_.tags), "scenario"), {}});
+      tag_sets,
+      {r.method, response.url, r.name.value_or(r.url), "", metrics::tag_value(tag_sets.get(vu_.tags), "scenario"), {}});
   worker.recorder().record(request_tags, response, vu::default_expected(response.status), vu_.intended_start);
   if (response.failed()) {
     const std::string name = artillery_error_name(response);
@@ -395,7 +408,9 @@ void FlowProgram::Session::on_response(const Request& r, const net::HttpResponse
   if (program_.shared_.script.config.extended_metrics) {
     const auto& t = response.timings;
     const std::pair<const char*, Nanos> phases[] = {
-        {"http.dns", t.looking_up}, {"http.tcp", t.connecting}, {"http.tls", t.tls_handshaking},
+        {"http.dns", t.looking_up},
+        {"http.tcp", t.connecting},
+        {"http.tls", t.tls_handshaking},
         {"http.total", t.blocked + t.looking_up + t.connecting + t.tls_handshaking + t.duration()}};
     for (const auto& [name, value] : phases) {
       worker.sink().add_time(define(worker, name, MetricType::kTrend, ValueType::kTime), vu_.tags, value);
@@ -406,7 +421,8 @@ void FlowProgram::Session::on_response(const Request& r, const net::HttpResponse
     if (capture.kind == Capture::Kind::kJson) {
       const json body = parse_bounded_json(response.body);
       std::vector<const json*> found;
-      if (!body.is_discarded() && json_path(body, render(capture.expression, vars_, rng), found) && !found.empty()) value = *found.front();
+      if (!body.is_discarded() && json_path(body, render(capture.expression, vars_, rng), found) && !found.empty())
+        value = *found.front();
     } else if (capture.kind == Capture::Kind::kHeader) {
       const std::string_view h = net::find_header(response.headers, render(capture.expression, vars_, rng));
       if (!h.empty()) value = json(std::string(h));
@@ -435,7 +451,9 @@ void FlowProgram::Session::on_response(const Request& r, const net::HttpResponse
       count(std::string("plugins.expect.") + (result.ok ? "ok." : "failed.") + e.kind);
       if (!result.ok) {
         all_ok = false;
-        if (!program_.shared_.quiet) std::fprintf(stderr, "expectation failed (line %d, %s %s): %s\n", r.line, r.method.c_str(), r.url.c_str(), result.detail.c_str());
+        if (!program_.shared_.quiet)
+          std::fprintf(stderr, "expectation failed (line %d, %s %s): %s\n", r.line, r.method.c_str(), r.url.c_str(),
+                       result.detail.c_str());
       }
     }
     if (!all_ok) return fail("expect");
@@ -447,8 +465,9 @@ void FlowProgram::Session::fail(const std::string&) { finish(false); }
 
 void FlowProgram::Session::finish(bool ok) {
   count(ok ? "vusers.completed" : "vusers.failed");
-  program_.worker_.sink().add_time(define(program_.worker_, "vusers.session_length", MetricType::kTrend, ValueType::kTime), vu_.tags,
-                                   mono_now() - started_);
+  program_.worker_.sink().add_time(
+      define(program_.worker_, "vusers.session_length", MetricType::kTrend, ValueType::kTime), vu_.tags,
+      mono_now() - started_);
   // Each arrival is a new virtual user: its connections go with it, unless a pool is configured.
   if (!program_.shared_.script.config.pool) vu_.client.close_idle();
   auto done = std::move(done_);

@@ -21,16 +21,23 @@ bool artillery_metric(const std::string& name) {
 
 ordered_json summary_of(const metrics::Histogram& h) {
   auto ms = [](double ns) { return std::round(ns / 1e4) / 100; };  // milliseconds, two decimals
-  return {{"min", ms(static_cast<double>(h.min()))}, {"max", ms(static_cast<double>(h.max()))},
-          {"count", h.count()}, {"mean", ms(h.mean())}, {"p50", ms(h.percentile(50))},
-          {"median", ms(h.percentile(50))}, {"p75", ms(h.percentile(75))}, {"p90", ms(h.percentile(90))},
-          {"p95", ms(h.percentile(95))}, {"p99", ms(h.percentile(99))}, {"p999", ms(h.percentile(99.9))}};
+  return {{"min", ms(static_cast<double>(h.min()))},
+          {"max", ms(static_cast<double>(h.max()))},
+          {"count", h.count()},
+          {"mean", ms(h.mean())},
+          {"p50", ms(h.percentile(50))},
+          {"median", ms(h.percentile(50))},
+          {"p75", ms(h.percentile(75))},
+          {"p90", ms(h.percentile(90))},
+          {"p95", ms(h.percentile(95))},
+          {"p99", ms(h.percentile(99))},
+          {"p999", ms(h.percentile(99.9))}};
 }
 
 // One period (or the aggregate) in Artillery's shape.
 // `registry`: the run's, which names the series' metrics.
-ordered_json period(const metrics::MetricRegistry& registry, const std::unordered_map<uint64_t, metrics::Aggregate>& series,
-                    double seconds, int64_t period_ms) {
+ordered_json period(const metrics::MetricRegistry& registry,
+                    const std::unordered_map<uint64_t, metrics::Aggregate>& series, double seconds, int64_t period_ms) {
   std::map<std::string, double> counters;
   std::map<std::string, metrics::Histogram> summaries;
   double dropped = 0;
@@ -69,7 +76,8 @@ ordered_json build_report(const metrics::MetricsStore& store, Nanos elapsed, int
   const int64_t last = store.last_second();
   for (int64_t from = 0; from <= last; from += kPeriodSeconds) {
     const double span = static_cast<double>(std::min(kPeriodSeconds, last + 1 - from));
-    report["intermediate"].push_back(period(store.metrics(), store.window(from, from + kPeriodSeconds), span, wall_start_ms + from * 1000));
+    report["intermediate"].push_back(
+        period(store.metrics(), store.window(from, from + kPeriodSeconds), span, wall_start_ms + from * 1000));
   }
   return report;
 }
@@ -116,8 +124,12 @@ bool evaluate_condition(const ordered_json& aggregate, const std::string& expres
       const std::string op = m[2];
       if (v) {
         observed = *v;
-        value = op == "<" ? *v < limit : op == "<=" ? *v <= limit : op == ">" ? *v > limit : op == ">=" ? *v >= limit
-                : op == "==" ? *v == limit : *v != limit;
+        value = op == "<"    ? *v < limit
+                : op == "<=" ? *v <= limit
+                : op == ">"  ? *v > limit
+                : op == ">=" ? *v >= limit
+                : op == "==" ? *v == limit
+                             : *v != limit;
       }
     }
     result = first ? value : (op_between == "and" ? result && value : result || value);
@@ -145,7 +157,8 @@ std::vector<EnsureResult> evaluate_ensure(const Config& config, const ordered_js
     const double created = metric_value(aggregate, "vusers.created").value_or(0);
     const double failed = metric_value(aggregate, "vusers.failed").value_or(0);
     const double rate = created > 0 ? failed / created * 100 : 0;
-    out.push_back({"maxErrorRate " + std::to_string(*config.ensure_max_error_rate) + "%", rate <= *config.ensure_max_error_rate, rate});
+    out.push_back({"maxErrorRate " + std::to_string(*config.ensure_max_error_rate) + "%",
+                   rate <= *config.ensure_max_error_rate, rate});
   }
   return out;
 }

@@ -57,7 +57,8 @@ class Reader {
   std::vector<std::pair<std::string, std::string>> string_map(const YAML::Node& node, const std::string& what) const {
     if (!node.IsMap()) fail(node, what + ": expected a map of names to values");
     std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& kv : node) out.emplace_back(kv.first.as<std::string>(), text(kv.second, what + "." + kv.first.as<std::string>()));
+    for (const auto& kv : node)
+      out.emplace_back(kv.first.as<std::string>(), text(kv.second, what + "." + kv.first.as<std::string>()));
     return out;
   }
 
@@ -92,7 +93,8 @@ class Reader {
     }
     if (node["order"]) {
       const std::string order = text(node["order"], "config.payload.order");
-      if (order != "random" && order != "sequence") fail(node["order"], "config.payload.order: expected random or sequence");
+      if (order != "random" && order != "sequence")
+        fail(node["order"], "config.payload.order: expected random or sequence");
       p.random_order = order == "random";
     }
     if (node["skipHeader"]) p.skip_header = node["skipHeader"].as<bool>();
@@ -179,8 +181,8 @@ class Reader {
   }
 
   std::vector<Expectation> expectations(const YAML::Node& node) const {
-    static const char* kKinds[] = {"statusCode", "notStatusCode", "contentType", "hasProperty", "notHasProperty",
-                                   "equals", "hasHeader", "headerEquals", "matchesRegexp"};
+    static const char* kKinds[] = {"statusCode", "notStatusCode", "contentType",  "hasProperty",  "notHasProperty",
+                                   "equals",     "hasHeader",     "headerEquals", "matchesRegexp"};
     std::vector<Expectation> out;
     if (!node.IsSequence()) fail(node, "expect: expected a list such as [{statusCode: 200}]");
     for (const auto& e : node) {
@@ -227,7 +229,9 @@ class Reader {
       if (r["expect"]) req.expectations = expectations(r["expect"]);
       if (r["name"]) req.name = text(r["name"], std::string(m) + ".name");
       for (const char* hook : {"beforeRequest", "afterResponse"}) {
-        if (r[hook]) fail(r[hook], std::string(hook) + ": processor functions are not supported yet (step at line " + std::to_string(s.line) + ")");
+        if (r[hook])
+          fail(r[hook], std::string(hook) + ": processor functions are not supported yet (step at line " +
+                            std::to_string(s.line) + ")");
       }
       return s;
     }
@@ -247,7 +251,8 @@ class Reader {
       for (const auto& inner : node["loop"]) s.steps.push_back(step(inner));
       if (node["count"]) s.count = count(node["count"], "loop count");
       if (node["over"]) s.over = node["over"];
-      if (node["whileTrue"]) fail(node["whileTrue"], "loop whileTrue needs a processor function, which is not supported yet");
+      if (node["whileTrue"])
+        fail(node["whileTrue"], "loop whileTrue needs a processor function, which is not supported yet");
       return s;
     }
     if (node["function"]) fail(node, "function steps need a processor, which is not supported yet");
@@ -287,8 +292,10 @@ class Reader {
         c.think_jitter = (j.ends_with("%") ? std::stod(j.substr(0, j.size() - 1)) / 100 : std::stod(j));
       }
     }
-    if (node["tls"] && node["tls"]["rejectUnauthorized"]) c.reject_unauthorized = node["tls"]["rejectUnauthorized"].as<bool>();
-    if (node["processor"]) fail(node["processor"], "config.processor: JavaScript processor functions are not supported yet");
+    if (node["tls"] && node["tls"]["rejectUnauthorized"])
+      c.reject_unauthorized = node["tls"]["rejectUnauthorized"].as<bool>();
+    if (node["processor"])
+      fail(node["processor"], "config.processor: JavaScript processor functions are not supported yet");
     const YAML::Node plugins = node["plugins"];
     if (plugins && plugins["expect"]) c.expect_plugin = true;
     YAML::Node ensure = node["ensure"];
@@ -305,7 +312,8 @@ class Reader {
           if (!kv.second.IsSequence()) fail(kv.second, "ensure.thresholds: expected a list of {metric: max}");
           for (const auto& t : kv.second) {
             if (!t.IsMap() || t.size() != 1) fail(t, "ensure.thresholds: each entry is {\"metric.stat\": max}");
-            c.ensure_thresholds.emplace_back(t.begin()->first.as<std::string>(), number(t.begin()->second, "ensure threshold"));
+            c.ensure_thresholds.emplace_back(t.begin()->first.as<std::string>(),
+                                             number(t.begin()->second, "ensure threshold"));
           }
         } else if (key == "conditions") {
           if (!kv.second.IsSequence()) fail(kv.second, "ensure.conditions: expected a list of {expression}");
@@ -387,16 +395,19 @@ std::optional<Script> parse_script(const std::string& yaml_text, const std::stri
       if (s["engine"] && s["engine"].as<std::string>() != "http") {
         reader.fail(s["engine"], "engine '" + s["engine"].as<std::string>() + "' is not supported (only http)");
       }
-      if (!s["flow"] || !s["flow"].IsSequence()) reader.fail(s, "scenario '" + def.name + "': 'flow' must be a list of steps");
+      if (!s["flow"] || !s["flow"].IsSequence())
+        reader.fail(s, "scenario '" + def.name + "': 'flow' must be a list of steps");
       for (const auto& step : s["flow"]) def.flow.push_back(reader.step(step));
-      if (options.scenario_name.empty() || options.scenario_name == def.name) script.scenarios.push_back(std::move(def));
+      if (options.scenario_name.empty() || options.scenario_name == def.name)
+        script.scenarios.push_back(std::move(def));
     }
     if (script.scenarios.empty()) throw ScriptError{path + ": no scenario named '" + options.scenario_name + "'"};
     return script;
   } catch (const ScriptError& e) {
     error = e.message;
   } catch (const YAML::ParserException& e) {
-    error = path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg;
+    error = path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+            ": invalid YAML: " + e.msg;
   } catch (const YAML::Exception& e) {
     error = path + ": " + e.what();
   } catch (const std::exception& e) {

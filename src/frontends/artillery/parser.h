@@ -13,10 +13,10 @@
 namespace squall::artillery {
 
 struct LoadOptions {
-  std::string target;       // -t
-  std::string environment;  // -e
-  std::string overrides;    // --overrides JSON
-  std::string variables;    // -v JSON object
+  std::string target;         // -t
+  std::string environment;    // -e
+  std::string overrides;      // --overrides JSON
+  std::string variables;      // -v JSON object
   std::string scenario_name;  // --scenario-name: run only this scenario
 };
 

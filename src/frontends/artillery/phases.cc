@@ -25,7 +25,9 @@ plan::ScenarioConfig phases_to_scenario(const Config& config) {
       s.stages.push_back({0, 0});
       s.stages.push_back({phase.duration, 0});
     } else if (phase.arrival_count) {
-      const double per_second = phase.duration > 0 ? static_cast<double>(*phase.arrival_count) * 1e9 / static_cast<double>(phase.duration) : 0;
+      const double per_second =
+          phase.duration > 0 ? static_cast<double>(*phase.arrival_count) * 1e9 / static_cast<double>(phase.duration)
+                             : 0;
       s.stages.push_back({0, rate(per_second)});
       s.stages.push_back({phase.duration, rate(per_second)});
     } else {

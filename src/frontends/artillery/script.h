@@ -18,7 +18,7 @@ namespace squall::artillery {
 struct Phase {
   std::string name;
   Nanos duration = 0;
-  double arrival_rate = 0;       // arrivals per second
+  double arrival_rate = 0;  // arrivals per second
   std::optional<double> ramp_to;
   std::optional<int64_t> arrival_count;
   bool pause = false;
@@ -32,7 +32,7 @@ struct Payload {
   bool skip_header = false;
   char delimiter = ',';
   bool cast = true;
-  std::string name;          // with loadAll: the variable holding all rows
+  std::string name;  // with loadAll: the variable holding all rows
   bool load_all = false;
   std::vector<std::vector<std::string>> rows;
 };
@@ -56,7 +56,7 @@ struct Step;
 struct Request {
   std::string method;  // GET, POST, ...
   std::string url;
-  YAML::Node json;     // templated JSON body
+  YAML::Node json;  // templated JSON body
   std::string body;
   YAML::Node form;
   YAML::Node qs;
@@ -74,12 +74,12 @@ struct Step {
   Kind kind = Kind::kRequest;
   Request request;
   double think_seconds = 0;
-  std::string message;            // log
-  std::optional<int64_t> count;   // loop
-  YAML::Node over;                // loop: a list, or a variable name
-  std::string while_true;         // loop: a processor function (not supported yet)
-  std::vector<Step> steps;        // loop body
-  std::string if_true;            // an expression; the step runs only when it holds
+  std::string message;           // log
+  std::optional<int64_t> count;  // loop
+  YAML::Node over;               // loop: a list, or a variable name
+  std::string while_true;        // loop: a processor function (not supported yet)
+  std::vector<Step> steps;       // loop body
+  std::string if_true;           // an expression; the step runs only when it holds
   int line = 0;
 };
 
@@ -98,7 +98,7 @@ struct Config {
   std::optional<int64_t> pool;
   std::vector<std::pair<std::string, std::string>> default_headers;
   std::vector<std::pair<std::string, std::string>> default_cookies;
-  double think_jitter = 0;       // fraction (0.1) of think time
+  double think_jitter = 0;  // fraction (0.1) of think time
   bool reject_unauthorized = true;
   bool expect_plugin = false;
   bool extended_metrics = false;  // also http.dns, http.tcp, http.tls, http.total summaries

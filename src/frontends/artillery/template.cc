@@ -59,7 +59,8 @@ std::optional<json> Variables::lookup(const std::string& raw, std::mt19937_64& r
   while (end != std::string::npos) {
     if (expression[end] == '.') {
       const size_t next = expression.find_first_of(".[", end + 1);
-      const std::string key = expression.substr(end + 1, next == std::string::npos ? std::string::npos : next - end - 1);
+      const std::string key =
+          expression.substr(end + 1, next == std::string::npos ? std::string::npos : next - end - 1);
       if (!v->is_object() || !v->contains(key)) return std::nullopt;
       v = &(*v)[key];
       end = next;

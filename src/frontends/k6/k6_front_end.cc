@@ -35,7 +35,8 @@ int stopped_early(Ending ending, const std::string& what, Nanos timeout, int tim
     std::fprintf(stderr, "ERRO[0000] %s was interrupted\n", what.c_str());
     return kExitExternalAbort;
   }
-  std::fprintf(stderr, "ERRO[0000] %s execution timed out after %gs\n", what.c_str(), static_cast<double>(timeout) / 1e9);
+  std::fprintf(stderr, "ERRO[0000] %s execution timed out after %gs\n", what.c_str(),
+               static_cast<double>(timeout) / 1e9);
   return timeout_code;
 }
 
@@ -75,10 +76,12 @@ bool K6FrontEnd::has_function(const std::string& name) const {
   return std::find(functions_.begin(), functions_.end(), name) != functions_.end();
 }
 
-std::optional<plan::TestOptions> K6FrontEnd::layered_options(const std::string& options_text, std::string& error) const {
+std::optional<plan::TestOptions> K6FrontEnd::layered_options(const std::string& options_text,
+                                                             std::string& error) const {
   plan::TestOptions script_options;
   if (!options_text.empty()) {
-    auto parsed = plan::options_from_json(nlohmann::json::parse(options_text), invocation_.path + ": export const options", error);
+    auto parsed = plan::options_from_json(nlohmann::json::parse(options_text),
+                                          invocation_.path + ": export const options", error);
     if (!parsed) return std::nullopt;
     script_options = *parsed;
   }
@@ -120,7 +123,8 @@ int K6FrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& store,
   if (!scenarios) return invalid_config(error);
   for (auto& s : *scenarios) {
     s.tags.insert(s.tags.begin(), options->tags.begin(), options->tags.end());
-    if (!has_function(s.exec)) return invalid_config("executor " + s.name + ": function '" + s.exec + "' not found in exports");
+    if (!has_function(s.exec))
+      return invalid_config("executor " + s.name + ": function '" + s.exec + "' not found in exports");
   }
   if (invocation_.no_thresholds) options->thresholds.clear();
   auto segment = schedule::ExecutionSegment::parse(options->execution_segment.value_or(""),
@@ -215,6 +219,8 @@ bool K6FrontEnd::handle_summary(const report::Summary& summary) {
   }
   return write_summary_outputs(result.json, summary_write_failed_);
 }
+
+void K6FrontEnd::close() { lifecycle_.reset(); }  // its worker flushes into the store as it stops
 
 int K6FrontEnd::finish(const metrics::MetricsStore&, const schedule::ExecutionResult&, int engine_code) {
   if (run_->aborted_by_script) return kExitScriptAborted;

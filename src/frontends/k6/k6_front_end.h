@@ -43,6 +43,7 @@ class K6FrontEnd final : public frontends::FrontEnd {
   void after_run() override;
   bool handle_summary(const report::Summary& summary) override;
   int finish(const metrics::MetricsStore& store, const schedule::ExecutionResult& result, int engine_code) override;
+  void close() override;
 
  private:
   bool has_function(const std::string& name) const;

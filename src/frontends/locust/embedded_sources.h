@@ -12,7 +12,7 @@ struct EmbeddedSource {
   std::string module;  // "locust.user.task"
   std::string path;    // "locust/user/task.py"
   std::string text;
-  bool package;        // an __init__.py
+  bool package;  // an __init__.py
 };
 
 const std::vector<EmbeddedSource>& embedded_python_sources();

@@ -32,8 +32,8 @@ class GreenletHub final : public script::CooperativeHub {
 
   PyGILState_STATE gil_{};
   pybind11::object greenlet_class_;
-  pybind11::object hub_switch_;  // the hub greenlet's switch()
-  char* hub_base_ = nullptr;     // the hub's frame that switches to users (their stacks lie below)
+  pybind11::object hub_switch_;     // the hub greenlet's switch()
+  char* hub_base_ = nullptr;        // the hub's frame that switches to users (their stacks lie below)
   size_t users_depth_ = 64 * 1024;  // AddressSanitizer builds: how deep below it users have been
 };
 

@@ -48,15 +48,16 @@ bool call_glue(const std::function<void(py::module_&)>& call) {
 // Runs `body` every `period` on a thread of its own until stop(); exceptions are Python's, printed.
 class Ticker {
  public:
-  Ticker(Nanos period, std::function<void()> body) : thread_([this, period, body = std::move(body)] {
-      std::unique_lock<std::mutex> lock(mutex_);
-      while (!stopping_) {
-        if (wake_.wait_for(lock, std::chrono::nanoseconds(period), [this] { return stopping_; })) break;
-        lock.unlock();
-        body();
-        lock.lock();
-      }
-    }) {}
+  Ticker(Nanos period, std::function<void()> body)
+      : thread_([this, period, body = std::move(body)] {
+          std::unique_lock<std::mutex> lock(mutex_);
+          while (!stopping_) {
+            if (wake_.wait_for(lock, std::chrono::nanoseconds(period), [this] { return stopping_; })) break;
+            lock.unlock();
+            body();
+            lock.lock();
+          }
+        }) {}
   ~Ticker() { stop(); }
   void stop() {
     {
@@ -93,9 +94,11 @@ class ShapeController {
         }
         auto [users, rate] = result.cast<std::pair<int64_t, double>>();
         if (users > max_users_) {
-          if (!warned_) std::fprintf(stderr, "squall: the shape asks for %lld users; capped at %lld (the peak found "
-                                             "when the shape was probed)\n", static_cast<long long>(users),
-                                     static_cast<long long>(max_users_));
+          if (!warned_)
+            std::fprintf(stderr,
+                         "squall: the shape asks for %lld users; capped at %lld (the peak found "
+                         "when the shape was probed)\n",
+                         static_cast<long long>(users), static_cast<long long>(max_users_));
           warned_ = true;
           users = max_users_;
         }
@@ -141,9 +144,11 @@ bool LocustFrontEnd::load(int& code) {
     options["host"] = invocation_.host;
     options["num_users"] = invocation_.users;
     options["spawn_rate"] = invocation_.spawn_rate;
-    options["run_time"] = invocation_.run_time ? py::cast(static_cast<double>(*invocation_.run_time) / 1e9) : py::none();
+    options["run_time"] =
+        invocation_.run_time ? py::cast(static_cast<double>(*invocation_.run_time) / 1e9) : py::none();
     options["tags"] = invocation_.tags.empty() ? py::object(py::none()) : py::cast(invocation_.tags);
-    options["exclude_tags"] = invocation_.exclude_tags.empty() ? py::object(py::none()) : py::cast(invocation_.exclude_tags);
+    options["exclude_tags"] =
+        invocation_.exclude_tags.empty() ? py::object(py::none()) : py::cast(invocation_.exclude_tags);
     options["stop_timeout"] = static_cast<double>(invocation_.stop_timeout) / 1e9;
     options["user_classes"] = invocation_.user_classes;
     options["locustfile"] = invocation_.path;
@@ -202,7 +207,8 @@ int LocustFrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& st
     scenario.executor = plan::ExecutorKind::kRampingVus;
     scenario.start_vus = std::min<int64_t>(users, 1);
     const Nanos total = invocation_.run_time.value_or(forever);
-    const Nanos ramp = static_cast<Nanos>(static_cast<double>(std::max<int64_t>(users - 1, 0)) / invocation_.spawn_rate * 1e9);
+    const Nanos ramp =
+        static_cast<Nanos>(static_cast<double>(std::max<int64_t>(users - 1, 0)) / invocation_.spawn_rate * 1e9);
     if (ramp >= total) {
       const double reached = 1 + invocation_.spawn_rate * static_cast<double>(total) / 1e9;
       scenario.stages.push_back({total, static_cast<int64_t>(std::floor(reached))});
@@ -219,7 +225,8 @@ int LocustFrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& st
   store_ = &store;
   auto& run = LocustRun::instance();
   run.stop_requested = false;
-  run.content_size = *store.metrics().define("locust_content_size", metrics::MetricType::kCounter, metrics::ValueType::kData);
+  run.content_size =
+      *store.metrics().define("locust_content_size", metrics::MetricType::kCounter, metrics::ValueType::kData);
   // The CSV files are opened before the test: one that cannot be written stops it here.
   const bool started = call_glue([&](py::module_& glue) {
     if (invocation_.csv) glue.attr("open_csv")(*invocation_.csv, invocation_.csv_full_history);
@@ -251,7 +258,8 @@ int LocustFrontEnd::before_run(schedule::ExecutionScheduler& scheduler) {
     // Not while the users are being stopped at the end: the count would fall in the history.
     if (locust_run.stop_requested || (invocation_.run_time && seconds_ * kSecond >= *invocation_.run_time)) return;
     call_glue([&](py::module_& glue) {
-      if (invocation_.csv) glue.attr("csv_history_row")(static_cast<int64_t>(std::time(nullptr)), locust_run.active_users.load());
+      if (invocation_.csv)
+        glue.attr("csv_history_row")(static_cast<int64_t>(std::time(nullptr)), locust_run.active_users.load());
       if (invocation_.print_stats && seconds_ % 2 == 0) glue.attr("print_stats")(true);
     });
   });
@@ -274,10 +282,16 @@ int LocustFrontEnd::finish(const metrics::MetricsStore&, const schedule::Executi
     glue.attr("test_stop")();
     code = glue.attr("finish")(true, invocation_.exit_code_on_error).cast<int>();
   });
-  run.store = nullptr;
   if (engine_code == kExitThresholdsFailed || engine_code == kExitInvalidConfig) code = engine_code;
   log_info("Shutting down (exit code " + std::to_string(code) + ")");
   return code;
+}
+
+void LocustFrontEnd::close() {
+  // The tickers read the store (they are stopped already unless the run ended early).
+  if (shape_ticker_) shape_ticker_->stop();
+  if (reporter_) reporter_->stop();
+  LocustRun::instance().store = nullptr;
 }
 
 }  // namespace squall::locust

@@ -17,17 +17,17 @@ class ShapeController;
 // A `locust -f locustfile.py --headless ...` as the command line asked for it (values checked).
 struct LocustInvocation {
   std::string path;
-  std::string host;                  // -H: replaces the users' `host`
-  int64_t users = 1;                 // -u
-  double spawn_rate = 1;             // -r
-  std::optional<Nanos> run_time;     // -t; none: until Ctrl-C
-  Nanos stop_timeout = 0;            // --stop-timeout
-  int exit_code_on_error = 1;        // --exit-code-on-error
+  std::string host;                             // -H: replaces the users' `host`
+  int64_t users = 1;                            // -u
+  double spawn_rate = 1;                        // -r
+  std::optional<Nanos> run_time;                // -t; none: until Ctrl-C
+  Nanos stop_timeout = 0;                       // --stop-timeout
+  int exit_code_on_error = 1;                   // --exit-code-on-error
   std::vector<std::string> tags, exclude_tags;  // -T, -E (comma lists split)
   std::vector<std::string> user_classes;        // positionals after the file
   std::vector<std::string> extra_args;          // flags for the locustfile's own parser listeners
-  bool print_stats = true;           // false: --only-summary
-  std::optional<std::string> csv;    // --csv PREFIX
+  bool print_stats = true;                      // false: --only-summary
+  std::optional<std::string> csv;               // --csv PREFIX
   bool csv_full_history = false;
 };
 
@@ -41,6 +41,7 @@ class LocustFrontEnd final : public frontends::FrontEnd {
   bool stop_requested() const override;
   void after_run() override;
   int finish(const metrics::MetricsStore& store, const schedule::ExecutionResult& result, int engine_code) override;
+  void close() override;
 
  private:
   // The locustfile loaded; false with the exit code (Locust's 1, or 104 for bad options) in `code`.

@@ -13,7 +13,9 @@ metrics::TagSetId scenario_tags(vu::Worker& worker, const plan::ScenarioConfig& 
 }  // namespace
 
 LocustProgram::LocustProgram(vu::Worker& worker, const plan::ScenarioConfig& scenario)
-    : ScriptProgram(worker, [this](vu::VuState& state) { return std::make_unique<PyUser>(*hub_, worker_, state, scenario_tags_); }),
+    : ScriptProgram(
+          worker,
+          [this](vu::VuState& state) { return std::make_unique<PyUser>(*hub_, worker_, state, scenario_tags_); }),
       scenario_tags_(scenario_tags(worker, scenario)),
       hub_(std::make_unique<GreenletHub>()) {}
 

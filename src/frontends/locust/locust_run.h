@@ -14,9 +14,9 @@ namespace squall::locust {
 
 struct LocustRun {
   metrics::MetricsStore* store = nullptr;
-  std::atomic<Nanos> started_at{0};        // monotonic; 0 before the load starts
-  std::atomic<Nanos> ended_at{0};          // monotonic; 0 while it runs
-  std::atomic<int64_t> active_users{0};    // Users started and not yet stopped
+  std::atomic<Nanos> started_at{0};         // monotonic; 0 before the load starts
+  std::atomic<Nanos> ended_at{0};           // monotonic; 0 while it runs
+  std::atomic<int64_t> active_users{0};     // Users started and not yet stopped
   std::atomic<bool> stop_requested{false};  // runner.quit(), or the shape returned None
   // len(response.content) per request, for Locust's "Average Content Size" (defined in the run's
   // store by the front-end before any user starts).

@@ -56,7 +56,8 @@ struct Exchange {
 };
 
 std::unique_ptr<Exchange> request(const std::string& method, const std::string& url, const std::string& name,
-                                  net::Headers headers, py::handle body, double timeout, bool allow_redirects, bool record) {
+                                  net::Headers headers, py::handle body, double timeout, bool allow_redirects,
+                                  bool record) {
   PyUser& user = current_user("the HTTP client");
   auto exchange = std::make_unique<Exchange>();
   exchange->user = &user;
@@ -80,7 +81,8 @@ std::unique_ptr<Exchange> request(const std::string& method, const std::string& 
   const auto success = [](int status) { return status > 0 && status < 400; };
   if (!user.http(http, options, exchange->tags, success, exchange->response, false)) raise_interrupted();
   const auto& t = exchange->response.timings;
-  exchange->elapsed = static_cast<double>(t.blocked + t.looking_up + t.connecting + t.tls_handshaking + t.duration()) / 1e9;
+  exchange->elapsed =
+      static_cast<double>(t.blocked + t.looking_up + t.connecting + t.tls_handshaking + t.duration()) / 1e9;
   if (record) exchange->record(!exchange->response.failed() && success(exchange->response.status));
   return exchange;
 }
@@ -120,9 +122,9 @@ PyObject* request_entry(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
   return raw_call([&]() -> PyObject* {
     if (nargs != 8) throw std::runtime_error("request() takes 8 arguments");
     auto arg = [&](int i) { return py::handle(args[i]); };
-    auto exchange = request(arg(0).cast<std::string>(), arg(1).cast<std::string>(), arg(2).cast<std::string>(),
-                            headers_of(arg(3)), arg(4),
-                            arg(5).cast<double>(), arg(6).cast<bool>(), arg(7).cast<bool>());
+    auto exchange =
+        request(arg(0).cast<std::string>(), arg(1).cast<std::string>(), arg(2).cast<std::string>(), headers_of(arg(3)),
+                arg(4), arg(5).cast<double>(), arg(6).cast<bool>(), arg(7).cast<bool>());
     return py::cast(std::move(exchange)).release().ptr();
   });
 }
@@ -269,8 +271,9 @@ PYBIND11_MODULE(_squall_native, m) {
                                if (!e.response.failed()) return py::none();
                                return py::str(e.response.error.empty() ? "request failed" : e.response.error);
                              })
-      .def_property_readonly("timed_out",
-                             [](const Exchange& e) { return e.response.error_code == squall::net::ErrorCode::kRequestTimeout; })
+      .def_property_readonly(
+          "timed_out",
+          [](const Exchange& e) { return e.response.error_code == squall::net::ErrorCode::kRequestTimeout; })
       .def("record", &Exchange::record);
 
   py::class_<StatsRow>(m, "StatsRow")
@@ -284,8 +287,10 @@ PYBIND11_MODULE(_squall_native, m) {
       .def_readonly("total_content_length", &StatsRow::total_content_length)
       .def("percentile", &StatsRow::percentile);
 
-  m.add_object("request", py::reinterpret_steal<py::object>(PyCFunction_NewEx(&g_request_def, nullptr, m.attr("__name__").ptr())));
-  m.add_object("sleep", py::reinterpret_steal<py::object>(PyCFunction_NewEx(&g_sleep_def, nullptr, m.attr("__name__").ptr())));
+  m.add_object("request",
+               py::reinterpret_steal<py::object>(PyCFunction_NewEx(&g_request_def, nullptr, m.attr("__name__").ptr())));
+  m.add_object("sleep",
+               py::reinterpret_steal<py::object>(PyCFunction_NewEx(&g_sleep_def, nullptr, m.attr("__name__").ptr())));
   m.def("record_request", &record_request);
   m.def("stats", &stats);
   m.def("in_user", [] { return PyUser::current() != nullptr; });

@@ -67,7 +67,8 @@ bool start_python(std::string& error) {
       g_error = "cannot install squall's locust package in Python";
     } else if (PyObject* greenlet = PyImport_ImportModule("greenlet"); !greenlet) {
       PyErr_Clear();
-      g_error = "Locust users run as greenlets, and Python cannot import greenlet (Debian: apt install python3-greenlet)";
+      g_error =
+          "Locust users run as greenlets, and Python cannot import greenlet (Debian: apt install python3-greenlet)";
     } else {
       Py_DECREF(greenlet);
       g_started = true;

@@ -7,7 +7,8 @@ HttpRequestProgram::HttpRequestProgram(vu::Worker& worker, net::HttpRequest requ
     : worker_(worker),
       request_(std::move(request)),
       options_(options),
-      request_tags_(vu::request_tags(worker.store().tag_sets(), {request_.method, request_.url.to_string(), "", "", scenario.name, scenario.tags})) {}
+      request_tags_(vu::request_tags(worker.store().tag_sets(), {request_.method, request_.url.to_string(), "", "",
+                                                                 scenario.name, scenario.tags})) {}
 
 void HttpRequestProgram::run(vu::VuState& state, std::function<void()> done) {
   state.client.send(request_, options_, [this, &state, done = std::move(done)](const net::HttpResponse& response) {

@@ -4,8 +4,8 @@
 
 #include "net/http_types.h"
 #include "plan/scenario.h"
-#include "vu/iteration_program.h"
 #include "vu/http_sample_recorder.h"
+#include "vu/iteration_program.h"
 #include "vu/worker.h"
 
 namespace squall::quick {

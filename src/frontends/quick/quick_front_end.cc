@@ -78,7 +78,8 @@ int QuickFrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore&, co
   if (invocation_.compact) plan.compact = *invocation_.compact;
   plan.thresholds = options->thresholds;
   plan.control_address = invocation_.control_address;
-  std::fprintf(stderr, "%s%s %s\n", invocation_.banner.c_str(), request.method.c_str(), request.url.to_string().c_str());
+  std::fprintf(stderr, "%s%s %s\n", invocation_.banner.c_str(), request.method.c_str(),
+               request.url.to_string().c_str());
   plan.factory = [request, request_options = invocation_.request](vu::Worker& worker, const plan::ScenarioConfig& s) {
     return std::make_unique<HttpRequestProgram>(worker, request, request_options, s);
   };

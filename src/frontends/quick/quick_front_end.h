@@ -28,7 +28,7 @@ struct QuickInvocation {
   std::optional<Nanos> connect_timeout;
   std::optional<Nanos> graceful_stop;
   std::vector<std::pair<std::string, std::string>> hosts;  // --hosts NAME=ADDR, over options.hosts
-  net::TlsConfig tls;                      // -k, --cacert, --cert/--key; --tls-min/max override options
+  net::TlsConfig tls;                                      // -k, --cacert, --cert/--key; --tls-min/max override options
   bool tls_min_from_flag = false, tls_max_from_flag = false;
   std::optional<std::string> control_address;  // --address
   std::optional<std::string> time_unit;        // --summary-time-unit

@@ -38,7 +38,8 @@ class ConstantArrivalRate final : public Executor {
 
 std::unique_ptr<Executor> make_constant_arrival_rate(const plan::ScenarioConfig& c) {
   plan::ScenarioConfig config = c;
-  if (config.max_vus == 0) config.max_vus = config.pre_allocated_vus.value_or(0);  // k6: maxVUs defaults to preAllocatedVUs
+  if (config.max_vus == 0)
+    config.max_vus = config.pre_allocated_vus.value_or(0);  // k6: maxVUs defaults to preAllocatedVUs
   return std::make_unique<ConstantArrivalRate>(config);
 }
 

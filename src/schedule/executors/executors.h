@@ -24,6 +24,7 @@ std::unique_ptr<Executor> make_constant_vus(const plan::ScenarioConfig& config);
 std::unique_ptr<Executor> make_ramping_vus(const plan::ScenarioConfig& config);
 std::unique_ptr<Executor> make_constant_arrival_rate(const plan::ScenarioConfig& config);
 std::unique_ptr<Executor> make_ramping_arrival_rate(const plan::ScenarioConfig& config);
-std::unique_ptr<Executor> make_externally_controlled(const plan::ScenarioConfig& config, const ExternalControl* control);
+std::unique_ptr<Executor> make_externally_controlled(const plan::ScenarioConfig& config,
+                                                     const ExternalControl* control);
 
 }  // namespace squall::schedule

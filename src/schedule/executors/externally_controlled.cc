@@ -28,7 +28,9 @@ class ExternallyControlled final : public Executor {
     return std::clamp<int64_t>(set < 0 ? config_.vus : set, 0, config_.max_vus);
   }
   // The count may change at any time: look again every 100 ms.
-  Nanos next_change(Nanos t) const override { return t < config_.duration ? std::min(t + 100 * kMillisecond, config_.duration) : kNever; }
+  Nanos next_change(Nanos t) const override {
+    return t < config_.duration ? std::min(t + 100 * kMillisecond, config_.duration) : kNever;
+  }
 
  private:
   const ExternalControl* control_;

@@ -41,7 +41,8 @@ class RampingVus final : public Executor {
     Nanos start = 0;
     for (const auto& s : config_.stages) {
       if (t < start + s.duration) {
-        const Wide steps = static_cast<Wide>(t - start) * (s.target > from ? s.target - from : from - s.target) / s.duration;
+        const Wide steps =
+            static_cast<Wide>(t - start) * (s.target > from ? s.target - from : from - s.target) / s.duration;
         return s.target > from ? from + static_cast<int64_t>(steps) : from - static_cast<int64_t>(steps);
       }
       start += s.duration;

@@ -12,8 +12,9 @@ class SharedIterations final : public FixedVusExecutor {
   Nanos end() const override { return config_.max_duration; }
   std::optional<std::string> validate() const override {
     if (config_.vus <= 0) return "the number of VUs must be more than 0";
-    if (config_.iterations < config_.vus) return "the number of iterations (" + std::to_string(config_.iterations) +
-                                                 ") can't be less than the number of VUs (" + std::to_string(config_.vus) + ")";
+    if (config_.iterations < config_.vus)
+      return "the number of iterations (" + std::to_string(config_.iterations) +
+             ") can't be less than the number of VUs (" + std::to_string(config_.vus) + ")";
     if (config_.max_duration <= 0) return "maxDuration must be more than 0";
     return std::nullopt;
   }

@@ -53,7 +53,8 @@ Local<Value> encode(v8::Isolate* isolate, const std::string& raw, const std::str
     std::memcpy(buffer->GetBackingStore()->Data(), raw.data(), raw.size());
     return buffer;
   }
-  throw_type_error(isolate, "unsupported output encoding '" + encoding + "' (hex, base64, base64url, base64rawurl, binary)");
+  throw_type_error(isolate,
+                   "unsupported output encoding '" + encoding + "' (hex, base64, base64url, base64rawurl, binary)");
   return {};
 }
 
@@ -67,7 +68,8 @@ std::string digest(const EVP_MD* md, const std::string& data) {
 std::string hmac(const EVP_MD* md, const std::string& key, const std::string& data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
-  HMAC(md, key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &n);
+  HMAC(md, key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+       out, &n);
   return std::string(reinterpret_cast<char*>(out), n);
 }
 
@@ -84,7 +86,8 @@ void hash_fn(const FunctionCallbackInfo<Value>& info) {
   const EVP_MD* md = digest_named(kName);
   if (!md) return throw_error(isolate, std::string(kName) + " is not available in this OpenSSL");
   if (info.Length() < 1) return throw_type_error(isolate, std::string(kName) + "(input, outputEncoding)");
-  auto out = encode(isolate, digest(md, bytes_of(isolate, info[0])), info.Length() > 1 ? to_std_string(isolate, info[1]) : "hex");
+  auto out = encode(isolate, digest(md, bytes_of(isolate, info[0])),
+                    info.Length() > 1 ? to_std_string(isolate, info[1]) : "hex");
   if (!out.IsEmpty()) info.GetReturnValue().Set(out);
 }
 
@@ -126,17 +129,20 @@ void hasher_update(const FunctionCallbackInfo<Value>& info) {
   auto key = v8::Private::ForApi(isolate, js_string(isolate, "k6.crypto.data"));
   Local<Value> so_far;
   std::string data;
-  if (info.This()->GetPrivate(context, key).ToLocal(&so_far) && so_far->IsString()) data = to_std_string(isolate, so_far);
+  if (info.This()->GetPrivate(context, key).ToLocal(&so_far) && so_far->IsString())
+    data = to_std_string(isolate, so_far);
   if (info.Length() > 0) data += bytes_of(isolate, info[0]);
-  auto stored = v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(data.data()), v8::NewStringType::kNormal,
-                                           static_cast<int>(data.size())).ToLocalChecked();
+  auto stored = v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(data.data()),
+                                           v8::NewStringType::kNormal, static_cast<int>(data.size()))
+                    .ToLocalChecked();
   info.This()->SetPrivate(context, key, stored).Check();
 }
 
 std::string stored_bytes(v8::Isolate* isolate, Local<v8::Object> self, const char* name) {
   auto context = isolate->GetCurrentContext();
   Local<Value> v;
-  if (!self->GetPrivate(context, v8::Private::ForApi(isolate, js_string(isolate, name))).ToLocal(&v) || !v->IsString()) return "";
+  if (!self->GetPrivate(context, v8::Private::ForApi(isolate, js_string(isolate, name))).ToLocal(&v) || !v->IsString())
+    return "";
   auto s = v.As<v8::String>();
   std::string out(static_cast<size_t>(s->Length()), '\0');
   s->WriteOneByte(isolate, reinterpret_cast<uint8_t*>(out.data()), 0, s->Length());
@@ -158,12 +164,14 @@ void hasher_digest(const FunctionCallbackInfo<Value>& info) {
 void make_hasher(const FunctionCallbackInfo<Value>& info, bool is_hmac) {
   v8::Isolate* isolate = info.GetIsolate();
   auto context = isolate->GetCurrentContext();
-  if (info.Length() < (is_hmac ? 2 : 1)) return throw_type_error(isolate, is_hmac ? "createHMAC(algorithm, secret)" : "createHash(algorithm)");
+  if (info.Length() < (is_hmac ? 2 : 1))
+    return throw_type_error(isolate, is_hmac ? "createHMAC(algorithm, secret)" : "createHash(algorithm)");
   if (!algorithm_arg(isolate, info[0])) return;
   auto hasher = v8::Object::New(isolate);
   auto put = [&](const char* name, const std::string& bytes) {
-    auto s = v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(bytes.data()), v8::NewStringType::kNormal,
-                                        static_cast<int>(bytes.size())).ToLocalChecked();
+    auto s = v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(bytes.data()),
+                                        v8::NewStringType::kNormal, static_cast<int>(bytes.size()))
+                 .ToLocalChecked();
     hasher->SetPrivate(context, v8::Private::ForApi(isolate, js_string(isolate, name)), s).Check();
   };
   put("k6.crypto.algorithm", to_std_string(isolate, info[0]));

@@ -34,7 +34,8 @@ void indexes(const v8::PropertyCallbackInfo<v8::Array>& info) {
   const SharedArrayData* data = data_of(info.Holder());
   v8::Isolate* isolate = info.GetIsolate();
   auto out = v8::Array::New(isolate, static_cast<int>(data ? data->elements.size() : 0));
-  for (uint32_t i = 0; data && i < data->elements.size(); ++i) out->Set(isolate->GetCurrentContext(), i, v8::Integer::NewFromUnsigned(isolate, i)).Check();
+  for (uint32_t i = 0; data && i < data->elements.size(); ++i)
+    out->Set(isolate->GetCurrentContext(), i, v8::Integer::NewFromUnsigned(isolate, i)).Check();
   info.GetReturnValue().Set(out);
 }
 
@@ -82,10 +83,12 @@ void build_data_module(Local<v8::Context> context, Local<v8::Object> exports) {
   instance->SetAccessor(js_string(isolate, "length"), length);
   auto ctor = tpl->GetFunction(context).ToLocalChecked();
   // for...of and spread: Array.prototype's iterator works on any array-like.
-  auto array_proto = get_value(context, get_value(context, context->Global(), "Array").As<v8::Object>(), "prototype").As<v8::Object>();
+  auto array_proto =
+      get_value(context, get_value(context, context->Global(), "Array").As<v8::Object>(), "prototype").As<v8::Object>();
   auto proto = get_value(context, ctor, "prototype").As<v8::Object>();
   proto->Set(context, v8::Symbol::GetIterator(isolate), get_value(context, array_proto, "values")).Check();
-  for (const char* method : {"forEach", "map", "filter", "find", "indexOf", "slice", "some", "every", "reduce", "includes"}) {
+  for (const char* method :
+       {"forEach", "map", "filter", "find", "indexOf", "slice", "some", "every", "reduce", "includes"}) {
     proto->Set(context, js_string(isolate, method), get_value(context, array_proto, method)).Check();
   }
   set_value(context, exports, "SharedArray", ctor);

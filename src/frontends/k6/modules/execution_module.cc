@@ -49,21 +49,23 @@ void scenario_start_time(Local<v8::Name>, const PropertyCallbackInfo<Value>& inf
   JsVu& vu = JsVu::current();
   const Nanos offset = vu.scenario() ? vu.scenario()->start_time : 0;
   // Unix milliseconds of the scenario's start: now, minus how long the test has run, plus the offset.
-  const double wall_ms = static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 std::chrono::system_clock::now().time_since_epoch()).count());
+  const double wall_ms = static_cast<double>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
   const double ran_ms = vu.run().test_start ? static_cast<double>(mono_now() - vu.run().test_start) / 1e6 : 0;
   info.GetReturnValue().Set(wall_ms - ran_ms + static_cast<double>(offset) / 1e6);
 }
 
 // vu
-void vu_id(Local<v8::Name>, const PropertyCallbackInfo<Value>& info) { info.GetReturnValue().Set(number(JsVu::current().id())); }
+void vu_id(Local<v8::Name>, const PropertyCallbackInfo<Value>& info) {
+  info.GetReturnValue().Set(number(JsVu::current().id()));
+}
 void vu_iteration_in_scenario(Local<v8::Name>, const PropertyCallbackInfo<Value>& info) {
   info.GetReturnValue().Set(number(JsVu::current().iteration()));
 }
 void vu_iteration_in_instance(Local<v8::Name>, const PropertyCallbackInfo<Value>& info) {
   info.GetReturnValue().Set(number(JsVu::current().iteration_in_instance()));
 }
-
 
 void tags_getter(Local<v8::Name> property, const PropertyCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
@@ -120,7 +122,8 @@ void tags_deleter(Local<v8::Name> property, const PropertyCallbackInfo<v8::Boole
 Local<v8::Object> tags_view(Local<v8::Context> context) {
   v8::Isolate* isolate = context->GetIsolate();
   auto tpl = v8::ObjectTemplate::New(isolate);
-  tpl->SetHandler(v8::NamedPropertyHandlerConfiguration(tags_getter, tags_setter, tags_query, tags_deleter, tags_enumerator));
+  tpl->SetHandler(
+      v8::NamedPropertyHandlerConfiguration(tags_getter, tags_setter, tags_query, tags_deleter, tags_enumerator));
   return tpl->NewInstance(context).ToLocalChecked();
 }
 
@@ -144,7 +147,8 @@ void test_fail(const v8::FunctionCallbackInfo<Value>& info) {
 void test_options(Local<v8::Name>, const PropertyCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   Local<Value> parsed;
-  if (v8::JSON::Parse(isolate->GetCurrentContext(), js_string(isolate, JsVu::current().run().options_json)).ToLocal(&parsed)) {
+  if (v8::JSON::Parse(isolate->GetCurrentContext(), js_string(isolate, JsVu::current().run().options_json))
+          .ToLocal(&parsed)) {
     info.GetReturnValue().Set(parsed);
   }
 }

@@ -11,8 +11,8 @@
 #include <memory>
 
 #include "common/base64.h"
-#include "common/text.h"
 #include "common/duration.h"
+#include "common/text.h"
 #include "frontends/k6/modules/builtin_modules.h"
 #include "frontends/k6/modules/http_response.h"
 #include "frontends/k6/runtime/js_util.h"
@@ -108,7 +108,10 @@ bool object_body(v8::Isolate* isolate, Local<v8::Object> object, PreparedRequest
   auto keys = object->GetOwnPropertyNames(context).ToLocalChecked();
   bool multipart = false;
   for (uint32_t i = 0; i < keys->Length(); ++i) {
-    if (!private_value(isolate, object->Get(context, keys->Get(context, i).ToLocalChecked()).ToLocalChecked(), "k6.file").IsEmpty()) multipart = true;
+    if (!private_value(isolate, object->Get(context, keys->Get(context, i).ToLocalChecked()).ToLocalChecked(),
+                       "k6.file")
+             .IsEmpty())
+      multipart = true;
   }
   std::string& body = prepared.request.body;
   const std::string boundary = "squallboundary" + std::to_string(reinterpret_cast<uintptr_t>(&prepared) & 0xffffff);
@@ -126,15 +129,15 @@ bool object_body(v8::Isolate* isolate, Local<v8::Object> object, PreparedRequest
       const std::string data = bytes_of(isolate, get_value(context, f, "data"));
       const std::string filename = to_std_string(isolate, get_value(context, f, "filename"));
       const std::string type = to_std_string(isolate, get_value(context, f, "content_type"));
-      body += "Content-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename + "\"\r\nContent-Type: " +
-              type + "\r\n\r\n" + data + "\r\n";
+      body += "Content-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename +
+              "\"\r\nContent-Type: " + type + "\r\n\r\n" + data + "\r\n";
     } else {
       body += "Content-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + to_std_string(isolate, value) + "\r\n";
     }
   }
   if (multipart) body += "--" + boundary + "--\r\n";
-  prepared.request.headers.push_back({"Content-Type", multipart ? "multipart/form-data; boundary=" + boundary
-                                                                : "application/x-www-form-urlencoded"});
+  prepared.request.headers.push_back(
+      {"Content-Type", multipart ? "multipart/form-data; boundary=" + boundary : "application/x-www-form-urlencoded"});
   return true;
 }
 
@@ -204,12 +207,15 @@ void read_header_params(v8::Isolate* isolate, Local<v8::Object> params, Prepared
 // params.timeout, redirects, responseType, auth and compression; false after throwing on a bad one.
 bool read_option_params(v8::Isolate* isolate, Local<v8::Object> params, PreparedRequest& prepared) {
   auto context = isolate->GetCurrentContext();
-  if (auto timeout = get_value(context, params, key(isolate, "timeout")); !timeout.IsEmpty() && !read_timeout(isolate, timeout, prepared.options.timeout)) {
-    throw_error(isolate, "invalid timeout '" + to_std_string(isolate, timeout) + "' (milliseconds or a duration like '10s')");
+  if (auto timeout = get_value(context, params, key(isolate, "timeout"));
+      !timeout.IsEmpty() && !read_timeout(isolate, timeout, prepared.options.timeout)) {
+    throw_error(isolate,
+                "invalid timeout '" + to_std_string(isolate, timeout) + "' (milliseconds or a duration like '10s')");
     return false;
   }
   if (auto redirects = get_value(context, params, key(isolate, "redirects")); !redirects.IsEmpty()) {
-    prepared.options.max_redirects = static_cast<int>(redirects->NumberValue(context).FromMaybe(prepared.options.max_redirects));
+    prepared.options.max_redirects =
+        static_cast<int>(redirects->NumberValue(context).FromMaybe(prepared.options.max_redirects));
   }
   if (auto type = get_value(context, params, key(isolate, "responseType")); !type.IsEmpty()) {
     const std::string t = to_std_string(isolate, type);
@@ -261,7 +267,8 @@ metrics::TagSetId request_tag_set(JsVu& vu, const std::string& method, const std
     if (vu.scenario()) all.insert(all.begin(), vu.scenario()->tags.begin(), vu.scenario()->tags.end());
     // A request named by the script carries its name as its url tag too (k6 since v0.41): the
     // remedy k6 documents for URLs with ids in them, which would otherwise make a series each.
-    return vu::request_tags(vu.store().tag_sets(), {method, name.empty() ? url : name, name, vu.group(), scenario, all});
+    return vu::request_tags(vu.store().tag_sets(),
+                            {method, name.empty() ? url : name, name, vu.group(), scenario, all});
   });
 }
 
@@ -308,10 +315,12 @@ bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_a
 
 // --http-debug: the request and response heads, as k6 prints them (bodies left out).
 void log_http_exchange(const net::HttpRequest& request, const net::HttpResponse& response) {
-  std::string text = "Request:\n" + request.method + " " + request.url.target + " HTTP/1.1\nHost: " + request.url.authority() + "\n";
+  std::string text =
+      "Request:\n" + request.method + " " + request.url.target + " HTTP/1.1\nHost: " + request.url.authority() + "\n";
   for (const auto& h : request.headers) text += h.name + ": " + h.value + "\n";
   if (response.status) {
-    text += "\nResponse:\n" + std::string(response.proto) + " " + std::to_string(response.status) + " " + response.status_text + "\n";
+    text += "\nResponse:\n" + std::string(response.proto) + " " + std::to_string(response.status) + " " +
+            response.status_text + "\n";
     for (const auto& h : response.headers) text += h.name + ": " + h.value + "\n";
   } else {
     text += "\nResponse: none (" + response.error + ")\n";
@@ -336,7 +345,8 @@ bool refuse_in_init(v8::Isolate* isolate, JsVu& vu) {
 }
 
 // The Response object of a finished exchange, once k6's log lines about it are written.
-Local<Value> response_of(v8::Isolate* isolate, JsVu& vu, const PreparedRequest& prepared, const net::HttpResponse& response) {
+Local<Value> response_of(v8::Isolate* isolate, JsVu& vu, const PreparedRequest& prepared,
+                         const net::HttpResponse& response) {
   if (response.failed() && vu.run().throw_errors && response.status == 0) {
     // options.throw: k6 turns a request that got no response into an exception.
     if (vu.run().http_debug) log_http_exchange(prepared.request, response);
@@ -410,7 +420,8 @@ void http_async_request(const FunctionCallbackInfo<Value>& info) {
                     auto value = response_of(loop_isolate, vu, *prepared, response);
                     if (value.IsEmpty()) {
                       // (Settling fails only when the script is being terminated.)
-                      if (failed.HasCaught() && !failed.HasTerminated()) settle->Reject(loop_context, failed.Exception()).IsJust();
+                      if (failed.HasCaught() && !failed.HasTerminated())
+                        settle->Reject(loop_context, failed.Exception()).IsJust();
                     } else {
                       settle->Resolve(loop_context, value).IsJust();
                     }
@@ -425,7 +436,8 @@ void http_async_request(const FunctionCallbackInfo<Value>& info) {
 void http_batch(const FunctionCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   auto context = isolate->GetCurrentContext();
-  if (info.Length() < 1 || !info[0]->IsObject()) return throw_type_error(isolate, "batch(requests) needs an array or object");
+  if (info.Length() < 1 || !info[0]->IsObject())
+    return throw_type_error(isolate, "batch(requests) needs an array or object");
   JsVu& vu = JsVu::current();
   if (refuse_in_init(isolate, vu)) return;
   auto requests = info[0].As<v8::Object>();
@@ -474,7 +486,8 @@ void http_batch(const FunctionCallbackInfo<Value>& info) {
 void http_url(const FunctionCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   auto context = isolate->GetCurrentContext();
-  if (info.Length() < 1 || !info[0]->IsArray()) return throw_type_error(isolate, "url must be used as a tagged template");
+  if (info.Length() < 1 || !info[0]->IsArray())
+    return throw_type_error(isolate, "url must be used as a tagged template");
   auto strings = info[0].As<v8::Array>();
   std::string url, name;
   for (uint32_t i = 0; i < strings->Length(); ++i) {
@@ -491,8 +504,8 @@ void http_url(const FunctionCallbackInfo<Value>& info) {
   set_value(context, object, "name", js_string(isolate, name));
   object->SetPrivate(context, marker(isolate, "k6.url"), js_string(isolate, name)).Check();
   auto to_string = v8::Function::New(context, [](const FunctionCallbackInfo<Value>& i) {
-    i.GetReturnValue().Set(get_value(i.GetIsolate()->GetCurrentContext(), i.This(), "url"));
-  }).ToLocalChecked();
+                     i.GetReturnValue().Set(get_value(i.GetIsolate()->GetCurrentContext(), i.This(), "url"));
+                   }).ToLocalChecked();
   set_value(context, object, "toString", to_string);
   info.GetReturnValue().Set(object);
 }
@@ -503,10 +516,9 @@ void http_file(const FunctionCallbackInfo<Value>& info) {
   if (info.Length() < 1) return throw_type_error(isolate, "file(data[, filename, contentType])");
   auto object = v8::Object::New(isolate);
   set_value(context, object, "data", info[0]);
-  const std::string filename = info.Length() > 1 && !info[1]->IsUndefined() ? to_std_string(isolate, info[1])
-                                                                             : "file";
-  const std::string type = info.Length() > 2 && !info[2]->IsUndefined() ? to_std_string(isolate, info[2])
-                                                                         : "application/octet-stream";
+  const std::string filename = info.Length() > 1 && !info[1]->IsUndefined() ? to_std_string(isolate, info[1]) : "file";
+  const std::string type =
+      info.Length() > 2 && !info[2]->IsUndefined() ? to_std_string(isolate, info[2]) : "application/octet-stream";
   set_value(context, object, "filename", js_string(isolate, filename));
   set_value(context, object, "content_type", js_string(isolate, type));
   object->SetPrivate(context, marker(isolate, "k6.file"), v8::True(isolate)).Check();
@@ -556,8 +568,9 @@ void set_response_callback(const FunctionCallbackInfo<Value>& info) {
   auto a = ranges.As<v8::Array>();
   vu.expected_statuses.clear();
   for (uint32_t i = 0; i + 1 < a->Length(); i += 2) {
-    vu.expected_statuses.emplace_back(static_cast<int>(a->Get(context, i).ToLocalChecked()->NumberValue(context).FromMaybe(0)),
-                                      static_cast<int>(a->Get(context, i + 1).ToLocalChecked()->NumberValue(context).FromMaybe(0)));
+    vu.expected_statuses.emplace_back(
+        static_cast<int>(a->Get(context, i).ToLocalChecked()->NumberValue(context).FromMaybe(0)),
+        static_cast<int>(a->Get(context, i + 1).ToLocalChecked()->NumberValue(context).FromMaybe(0)));
   }
 }
 

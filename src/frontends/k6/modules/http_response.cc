@@ -3,15 +3,15 @@
 
 #include <cstring>
 #include <ctime>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-#include <nlohmann/json.hpp>
 
 #include "common/bounded_json.h"
+#include "frontends/k6/modules/json_selector.h"
 #include "frontends/k6/runtime/isolate_host.h"
 #include "frontends/k6/runtime/js_util.h"
 #include "frontends/k6/runtime/js_vu.h"
-#include "frontends/k6/modules/json_selector.h"
 #include "net/cookie_jar.h"
 #include "net/http1_parser.h"
 
@@ -30,7 +30,8 @@ void response_json(const FunctionCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   auto context = isolate->GetCurrentContext();
   auto body = get_value(context, info.This(), "body");
-  if (body.IsEmpty() || !body->IsString()) return throw_error(isolate, "the response has no body to parse as JSON (responseType none?)");
+  if (body.IsEmpty() || !body->IsString())
+    return throw_error(isolate, "the response has no body to parse as JSON (responseType none?)");
   if (info.Length() == 0 || info[0]->IsUndefined()) {
     Local<Value> parsed;
     if (v8::JSON::Parse(context, body.As<v8::String>()).ToLocal(&parsed)) info.GetReturnValue().Set(parsed);
@@ -169,14 +170,15 @@ std::string canonical_header_name(std::string_view name) {
   std::string out(name);
   bool upper = true;
   for (char& c : out) {
-    c = upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    c = upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+              : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     upper = c == '-';
   }
   return out;
 }
 
-Local<v8::Object> make_response(Local<v8::Context> context, const net::HttpRequest& request,
-                                const net::HttpResponse& r, ResponseType type) {
+Local<v8::Object> make_response(Local<v8::Context> context, const net::HttpRequest& request, const net::HttpResponse& r,
+                                ResponseType type) {
   v8::Isolate* isolate = context->GetIsolate();
   IsolateHost& host = IsolateHost::of(isolate);
   Local<Value> body;
@@ -304,9 +306,7 @@ void jar_set(const FunctionCallbackInfo<Value>& info) {
   JsVu::current().client().cookie_jar().set(c);
 }
 
-void jar_clear(const FunctionCallbackInfo<Value>&) {
-  JsVu::current().client().cookie_jar().clear();
-}
+void jar_clear(const FunctionCallbackInfo<Value>&) { JsVu::current().client().cookie_jar().clear(); }
 
 void jar_delete(const FunctionCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();

@@ -69,9 +69,13 @@ constexpr char kCheck[] = R"js(
 
 Local<v8::Function> make_check(Local<v8::Context> context) {
   v8::Isolate* isolate = context->GetIsolate();
-  auto factory = v8::Script::Compile(context, js_string(isolate, kCheck)).ToLocalChecked()->Run(context).ToLocalChecked();
+  auto factory =
+      v8::Script::Compile(context, js_string(isolate, kCheck)).ToLocalChecked()->Run(context).ToLocalChecked();
   Local<Value> record = v8::Function::New(context, record_check).ToLocalChecked();
-  return factory.As<v8::Function>()->Call(context, v8::Undefined(isolate), 1, &record).ToLocalChecked().As<v8::Function>();
+  return factory.As<v8::Function>()
+      ->Call(context, v8::Undefined(isolate), 1, &record)
+      .ToLocalChecked()
+      .As<v8::Function>();
 }
 
 void fail(const FunctionCallbackInfo<Value>& info) {
@@ -86,7 +90,8 @@ void group(const FunctionCallbackInfo<Value>& info) {
   auto context = isolate->GetCurrentContext();
   JsVu& vu = JsVu::current();
   if (vu.in_init()) return throw_error(isolate, "group() can only be used in the VU context, not in the init context");
-  if (info.Length() < 2 || !info[1]->IsFunction()) return throw_type_error(isolate, "group(name, fn): fn must be a function");
+  if (info.Length() < 2 || !info[1]->IsFunction())
+    return throw_type_error(isolate, "group(name, fn): fn must be a function");
   const std::string name = to_std_string(isolate, info[0]);
   if (name.find("::") != std::string::npos) return throw_error(isolate, "group and check names may not contain '::'");
   const std::string outer = vu.group();

@@ -38,9 +38,11 @@ void construct(const FunctionCallbackInfo<Value>& info) {
   if (!JsVu::current().in_init()) return throw_error(isolate, "metrics must be declared in the init context");
   if (info.Length() < 1 || !info[0]->IsString()) return throw_type_error(isolate, "a metric needs a name");
   const std::string name = to_std_string(isolate, info[0]);
-  if (name.empty() || name.size() > 128) return throw_error(isolate, "invalid metric name '" + name + "' (1 to 128 characters)");
+  if (name.empty() || name.size() > 128)
+    return throw_error(isolate, "invalid metric name '" + name + "' (1 to 128 characters)");
   const bool is_time = kType == MetricType::kTrend && info.Length() > 1 && info[1]->BooleanValue(isolate);
-  auto id = JsVu::current().store().metrics().define(name, kType, is_time ? metrics::ValueType::kTime : metrics::ValueType::kDefault);
+  auto id = JsVu::current().store().metrics().define(
+      name, kType, is_time ? metrics::ValueType::kTime : metrics::ValueType::kDefault);
   if (!id) return throw_error(isolate, "metric '" + name + "' already exists with another type");
   auto self = info.This();
   self->SetInternalField(0, v8::Integer::NewFromUnsigned(isolate, *id));
@@ -52,7 +54,8 @@ void add(const FunctionCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   JsVu& vu = JsVu::current();
   if (vu.in_init()) return throw_error(isolate, "metrics can only be added to in the VU context");
-  if (info.This()->InternalFieldCount() < 2) return throw_type_error(isolate, "add() called on something that is not a metric");
+  if (info.This()->InternalFieldCount() < 2)
+    return throw_type_error(isolate, "add() called on something that is not a metric");
   const auto id = static_cast<metrics::MetricId>(info.This()->GetInternalField(0).As<v8::Integer>()->Value());
   const auto type = vu.store().metrics().info(id).type;
   const bool is_time = info.This()->GetInternalField(1)->IsTrue();
@@ -61,8 +64,10 @@ void add(const FunctionCallbackInfo<Value>& info) {
   if (type == MetricType::kRate) {
     value = arg->IsNumber() ? (arg.As<v8::Number>()->Value() != 0 ? 1 : 0) : (arg->BooleanValue(isolate) ? 1 : 0);
   } else {
-    value = arg->IsBoolean() ? (arg->BooleanValue(isolate) ? 1 : 0) : arg->NumberValue(isolate->GetCurrentContext()).FromMaybe(NAN);
-    if (std::isnan(value)) return throw_error(isolate, "metric value must be a number, got " + to_std_string(isolate, arg));
+    value = arg->IsBoolean() ? (arg->BooleanValue(isolate) ? 1 : 0)
+                             : arg->NumberValue(isolate->GetCurrentContext()).FromMaybe(NAN);
+    if (std::isnan(value))
+      return throw_error(isolate, "metric value must be a number, got " + to_std_string(isolate, arg));
   }
   metrics::TagSetId tags = vu.current_tags();
   if (info.Length() > 1 && info[1]->IsObject()) tags = vu.store().tag_sets().with(tags, tags_of(isolate, info[1]));

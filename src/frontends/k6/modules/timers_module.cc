@@ -11,7 +11,8 @@ namespace {
 template <bool kRepeat>
 void set_timer(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
-  if (info.Length() < 1 || !info[0]->IsFunction()) return throw_type_error(isolate, "the first argument must be a function");
+  if (info.Length() < 1 || !info[0]->IsFunction())
+    return throw_type_error(isolate, "the first argument must be a function");
   const double ms = info.Length() > 1 ? info[1]->NumberValue(isolate->GetCurrentContext()).FromMaybe(0) : 0;
   std::vector<v8::Local<v8::Value>> args;
   for (int i = 2; i < info.Length(); ++i) args.push_back(info[i]);
@@ -22,7 +23,8 @@ void set_timer(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 void clear_timer(const v8::FunctionCallbackInfo<v8::Value>& info) {
   if (info.Length() < 1) return;
-  JsVu::current().clear_timer(static_cast<int64_t>(info[0]->NumberValue(info.GetIsolate()->GetCurrentContext()).FromMaybe(0)));
+  JsVu::current().clear_timer(
+      static_cast<int64_t>(info[0]->NumberValue(info.GetIsolate()->GetCurrentContext()).FromMaybe(0)));
 }
 
 }  // namespace

@@ -50,7 +50,11 @@ constexpr char kDebug[] = "DEBU";
 void open_file(const FunctionCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   JsVu& vu = JsVu::current();
-  if (!vu.in_init()) return throw_error(isolate, "open() can't be used with files that weren't previously opened during initialization (__VU=0), path: \"" + (info.Length() ? to_std_string(isolate, info[0]) : std::string()) + "\"");
+  if (!vu.in_init())
+    return throw_error(
+        isolate,
+        "open() can't be used with files that weren't previously opened during initialization (__VU=0), path: \"" +
+            (info.Length() ? to_std_string(isolate, info[0]) : std::string()) + "\"");
   if (info.Length() < 1) return throw_type_error(isolate, "open(path[, mode]) needs a path");
   std::string path = to_std_string(isolate, info[0]);
   if (path.starts_with("file://")) path = path.substr(7);

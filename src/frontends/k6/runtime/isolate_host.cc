@@ -79,14 +79,16 @@ v8::MaybeLocal<v8::Module> IsolateHost::builtin_module(v8::Local<v8::Context> co
   build(context, exports);
   std::vector<v8::Local<v8::String>> names = {js_string(isolate_, "default")};
   auto keys = exports->GetOwnPropertyNames(context).ToLocalChecked();
-  for (uint32_t i = 0; i < keys->Length(); ++i) names.push_back(keys->Get(context, i).ToLocalChecked().As<v8::String>());
+  for (uint32_t i = 0; i < keys->Length(); ++i)
+    names.push_back(keys->Get(context, i).ToLocalChecked().As<v8::String>());
   auto module = v8::Module::CreateSyntheticModule(isolate_, js_string(isolate_, specifier), names, evaluate_builtin);
   auto& entry = builtins_[{number, specifier}];
   entry.module.Reset(isolate_, module);
   entry.exports.Reset(isolate_, exports);
   // A synthetic module imports nothing: instantiation never calls back.
-  module->InstantiateModule(context, [](v8::Local<v8::Context>, v8::Local<v8::String>, v8::Local<v8::FixedArray>,
-                                        v8::Local<v8::Module>) { return v8::MaybeLocal<v8::Module>(); })
+  module
+      ->InstantiateModule(context, [](v8::Local<v8::Context>, v8::Local<v8::String>, v8::Local<v8::FixedArray>,
+                                      v8::Local<v8::Module>) { return v8::MaybeLocal<v8::Module>(); })
       .Check();
   evaluating_exports_ = exports;  // evaluation runs at once, in Evaluate()
   v8::Local<v8::Value> ignored;
@@ -103,7 +105,8 @@ v8::MaybeLocal<v8::Value> IsolateHost::evaluate_builtin(v8::Local<v8::Context> c
   auto keys = exports->GetOwnPropertyNames(context).ToLocalChecked();
   for (uint32_t i = 0; i < keys->Length(); ++i) {
     auto key = keys->Get(context, i).ToLocalChecked();
-    module->SetSyntheticModuleExport(isolate, key.As<v8::String>(), exports->Get(context, key).ToLocalChecked()).Check();
+    module->SetSyntheticModuleExport(isolate, key.As<v8::String>(), exports->Get(context, key).ToLocalChecked())
+        .Check();
   }
   return v8::Undefined(isolate);
 }
@@ -136,7 +139,8 @@ v8::Local<v8::Private> IsolateHost::private_key(const char* literal) {
 
 // The shared context's functions are found in a map (the common case, once per request); a VU's own
 // context keeps its functions on its global object, under private keys, and dies with them.
-v8::Local<v8::Function> IsolateHost::per_context(v8::Local<v8::Context> context, const char* literal, FunctionMaker make) {
+v8::Local<v8::Function> IsolateHost::per_context(v8::Local<v8::Context> context, const char* literal,
+                                                 FunctionMaker make) {
   if (context == this->context()) {
     auto it = shared_context_functions_.find(literal);
     if (it != shared_context_functions_.end()) return it->second.Get(isolate_);

@@ -19,8 +19,8 @@
 #include <utility>
 
 #include "common/text_hash.h"
-#include "frontends/k6/runtime/run_shared.h"
 #include "frontends/k6/runtime/js_hub.h"
+#include "frontends/k6/runtime/run_shared.h"
 #include "net/event_loop.h"
 #include "net/url_cache.h"
 

@@ -3,7 +3,8 @@
 namespace squall::k6 {
 
 JsProgram::JsProgram(RunShared& run, vu::Worker& worker, const plan::ScenarioConfig& scenario)
-    : ScriptProgram(worker, [this](vu::VuState& state) { return std::make_unique<JsVu>(*host_, worker_, state, &scenario_); }),
+    : ScriptProgram(worker,
+                    [this](vu::VuState& state) { return std::make_unique<JsVu>(*host_, worker_, state, &scenario_); }),
       scenario_(scenario),
       host_(std::make_unique<IsolateHost>(run, scenario.env)) {}
 

@@ -137,7 +137,8 @@ std::string JsVu::options_json(std::vector<std::string>& functions) {
     for (uint32_t i = 0; i < keys->Length(); ++i) {
       auto key = keys->Get(context, i).ToLocalChecked();
       v8::Local<v8::Value> value;
-      if (ns->Get(context, key).ToLocal(&value) && value->IsFunction()) functions.push_back(to_std_string(isolate, key));
+      if (ns->Get(context, key).ToLocal(&value) && value->IsFunction())
+        functions.push_back(to_std_string(isolate, key));
     }
     v8::TryCatch try_catch(isolate);
     auto value = get_value(context, ns, "options");
@@ -269,7 +270,8 @@ std::string import_location(v8::Local<v8::Context> context, v8::Local<v8::Module
     auto request = requests->Get(context, i).As<v8::ModuleRequest>();
     if (to_std_string(isolate, request->GetSpecifier()) != specifier) continue;
     v8::Location at = referrer->SourceOffsetToLocation(request->GetSourceOffset());
-    return "\n\tat " + url + ":" + std::to_string(at.GetLineNumber() + 1) + ":" + std::to_string(at.GetColumnNumber() + 1);
+    return "\n\tat " + url + ":" + std::to_string(at.GetLineNumber() + 1) + ":" +
+           std::to_string(at.GetColumnNumber() + 1);
   }
   return "\n\tat " + url;
 }
@@ -291,11 +293,10 @@ v8::MaybeLocal<v8::Module> JsVu::resolve(v8::Local<v8::Context> context, v8::Loc
     return {};
   }
   v8::MaybeLocal<v8::Module> module = vu.load_module(*path, error);
-  if (module.IsEmpty() && !error.empty()) throw_error(isolate, error + import_location(context, referrer, "file://" + referrer_path, name));
+  if (module.IsEmpty() && !error.empty())
+    throw_error(isolate, error + import_location(context, referrer, "file://" + referrer_path, name));
   return module;
 }
-
-
 
 JsVu::CallResult JsVu::call_export(const std::string& function, const std::string& argument, bool iteration) {
   CallResult result;

@@ -119,11 +119,10 @@ class JsVu final : public script::CooperativeVu {
   IsolateHost& host_;
   const plan::ScenarioConfig* scenario_;
   metrics::TagSetId scenario_tags_ = 0;
-  script::Fiber fiber_;     // the VU's flow: serve() on a stack of its own
-  int v8_thread_id_;    // who V8 takes the fiber for (v8_thread_identity.h)
+  script::Fiber fiber_;   // the VU's flow: serve() on a stack of its own
+  int v8_thread_id_;      // who V8 takes the fiber for (v8_thread_identity.h)
   struct IsolateScopes {  // the isolate as this VU holds it while it runs a command
-    explicit IsolateScopes(JsVu& vu)
-        : locker(vu.host_.isolate()), handles(vu.host_.isolate()), context(vu.context()) {}
+    explicit IsolateScopes(JsVu& vu) : locker(vu.host_.isolate()), handles(vu.host_.isolate()), context(vu.context()) {}
     v8::Locker locker;
     v8::HandleScope handles;
     v8::Context::Scope context;
@@ -146,8 +145,8 @@ class JsVu final : public script::CooperativeVu {
   metrics::TagSetId cached_tags_ = 0;
   std::string cached_tags_key_;
   v8::Global<v8::Module> entry_;
-  std::map<std::string, v8::Global<v8::Module>> modules_;        // this VU's instance of each local file
-  std::unordered_map<int, std::string> module_paths_;            // identity hash -> path, for resolve()
+  std::map<std::string, v8::Global<v8::Module>> modules_;  // this VU's instance of each local file
+  std::unordered_map<int, std::string> module_paths_;      // identity hash -> path, for resolve()
   std::map<std::string, v8::Global<v8::Function>> exports_cache_;
   v8::Global<v8::Value> setup_data_;
   bool setup_data_parsed_ = false;

@@ -25,7 +25,8 @@ int64_t RunShared::next_scenario_iteration(const std::string& scenario) {
 void log_line(const RunShared& run, const char* level, const std::string& message, const std::string& fields) {
   const Nanos since = run.test_start ? mono_now() - run.test_start : 0;
   const long long seconds = since > 0 ? since / kSecond : 0;
-  std::string line = std::string(level) + "[" + (seconds < 1000 ? std::string(4 - std::to_string(seconds).size(), '0') : "") +
+  std::string line = std::string(level) + "[" +
+                     (seconds < 1000 ? std::string(4 - std::to_string(seconds).size(), '0') : "") +
                      std::to_string(seconds) + "] " + message;
   if (!fields.empty()) line += "  " + fields;
   line += "\n";

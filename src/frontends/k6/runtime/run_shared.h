@@ -37,13 +37,13 @@ struct RunShared {
   bool context_per_vu = false;
   bool http_debug = false;
   bool http_debug_full = false;
-  bool discard_response_bodies = false;  // options.discardResponseBodies: responseType 'none' by default
-  Nanos min_iteration_duration = 0;      // options.minIterationDuration: shorter iterations sleep the rest
+  bool discard_response_bodies = false;   // options.discardResponseBodies: responseType 'none' by default
+  Nanos min_iteration_duration = 0;       // options.minIterationDuration: shorter iterations sleep the rest
   size_t batch = 20, batch_per_host = 6;  // options.batch, batchPerHost: http.batch's limits (0: none)
-  bool throw_errors = false;             // options.throw: a request without a response throws
-  bool no_connection_reuse = false;      // options.noConnectionReuse
-  bool no_vu_connection_reuse = false;   // options.noVUConnectionReuse: connections closed per iteration
-  int max_redirects = 10;                // options.maxRedirects: the `redirects` param's default
+  bool throw_errors = false;              // options.throw: a request without a response throws
+  bool no_connection_reuse = false;       // options.noConnectionReuse
+  bool no_vu_connection_reuse = false;    // options.noVUConnectionReuse: connections closed per iteration
+  int max_redirects = 10;                 // options.maxRedirects: the `redirects` param's default
 
   // test.abort(reason) from a script, or a VU whose init failed. Any thread.
   std::function<void(const std::string& reason)> abort_test;

@@ -62,7 +62,8 @@ std::optional<std::string> ScriptBundle::resolve(const std::string& referrer_pat
   }
   if (auto bundled = jslib_path(specifier)) return bundled;
   if (specifier.starts_with("http://") || specifier.starts_with("https://")) {
-    error = "remote module '" + specifier + "' is not supported (squall carries jslib.k6.io's k6-utils and k6-summary "
+    error = "remote module '" + specifier +
+            "' is not supported (squall carries jslib.k6.io's k6-utils and k6-summary "
             "only): download it next to the script and import it by a relative path";
   } else {
     static const std::string kImplemented =
@@ -80,7 +81,8 @@ const SourceFile* ScriptBundle::file(const std::string& path, std::string& error
   if (it != files_.end()) return it->second.get();
   if (const std::string* bundled = jslib_source(path)) {
     const std::string library = path.substr(path.find(':') + 1);
-    auto file = std::make_unique<SourceFile>(SourceFile{path, "https://jslib.k6.io/" + library + "/index.js", *bundled});
+    auto file =
+        std::make_unique<SourceFile>(SourceFile{path, "https://jslib.k6.io/" + library + "/index.js", *bundled});
     return files_.emplace(path, std::move(file)).first->second.get();
   }
   auto text = read_whole_file(path, "file", error);

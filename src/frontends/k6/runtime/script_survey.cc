@@ -118,7 +118,8 @@ ScriptSurvey survey_script(v8::Isolate* isolate, const std::vector<const SourceF
   }
   v8::Local<v8::Value> args[] = {get_value(context, context->Global(), "acorn"), list};
   v8::Local<v8::Value> found;
-  if (!surveyor.As<v8::Function>()->Call(context, v8::Undefined(isolate), 2, args).ToLocal(&found) || !found->IsObject()) {
+  if (!surveyor.As<v8::Function>()->Call(context, v8::Undefined(isolate), 2, args).ToLocal(&found) ||
+      !found->IsObject()) {
     return survey;
   }
   survey.queues_promise_jobs = get_value(context, found.As<v8::Object>(), "promises")->BooleanValue(isolate);

@@ -56,8 +56,8 @@ Slot find_slot() {
   slot.get_current = reinterpret_cast<IdAccessor>(dlsym(RTLD_DEFAULT, kGetCurrent));
   slot.try_get_current = reinterpret_cast<IdAccessor>(dlsym(RTLD_DEFAULT, kTryGetCurrent));
   Dl_info info{};
-  if (!slot.get_current || !slot.try_get_current ||
-      dladdr(reinterpret_cast<void*>(slot.get_current), &info) == 0 || !info.dli_fname) {
+  if (!slot.get_current || !slot.try_get_current || dladdr(reinterpret_cast<void*>(slot.get_current), &info) == 0 ||
+      !info.dli_fname) {
     slot.why = "this V8 does not export v8::internal::ThreadId";
     return slot;
   }

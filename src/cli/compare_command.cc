@@ -4,6 +4,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/run_flags.h"
 #include "common/exit_codes.h"
 #include "report/compare.h"
 
@@ -34,13 +35,9 @@ constexpr char kWho[] = "squall compare";
 }  // namespace
 
 int compare_command(int argc, char** argv) {
+  std::optional<Args> args;
+  if (auto done = parse_command_line(argc, argv, 2, kCompareFlags, kCompareHelp, args, nullptr, kWho)) return *done;
   std::string error;
-  auto args = Args::parse(argc, argv, 2, kCompareFlags, error);
-  if (!args) return invalid_config(error + "\n\n" + kCompareHelp, kWho);
-  if (args->has("-h")) {
-    std::fputs(kCompareHelp, stdout);
-    return kExitOk;
-  }
   if (args->positionals().size() != 2)
     return invalid_config(std::string("expected BASELINE and CURRENT\n\n") + kCompareHelp, kWho);
   std::vector<report::CompareRule> rules;

@@ -5,6 +5,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/run_flags.h"
 #include "common/exit_codes.h"
 #include "report/html_report.h"
 #include "report/results_bundle.h"
@@ -26,13 +27,9 @@ constexpr char kWho[] = "squall report";
 }  // namespace
 
 int report_command(int argc, char** argv) {
+  std::optional<Args> args;
+  if (auto done = parse_command_line(argc, argv, 2, kReportFlags, kReportHelp, args, nullptr, kWho)) return *done;
   std::string error;
-  auto args = Args::parse(argc, argv, 2, kReportFlags, error);
-  if (!args) return invalid_config(error + "\n\n" + kReportHelp, kWho);
-  if (args->has("-h")) {
-    std::fputs(kReportHelp, stdout);
-    return kExitOk;
-  }
   if (args->positionals().size() != 1 || !args->has("-o"))
     return invalid_config(std::string("expected RESULTS and -o FILE\n\n") + kReportHelp, kWho);
   auto loaded = report::read_results(args->positionals().front(), error);

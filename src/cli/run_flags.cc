@@ -79,10 +79,11 @@ bool read_summary_flags(const Args& args, std::optional<std::string>& time_unit,
 }
 
 std::optional<int> parse_command_line(int argc, char** argv, int first, const std::vector<FlagSpec>& flags,
-                                      const char* help, std::optional<Args>& args, std::vector<std::string>* unknown) {
+                                      const char* help, std::optional<Args>& args, std::vector<std::string>* unknown,
+                                      const char* who) {
   std::string error;
   args = Args::parse(argc, argv, first, flags, error, unknown);
-  if (!args) return invalid_config(error + "\n\n" + help);
+  if (!args) return invalid_config(error + "\n\n" + help, who);
   if (args->has("-h")) {
     std::fputs(help, stdout);
     return kExitOk;

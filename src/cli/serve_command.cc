@@ -6,6 +6,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/run_flags.h"
 #include "common/duration.h"
 #include "common/exit_codes.h"
 #include "demo/demo_server.h"
@@ -50,13 +51,9 @@ bool parse_fraction(const std::string& text, double& out) {
 }  // namespace
 
 int serve_command(int argc, char** argv) {
+  std::optional<Args> args;
+  if (auto done = parse_command_line(argc, argv, 2, kServeFlags, kServeHelp, args, nullptr, kWho)) return *done;
   std::string error;
-  auto args = Args::parse(argc, argv, 2, kServeFlags, error);
-  if (!args) return invalid_config(error + "\n\n" + kServeHelp, kWho);
-  if (args->has("-h")) {
-    std::fputs(kServeHelp, stdout);
-    return kExitOk;
-  }
   demo::ServeConfig config;
   if (auto v = args->get("--listen")) config.listen = *v;
   if (auto v = args->get("--tls-listen")) config.tls_listen = *v;

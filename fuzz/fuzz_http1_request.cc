@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/text.h"
 #include "net/http1_parser.h"
 #include "net/http1_writer.h"
 #include "net/url.h"
@@ -69,9 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t used = parser.feed(wire, count);
   // Accepted: one whole request, its header intact (the parser trims blanks around a value).
   if (!parser.complete() || used != wire.size() || count.requests != 1) std::abort();
-  std::string_view trimmed = value;
-  while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t')) trimmed.remove_prefix(1);
-  while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\t')) trimmed.remove_suffix(1);
+  const std::string_view trimmed = squall::trim_blanks(value);
   if (count.last_value != trimmed) std::abort();
   return 0;
 }

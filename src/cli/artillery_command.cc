@@ -1,6 +1,8 @@
 // `squall artillery run FILE` (and `squall run FILE.yml`): Artillery YAML on
 // the native engine, with Artillery's CLI flags.
+#include <algorithm>
 #include <cstdio>
+#include <string_view>
 
 #include "cli/args.h"
 #include "cli/commands.h"
@@ -65,8 +67,10 @@ int run_artillery(int argc, char** argv, int first) {
 }  // namespace
 
 int artillery_command(int argc, char** argv) {
-  const bool help = argc >= 3 && std::string(argv[2]) == "--help";
-  if (argc < 3 || std::string(argv[2]) != "run") {
+  const bool help = std::any_of(argv + 2, argv + argc, [](const char* arg) {
+    return std::string_view(arg) == "--help" || std::string_view(arg) == "-h";
+  });
+  if (argc < 3 || std::string(argv[2]) != "run" || help) {
     std::fputs(kArtilleryHelp, help ? stdout : stderr);
     return help ? kExitOk : kExitInvalidConfig;
   }

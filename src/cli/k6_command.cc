@@ -26,7 +26,7 @@ constexpr char kK6Help[] =
     "  -s, --stage D:N             ramping stage (repeatable), e.g. -s 30s:10 -s 1m:0\n"
     "  -e, --env NAME=VALUE        add to __ENV (repeatable)\n"
     "      --tag NAME=VALUE        tag every sample (repeatable)\n"
-    "  -c, --config FILE           k6 options as JSON (script < config < K6_* env < flags)\n"
+    "  -c, --config FILE           k6 options as JSON (config < script < K6_* env < flags)\n"
     "  -o, --out json=F|csv=F      every sample, in k6's JSON lines or CSV\n"
     "      --summary-export F      the end-of-test summary as JSON (k6's legacy format)\n"
     "      --summary-mode M        compact (default) or full\n"

@@ -28,6 +28,11 @@ constexpr char kUsage[] =
     "  squall report RESULTS -o report.html   the HTML report of a results bundle\n"
     "  squall version\n";
 
+int help_command(int, char**) {
+  std::fputs(kUsage, stdout);
+  return 0;
+}
+
 int version_command(int, char**) {
   std::puts("squall " SQUALL_VERSION);
   return 0;
@@ -49,6 +54,10 @@ int run_command(int argc, char** argv) {
     for (const auto& kind : kKinds) {
       if (std::string_view(argv[i]).ends_with(kind.extension)) return kind.run(argc, argv);
     }
+  }
+  // No script: `squall run --help` (or -h anywhere) asks which kinds there are.
+  for (int i = 2; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--help" || std::string_view(argv[i]) == "-h") return help_command(argc, argv);
   }
   return squall::invalid_config(argc < 3
                                     ? "usage: squall run FILE (.js: k6 JavaScript, .yml/.yaml: Artillery, .py: Locust)"
@@ -73,6 +82,7 @@ constexpr Command kCommands[] = {
     {"report", squall::cli::report_command},
     {"version", version_command},
     {"--version", version_command},
+    {"help", help_command},
 };
 
 // Every VU holds sockets: take the file-descriptor limit the system allows (the hard limit),

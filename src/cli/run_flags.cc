@@ -1,6 +1,8 @@
 #include "cli/run_flags.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <string_view>
 
 #include "common/exit_codes.h"
 #include "live/live_dashboard.h"
@@ -83,8 +85,12 @@ std::optional<int> parse_command_line(int argc, char** argv, int first, const st
                                       const char* who) {
   std::string error;
   args = Args::parse(argc, argv, first, flags, error, unknown);
-  if (!args) return invalid_config(error + "\n\n" + help, who);
-  if (args->has("-h")) {
+  // --help anywhere asks for help, even beside a flag this command does not know: never a test.
+  const bool asked_for_help = std::any_of(argv + first, argv + argc, [](const char* arg) {
+    return std::string_view(arg) == "--help" || std::string_view(arg) == "-h";
+  });
+  if (!args && !asked_for_help) return invalid_config(error + "\n\n" + help, who);
+  if (asked_for_help) {
     std::fputs(help, stdout);
     return kExitOk;
   }

@@ -23,7 +23,8 @@ bool read_summary_flags(const Args& args, std::optional<std::string>& time_unit,
                         std::string& error);
 
 // Parses argv[first..] against `flags`. Returns the exit code when the command is done already:
-// 0 after printing `help` for -h/--help, 104 after printing "<who>: error" and `help` for bad flags.
+// 0 after printing `help` when -h or --help is anywhere among them (even beside an unknown flag),
+// 104 after printing "<who>: error" and `help` for bad flags.
 std::optional<int> parse_command_line(int argc, char** argv, int first, const std::vector<FlagSpec>& flags,
                                       const char* help, std::optional<Args>& args,
                                       std::vector<std::string>* unknown = nullptr, const char* who = "squall");

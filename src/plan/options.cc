@@ -513,14 +513,15 @@ std::optional<std::vector<ScenarioConfig>> derive_scenarios(const TestOptions& o
   return scenarios;
 }
 
-std::optional<TestOptions> layer_options(const TestOptions& lowest, const std::optional<std::string>& config_file,
+std::optional<TestOptions> layer_options(const std::optional<std::string>& config_file, const TestOptions& script,
                                          const TestOptions& flags, std::string& error) {
-  TestOptions options = lowest;
+  TestOptions options;
   if (config_file) {
     auto from_file = options_from_file(*config_file, error);
     if (!from_file) return std::nullopt;
-    options = merge_options(options, *from_file);
+    options = *from_file;
   }
+  options = merge_options(options, script);
   auto from_env = options_from_env(error);
   if (!from_env) return std::nullopt;
   return merge_options(merge_options(options, *from_env), flags);

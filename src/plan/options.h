@@ -59,9 +59,9 @@ std::optional<TestOptions> options_from_env(std::string& error);
 // `higher` over `lower`, with k6's execution-group reset.
 TestOptions merge_options(const TestOptions& lower, const TestOptions& higher);
 
-// k6's precedence: `lowest` (a script's own options) < the --config file, if any < K6_* environment
+// k6's precedence: the --config file, if any < `script` (a script's own `options`) < K6_* environment
 // < `flags`. Nullopt with `error` when the file or a variable is invalid.
-std::optional<TestOptions> layer_options(const TestOptions& lowest, const std::optional<std::string>& config_file,
+std::optional<TestOptions> layer_options(const std::optional<std::string>& config_file, const TestOptions& script,
                                          const TestOptions& flags, std::string& error);
 
 // The scenarios to run: explicit ones, or those k6 derives from the shortcuts.

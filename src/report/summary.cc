@@ -91,6 +91,11 @@ Summary build_summary(const metrics::MetricsStore& store, const SummaryOptions& 
         store.metric_total_where(*id, [&](metrics::TagSetId t) { return selector.matches(tagsets.get(t)); });
     lines.emplace(selector.source, std::move(line));
   }
+  // k6 always reports the bytes sent and received, 0 B for a test that made no request.
+  for (const metrics::MetricId always : {metrics::builtin::kDataReceived, metrics::builtin::kDataSent}) {
+    const auto info = registry.info(always);
+    lines.try_emplace(info.name, MetricLine{{info.type, info.value_type, {}}, info.name, true});
+  }
   for (auto& [name, line] : lines) summary.metrics.push_back(std::move(line));
   for (auto& [key, b] : statuses) summary.by_status.push_back(b);
   for (auto& [key, b] : codes) summary.by_error_code.push_back(b);

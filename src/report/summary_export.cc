@@ -1,5 +1,8 @@
 #include "report/summary_export.h"
 
+#include <cmath>
+#include <cstdint>
+
 namespace squall::report {
 
 using metrics::MetricType;
@@ -7,35 +10,43 @@ using nlohmann::ordered_json;
 
 namespace {
 
+// A number as k6 (Go's encoding/json) writes it: an integral value without a fraction ("count": 3,
+// not 3.0), as scripts and CI steps that read these files expect.
+ordered_json k6_number(double v) {
+  constexpr double kExactIntegers = 9007199254740992.0;  // 2^53
+  if (std::isfinite(v) && std::trunc(v) == v && std::fabs(v) < kExactIntegers) return static_cast<int64_t>(v);
+  return v;
+}
+
 // The values k6 reports for a metric, by its type.
 ordered_json metric_values(const Summary& summary, const MetricLine& line, bool legacy) {
   ordered_json v = ordered_json::object();
   const Nanos elapsed = summary.options.elapsed;
   switch (line.type) {
     case MetricType::kCounter:
-      v["count"] = value_of(line, "count", elapsed);
-      v["rate"] = value_of(line, "rate", elapsed);
+      v["count"] = k6_number(value_of(line, "count", elapsed));
+      v["rate"] = k6_number(value_of(line, "rate", elapsed));
       break;
     case MetricType::kGauge:
-      v["value"] = value_of(line, "value", elapsed);
-      v["min"] = value_of(line, "min", elapsed);
-      v["max"] = value_of(line, "max", elapsed);
+      v["value"] = k6_number(value_of(line, "value", elapsed));
+      v["min"] = k6_number(value_of(line, "min", elapsed));
+      v["max"] = k6_number(value_of(line, "max", elapsed));
       break;
     case MetricType::kRate:
       if (legacy) {
-        v["passes"] = value_of(line, "passes", elapsed);
-        v["fails"] = value_of(line, "fails", elapsed);
-        v["value"] = value_of(line, "rate", elapsed);
+        v["passes"] = k6_number(value_of(line, "passes", elapsed));
+        v["fails"] = k6_number(value_of(line, "fails", elapsed));
+        v["value"] = k6_number(value_of(line, "rate", elapsed));
       } else {
-        v["rate"] = value_of(line, "rate", elapsed);
-        v["passes"] = value_of(line, "passes", elapsed);
-        v["fails"] = value_of(line, "fails", elapsed);
+        v["rate"] = k6_number(value_of(line, "rate", elapsed));
+        v["passes"] = k6_number(value_of(line, "passes", elapsed));
+        v["fails"] = k6_number(value_of(line, "fails", elapsed));
       }
       break;
     case MetricType::kTrend:
       for (const auto& stat : summary.options.trend_stats) {
         double value = 0;
-        if (trend_stat(line, stat, value)) v[stat] = value;
+        if (trend_stat(line, stat, value)) v[stat] = k6_number(value);
       }
       break;
   }

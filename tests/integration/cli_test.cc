@@ -175,5 +175,28 @@ TEST_F(Cli, BadInputGetsAClearErrorAndExit104) {
   EXPECT_EQ(r.exit_code, 104);
 }
 
+// k6's CLI: --help (or -h) anywhere prints help and exits 0; a test never starts because of it.
+TEST_F(Cli, HelpAnywhereNeverStartsATest) {
+  const std::string yml = temp_path("help.yml");
+  write_file(yml, "config:\n  target: '" + base() +
+                      "'\n  phases: [{duration: 30, arrivalRate: 5}]\n"
+                      "scenarios:\n  - flow: [{get: {url: /users}}]\n");
+  const std::string js = temp_path("help.js");
+  write_file(js,
+             "import http from 'k6/http';\nexport const options = {duration: '30s'};\n"
+             "export default function () { http.get('" +
+                 base() + "/users'); }\n");
+  for (const std::string& args :
+       std::vector<std::string>{"run " + yml + " --help", "run " + js + " -h", "run " + js + " --no-such-flag --help",
+                                "artillery run " + yml + " --help", "http " + base() + " -d 30s --help", "run --help",
+                                "help", "compare --help"}) {
+    const auto r = run(args);
+    EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find("usage"), std::string::npos) << args << "\n" << r.output;
+    EXPECT_EQ(r.output.find("max VUs,"), std::string::npos) << args << "\n" << r.output;  // no plan printed
+    EXPECT_LT(r.seconds, 5) << args;
+  }
+}
+
 }  // namespace
 }  // namespace squall

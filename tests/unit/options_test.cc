@@ -141,26 +141,27 @@ TEST(Options, PrecedenceResetsTheExecutionGroup) {
   }
 }
 
-TEST(Options, LayersGoScriptThenConfigFileThenEnvironmentThenFlags) {
+// k6's order (docs "How options work"): config file < script options < environment < flags.
+TEST(Options, LayersGoConfigFileThenScriptThenEnvironmentThenFlags) {
   const std::string config = temp_path("layers.json");
-  std::ofstream(config) << R"({"vus": 2, "maxRedirects": 2, "batch": 3})";
-  TestOptions script = from(R"({"vus": 1, "iterations": 5, "userAgent": "script", "maxRedirects": 1, "batch": 1})");
+  std::ofstream(config) << R"({"vus": 2, "maxRedirects": 2, "batch": 3, "userAgent": "file"})";
+  TestOptions script = from(R"({"vus": 1, "iterations": 5, "maxRedirects": 1, "batch": 1})");
   TestOptions flags;
   flags.batch = 9;
   flags.execution.duration = 30 * kSecond;
   setenv("K6_MAX_REDIRECTS", "4", 1);
   std::string error;
-  auto o = layer_options(script, config, flags, error);
+  auto o = layer_options(config, script, flags, error);
   unsetenv("K6_MAX_REDIRECTS");
   ASSERT_TRUE(o) << error;
-  EXPECT_EQ(o->user_agent, "script");  // only the script sets it
-  EXPECT_EQ(o->execution.vus, 2);      // the config file over the script
-  EXPECT_EQ(o->max_redirects, 4);      // the environment over the file
-  EXPECT_EQ(o->batch, 9);              // the flags over everything
+  EXPECT_EQ(o->user_agent, "file");  // only the config file sets it
+  EXPECT_EQ(o->execution.vus, 1);    // the script over the config file
+  EXPECT_EQ(o->max_redirects, 4);    // the environment over the script
+  EXPECT_EQ(o->batch, 9);            // the flags over everything
   // k6: a layer that sets how long to run replaces the lower layers' duration/iterations/stages.
   EXPECT_EQ(o->execution.duration, 30 * kSecond);
   EXPECT_FALSE(o->execution.iterations);
-  EXPECT_FALSE(layer_options(script, temp_path("missing.json"), flags, error));
+  EXPECT_FALSE(layer_options(temp_path("missing.json"), script, flags, error));
   EXPECT_NE(error.find("missing.json"), std::string::npos) << error;
 }
 

@@ -55,6 +55,16 @@ TEST(Summary, LegacyExportHasK6Shapes) {
   EXPECT_NEAR(m["api_latency_ms"]["p(95)"].get<double>(), 95.05, 0.1);
   EXPECT_EQ(m["checks"]["passes"], 13);
   EXPECT_EQ(m["checks"]["fails"], 1);
+  // As Go writes them: integral values without a fraction, in the text as well as in the model.
+  const std::string text = render_k6_export(build_summary(store, options));
+  EXPECT_NE(text.find("\"count\": 5,"), std::string::npos) << text;
+  EXPECT_EQ(text.find("\"count\": 5.0"), std::string::npos) << text;
+  EXPECT_TRUE(m["checks"]["passes"].is_number_integer());
+  EXPECT_TRUE(m["api_latency_ms"]["avg"].is_number_float());  // 50.5
+  // k6 always reports data sent and received, 0 B for a run without any.
+  EXPECT_EQ(m["data_received"]["count"], 0);
+  EXPECT_TRUE(m["data_received"]["count"].is_number_integer());
+  EXPECT_EQ(m["data_sent"]["rate"], 0);
   const auto& root = json["root_group"];
   EXPECT_EQ(root["id"], "d41d8cd98f00b204e9800998ecf8427e");  // md5("")
   EXPECT_EQ(root["checks"]["status is 200"]["passes"], 10);

@@ -85,7 +85,7 @@ std::optional<plan::TestOptions> K6FrontEnd::layered_options(const std::string& 
     if (!parsed) return std::nullopt;
     script_options = *parsed;
   }
-  return plan::layer_options(script_options, invocation_.config_file, invocation_.flags, error);
+  return plan::layer_options(invocation_.config_file, script_options, invocation_.flags, error);
 }
 
 int K6FrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& store, const std::atomic<bool>& interrupted) {

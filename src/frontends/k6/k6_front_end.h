@@ -1,4 +1,4 @@
-// k6 JavaScript as a front-end: a script with k6's options layers (script < --config < K6_* env <
+// k6 JavaScript as a front-end: a script with k6's options layers (--config < script < K6_* env <
 // flags), lifecycle (init -> setup() -> scenarios -> teardown() -> handleSummary()) and exit codes.
 #pragma once
 

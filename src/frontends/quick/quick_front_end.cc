@@ -11,7 +11,7 @@
 namespace squall::quick {
 
 std::optional<plan::TestOptions> QuickFrontEnd::layered_options(std::string& error) const {
-  auto layered = plan::layer_options({}, invocation_.config_file, invocation_.flags, error);
+  auto layered = plan::layer_options(invocation_.config_file, {}, invocation_.flags, error);
   if (!layered) return std::nullopt;
   plan::TestOptions options = std::move(*layered);
   // Quick mode's defaults (wrk/hey style) where no layer chose the execution.

@@ -109,7 +109,7 @@ class RunSession {
     if (control_) control_->set_finished();
     if (dashboard_) dashboard_->set_finished();
     front_end_.after_run();
-    write_failed_ = !outputs_.close(store_, plan_.quiet);
+    write_failed_ = !outputs_.close(store_, !plan_.print_summary);
     summarise();
     write_artifacts();
     std::vector<report::RuleVerdict> verdicts;
@@ -128,7 +128,7 @@ class RunSession {
       auto executor = schedule::make_executor(s);
       const int64_t vus = plan_.segment.scale(executor->max_vus());
       max_vus_ += vus;
-      if (!plan_.quiet) {
+      if (plan_.print_summary) {
         std::fprintf(stderr, "  scenario %s: %s, %lld max VUs, %gs%s\n", s.name.c_str(),
                      plan::executor_name(s.executor), static_cast<long long>(vus),
                      static_cast<double>(executor->scheduled_duration()) / 1e9,
@@ -147,7 +147,7 @@ class RunSession {
       const std::string address = plan_.control_address.value_or("127.0.0.1:6565");
       control_ = std::make_unique<live::ControlApi>(address, *scheduler_, max_vus_);
       if (!control_->start(error)) return false;
-      if (!plan_.quiet) {
+      if (plan_.print_summary) {
         std::fprintf(stderr, "  control API on http://%s:%u/v1/status\n", address.substr(0, address.rfind(':')).c_str(),
                      control_->port());
       }
@@ -169,7 +169,7 @@ class RunSession {
   // The scenarios, with thresholds evaluated every 2 s during the run as k6 does (abortOnFail).
   void run_scenarios(const std::atomic<bool>& interrupt) {
     std::unique_ptr<Progress> progress;
-    if (!plan_.quiet)
+    if (plan_.show_progress)
       progress = std::make_unique<Progress>(store_, longest_, [this] { return scheduler_->active_vus(); });
     outputs_.attach(store_, unix_now_ms());
     Nanos last_evaluation = 0;
@@ -200,7 +200,7 @@ class RunSession {
                                      [](const metrics::ThresholdResult& t) { return !t.passed; });
     summary_ = report::build_summary(store_, summary_options);
     const bool handled = front_end_.handle_summary(summary_);
-    if (plan_.quiet) return;
+    if (!plan_.print_summary) return;
     if (!handled) {
       std::printf("\n%s\n    connections opened: %llu\n    test run time: %.2fs%s\n",
                   report::render_text(summary_).c_str(), static_cast<unsigned long long>(result_.connections_opened),
@@ -261,12 +261,26 @@ class RunSession {
     return true;
   }
 
+  // k6's words, naming the metrics: "thresholds on metrics 'http_req_duration, checks' have been crossed".
+  std::string crossed_thresholds_message() const {
+    std::vector<std::string> names;
+    for (const auto& t : thresholds_) {
+      if (!t.passed && std::find(names.begin(), names.end(), t.metric) == names.end()) names.push_back(t.metric);
+    }
+    std::string list;
+    for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
+    return list.empty() ? "thresholds on metrics have been crossed"
+                        : "thresholds on metrics '" + list + "' have been crossed";
+  }
+
   // k6's order: crossed thresholds (or a regression), then a failed write, then an interruption.
   int exit_code() const {
-    if (thresholds_failed_ || threshold_abort_ || regression_) {
-      std::fprintf(stderr, "squall: %s\n",
-                   regression_ && !thresholds_failed_ && !threshold_abort_ ? "regression against the baseline"
-                                                                           : "thresholds on metrics have been crossed");
+    if (thresholds_failed_ || threshold_abort_) {
+      std::fprintf(stderr, "squall: %s\n", crossed_thresholds_message().c_str());
+      return kExitThresholdsFailed;
+    }
+    if (regression_) {
+      std::fprintf(stderr, "squall: regression against the baseline\n");
       return kExitThresholdsFailed;
     }
     if (write_failed_) return kExitOutputFailed;

@@ -50,7 +50,8 @@ struct TestPlan {
   // Files the front-end writes in finish() (Artillery's -o, Locust's --csv) as {path, what}: the
   // engine checks them with its own before the run, so a bad path costs no test.
   std::vector<std::pair<std::string, std::string>> files;
-  bool quiet = false;  // no progress line and no text summary from the engine
+  bool show_progress = true;  // the progress line (k6's -q turns off only this)
+  bool print_summary = true;  // the plan banner, the text summary and k6's closing line
 };
 
 class FrontEnd {

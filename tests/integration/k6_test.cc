@@ -514,6 +514,18 @@ TEST_F(K6Script, ExitCodesForAbortFailAndThresholds) {
               "import http from 'k6/http';\nexport const options = { thresholds: { http_req_failed: ['rate<0.5'] } };\n"
               "export default function () { http.get(__ENV.BASE + '/health?status=500'); }\n")});
   EXPECT_EQ(thresholds.exit_code, 99) << thresholds.output;
+  // k6 names the metric, and -q hides only the progress line: the summary is still printed.
+  auto quiet = run_squall(
+      {"run", "-i", "2", "-q", "-e", "BASE=" + base(),
+       script("thr.js",
+              "import http from 'k6/http';\nexport const options = { thresholds: { http_req_failed: ['rate<0.5'] } };\n"
+              "export default function () { http.get(__ENV.BASE + '/health?status=500'); }\n")});
+  EXPECT_EQ(quiet.exit_code, 99) << quiet.output;
+  EXPECT_NE(quiet.output.find("thresholds on metrics 'http_req_failed' have been crossed"), std::string::npos)
+      << quiet.output;
+  EXPECT_NE(quiet.output.find("http_req_failed"), quiet.output.rfind("http_req_failed")) << quiet.output;
+  EXPECT_NE(quiet.output.find("TOTAL RESULTS"), std::string::npos) << quiet.output;
+  EXPECT_EQ(quiet.output.find("running ("), std::string::npos) << quiet.output;
   auto no_thresholds = run_squall(
       {"run", "-i", "2", "--no-thresholds", "--http-debug", "-e", "BASE=" + base(),
        script("thr.js",

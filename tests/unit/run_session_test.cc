@@ -56,7 +56,7 @@ class FakeFrontEnd final : public frontends::FrontEnd {
     plan.factory = [](vu::Worker& worker, const plan::ScenarioConfig&) {
       return std::make_unique<CountingProgram>(worker);
     };
-    plan.quiet = true;
+    plan.show_progress = plan.print_summary = false;
     if (!threshold.empty()) {
       const size_t colon = threshold.find(':');
       std::string error;

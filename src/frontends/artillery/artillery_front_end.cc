@@ -67,7 +67,7 @@ int ArtilleryFrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore&
     return std::make_unique<FlowProgram>(worker, *shared);
   };
   plan.trend_stats = {"avg", "min", "med", "max", "p(90)", "p(95)", "p(99)"};
-  plan.quiet = invocation_.quiet;
+  plan.show_progress = plan.print_summary = !invocation_.quiet;  // Artillery's -q prints nothing
   if (invocation_.output) plan.files.emplace_back(*invocation_.output, "--output");
   if (!invocation_.quiet) {
     std::fprintf(stderr, "squall artillery: %s against %s\n", invocation_.path.c_str(), script_->config.target.c_str());

@@ -157,7 +157,7 @@ int K6FrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& store,
   if (invocation_.compact) plan.compact = *invocation_.compact;
   plan.thresholds = options->thresholds;
   plan.control_address = invocation_.control_address;
-  plan.quiet = invocation_.quiet;
+  plan.show_progress = !invocation_.quiet;  // k6: -q hides the progress only
   plan.factory = [run = run_.get()](vu::Worker& worker, const plan::ScenarioConfig& scenario) {
     return std::make_unique<JsProgram>(*run, worker, scenario);
   };

@@ -221,7 +221,8 @@ int LocustFrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& st
   plan.factory = [](vu::Worker& worker, const plan::ScenarioConfig& config) {
     return std::make_unique<LocustProgram>(worker, config);
   };
-  plan.quiet = true;  // Locust's tables replace the k6-style progress line and summary
+  // Locust's tables replace the k6-style progress line and summary.
+  plan.show_progress = plan.print_summary = false;
   store_ = &store;
   auto& run = LocustRun::instance();
   run.stop_requested = false;

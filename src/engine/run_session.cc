@@ -76,13 +76,10 @@ class RunSession {
   RunSession& operator=(const RunSession&) = delete;
   // Whatever path the run took, the front-end lets go of the store before it goes (the members
   // below are destroyed after this body, the store after the scheduler that writes into it).
-  ~RunSession() {
-    if (prepared_) front_end_.close();
-  }
+  ~RunSession() { front_end_.close(); }
 
   int run() {
     const auto& interrupt = install_stop_signals();
-    prepared_ = true;
     if (const int code = front_end_.prepare(plan_, store_, interrupt); code != kExitOk) return code;
     if (const auto problem = plan_problem(plan_, store_.metrics()); !problem.empty()) return invalid_config(problem);
     options_.meta.started_at = report::utc_now_iso8601();
@@ -304,7 +301,6 @@ class RunSession {
   bool thresholds_failed_ = false;
   bool regression_ = false;
   bool write_failed_ = false;
-  bool prepared_ = false;
 };
 
 }  // namespace

@@ -10,7 +10,7 @@
 //   after_run()       the scenarios ended (k6's teardown(), Locust's tickers)
 //   handle_summary()  true replaces the engine's text summary (handleSummary(), Locust's tables)
 //   finish()          the front-end's own files and its exit code from the engine's
-//   close()           last, on every path once prepare() was called (an error included): let go
+//   close()           last, on every path (an error included): let go
 //                     of everything that refers to the run's store, which goes next
 #pragma once
 

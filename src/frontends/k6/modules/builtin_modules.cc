@@ -15,6 +15,7 @@ ModuleBuilder find_builtin_module(std::string_view specifier) {
       {"k6/encoding", build_encoding_module},
       {"k6/crypto", build_crypto_module},
       {"k6/timers", build_timers_module},
+      {"k6/experimental/webcrypto", build_webcrypto_module},
       {"squall/summary", build_summary_module},
   };
   for (const auto& [name, builder] : kModules) {

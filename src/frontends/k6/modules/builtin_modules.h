@@ -23,10 +23,14 @@ void build_data_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exp
 void build_encoding_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 void build_crypto_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 void build_timers_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
+// 'k6/experimental/webcrypto': exports the global `crypto`.
+void build_webcrypto_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 // squall's own: text(), the end-of-test summary text (for the bundled k6-summary's textSummary).
 void build_summary_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 
 // The globals of k6's runtime: console, open, __ENV, __VU, __ITER, setTimeout & co.
 void install_globals(v8::Local<v8::Context> context);
+// The global `crypto` (WebCrypto): getRandomValues, randomUUID, subtle.
+void install_webcrypto(v8::Local<v8::Context> context);
 
 }  // namespace squall::k6

@@ -117,6 +117,7 @@ void install_globals(Local<v8::Context> context) {
   for (const char* name : {"setTimeout", "clearTimeout", "setInterval", "clearInterval"}) {
     set_value(context, global, name, get_value(context, timers, name));
   }
+  install_webcrypto(context);
 }
 
 }  // namespace squall::k6

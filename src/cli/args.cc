@@ -51,8 +51,14 @@ std::optional<Args> Args::parse(int argc, char** argv, int first, const std::vec
         error = "flag '" + arg + "' needs a value";
         return std::nullopt;
       }
-    } else if (inline_value) {
-      error = "flag '" + arg + "' takes no value";
+    } else if (inline_value && spec->optional_value) {
+      value = *inline_value;
+    } else if (inline_value && *inline_value == "false") {
+      args.values_.erase(key);
+      args.negated_.insert(key);
+      continue;
+    } else if (inline_value && *inline_value != "true") {
+      error = "flag '" + arg + "' takes no value (or =true, =false)";
       return std::nullopt;
     }
     auto& slot = args.values_[key];

@@ -15,6 +15,8 @@ struct FlagSpec {
   std::vector<std::string> names;  // e.g. {"-c", "--connections"}
   bool takes_value = true;
   bool repeatable = false;
+  // A flag without a value that may still take one inline: "--http-debug" or "--http-debug=full".
+  bool optional_value = false;
 };
 
 // `own` followed by `more`: a command's flags plus a shared set.
@@ -27,7 +29,10 @@ class Args {
   // start with '-' and is no .py file): the receiver knows which flags take values.
   static std::optional<Args> parse(int argc, char** argv, int first, const std::vector<FlagSpec>& specs,
                                    std::string& error, std::vector<std::string>* unknown = nullptr);
+  // A flag without a value counts as given for "--flag" and "--flag=true"; "--flag=false" leaves it
+  // unset and makes negated() true (pflag's booleans, which k6 users write).
   bool has(const std::string& name) const { return values_.count(name) > 0; }
+  bool negated(const std::string& name) const { return negated_.count(name) > 0; }
   std::optional<std::string> get(const std::string& name) const;
   std::vector<std::string> all(const std::string& name) const;
   const std::vector<std::string>& positionals() const { return positionals_; }
@@ -35,6 +40,7 @@ class Args {
  private:
   std::map<std::string, std::vector<std::string>> values_;  // keyed by the spec's first name
   std::vector<std::string> positionals_;
+  std::set<std::string> negated_;
 };
 
 }  // namespace squall::cli

@@ -13,5 +13,8 @@ int run_k6_script(int argc, char** argv);         // squall run FILE.js: k6 Java
 int locust_command(int argc, char** argv);        // squall locust -f FILE.py (also squall run FILE.py)
 int compare_command(int argc, char** argv);       // squall compare BASELINE CURRENT
 int report_command(int argc, char** argv);        // squall report RESULTS -o report.html
+int inspect_command(int argc, char** argv);       // squall inspect SCRIPT.js: k6's options as JSON
+int new_command(int argc, char** argv);           // squall new [FILE]: a k6 script to start from
+int control_command(int argc, char** argv);       // squall status|pause|resume|scale|stats (argv[1])
 
 }  // namespace squall::cli

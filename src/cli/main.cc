@@ -26,6 +26,9 @@ constexpr char kUsage[] =
     "  squall run FILE.py         run a Locust locustfile (also: squall locust -f FILE.py)\n"
     "  squall compare BASE CUR    compare two runs (results bundles or summary exports) as a CI gate\n"
     "  squall report RESULTS -o report.html   the HTML report of a results bundle\n"
+    "  squall inspect SCRIPT.js   a k6 script's options as JSON (k6 inspect)\n"
+    "  squall new [FILE]          write a k6 script to start from (k6 new)\n"
+    "  squall status|scale|pause|resume|stats   a running test's control API (k6's commands)\n"
     "  squall version\n";
 
 int help_command(int, char**) {
@@ -45,11 +48,10 @@ int run_command(int argc, char** argv) {
     std::string_view extension;
     int (*run)(int, char**);
   };
-  static constexpr Kind kKinds[] = {{".js", squall::cli::run_k6_script},
-                                    {".mjs", squall::cli::run_k6_script},
-                                    {".yml", squall::cli::run_artillery_script},
-                                    {".yaml", squall::cli::run_artillery_script},
-                                    {".py", squall::cli::locust_command}};
+  static constexpr Kind kKinds[] = {
+      {".js", squall::cli::run_k6_script},          {".mjs", squall::cli::run_k6_script},
+      {".ts", squall::cli::run_k6_script},          {".yml", squall::cli::run_artillery_script},
+      {".yaml", squall::cli::run_artillery_script}, {".py", squall::cli::locust_command}};
   for (int i = 2; i < argc; ++i) {
     for (const auto& kind : kKinds) {
       if (std::string_view(argv[i]).ends_with(kind.extension)) return kind.run(argc, argv);
@@ -59,11 +61,15 @@ int run_command(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) {
     if (std::string_view(argv[i]) == "--help" || std::string_view(argv[i]) == "-h") return help_command(argc, argv);
   }
-  return squall::invalid_config(argc < 3
-                                    ? "usage: squall run FILE (.js: k6 JavaScript, .yml/.yaml: Artillery, .py: Locust)"
-                                    : "'" + std::string(argv[2]) +
-                                          "': squall run takes k6 JavaScript (.js), Artillery "
-                                          "YAML (.yml, .yaml) or a Locust locustfile (.py)");
+  // Name the argument that looks like the script: the last one that is no flag.
+  const char* script = nullptr;
+  for (int i = 2; i < argc; ++i) {
+    if (argv[i][0] != '-') script = argv[i];
+  }
+  return squall::invalid_config(!script ? "usage: squall run FILE (.js/.ts: k6, .yml/.yaml: Artillery, .py: Locust)"
+                                        : "'" + std::string(script) +
+                                              "': squall run takes k6 JavaScript (.js, .ts), Artillery "
+                                              "YAML (.yml, .yaml) or a Locust locustfile (.py)");
 }
 
 struct Command {
@@ -80,6 +86,13 @@ constexpr Command kCommands[] = {
     {"run", run_command},
     {"compare", squall::cli::compare_command},
     {"report", squall::cli::report_command},
+    {"inspect", squall::cli::inspect_command},
+    {"new", squall::cli::new_command},
+    {"status", squall::cli::control_command},
+    {"scale", squall::cli::control_command},
+    {"pause", squall::cli::control_command},
+    {"resume", squall::cli::control_command},
+    {"stats", squall::cli::control_command},
     {"version", version_command},
     {"--version", version_command},
     {"help", help_command},

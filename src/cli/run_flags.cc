@@ -62,7 +62,7 @@ bool read_run_options(const Args& args, engine::RunOptions& options, std::string
 }
 
 bool read_summary_flags(const Args& args, std::optional<std::string>& time_unit, std::optional<bool>& compact,
-                        std::string& error) {
+                        std::string& error, bool* disabled) {
   if (auto unit = args.get("--summary-time-unit")) {
     if (*unit != "s" && *unit != "ms" && *unit != "us") {
       error = "invalid --summary-time-unit '" + *unit + "' (expected s, ms or us)";
@@ -71,8 +71,13 @@ bool read_summary_flags(const Args& args, std::optional<std::string>& time_unit,
     time_unit = *unit;
   }
   if (auto mode = args.get("--summary-mode")) {
+    if (disabled && *mode == "disabled") {
+      *disabled = true;
+      return true;
+    }
     if (*mode != "compact" && *mode != "full") {
-      error = "invalid --summary-mode '" + *mode + "' (expected compact or full)";
+      error =
+          "invalid --summary-mode '" + *mode + "' (expected compact" + (disabled ? ", full or disabled)" : " or full)");
       return false;
     }
     compact = *mode == "compact";

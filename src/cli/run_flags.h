@@ -18,9 +18,10 @@ const std::vector<FlagSpec>& run_flags();
 // Reads them; false with `error` on bad input.
 bool read_run_options(const Args& args, engine::RunOptions& options, std::string& error);
 
-// --summary-time-unit and --summary-mode, checked; false with `error` on a bad value.
+// --summary-time-unit and --summary-mode, checked; false with `error` on a bad value. With
+// `disabled`, "--summary-mode disabled" is accepted too and sets it (k6's way to print none).
 bool read_summary_flags(const Args& args, std::optional<std::string>& time_unit, std::optional<bool>& compact,
-                        std::string& error);
+                        std::string& error, bool* disabled = nullptr);
 
 // Parses argv[first..] against `flags`. Returns the exit code when the command is done already:
 // 0 after printing `help` when -h or --help is anywhere among them (even beside an unknown flag),

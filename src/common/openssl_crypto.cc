@@ -57,7 +57,8 @@ const EVP_MD* md_of(std::string_view hash) {
   if (hash == "SHA-256") return EVP_sha256();
   if (hash == "SHA-384") return EVP_sha384();
   if (hash == "SHA-512") return EVP_sha512();
-  throw CryptoError("NotSupportedError", "unsupported hash '" + std::string(hash) + "' (SHA-1, SHA-256, SHA-384, SHA-512)");
+  throw CryptoError("NotSupportedError",
+                    "unsupported hash '" + std::string(hash) + "' (SHA-1, SHA-256, SHA-384, SHA-512)");
 }
 
 // OpenSSL's group name of a WebCrypto curve, and back.
@@ -78,14 +79,10 @@ size_t field_bytes(std::string_view curve) { return curve == "P-256" ? 32 : curv
 const EVP_CIPHER* aes_cipher(std::string_view mode, size_t key_size) {
   const bool cbc = mode == "cbc", gcm = mode == "gcm";
   switch (key_size) {
-    case 16:
-      return cbc ? EVP_aes_128_cbc() : gcm ? EVP_aes_128_gcm() : EVP_aes_128_ecb();
-    case 24:
-      return cbc ? EVP_aes_192_cbc() : gcm ? EVP_aes_192_gcm() : EVP_aes_192_ecb();
-    case 32:
-      return cbc ? EVP_aes_256_cbc() : gcm ? EVP_aes_256_gcm() : EVP_aes_256_ecb();
-    default:
-      throw CryptoError("DataError", "an AES key has 16, 24 or 32 bytes, not " + std::to_string(key_size));
+    case 16: return cbc ? EVP_aes_128_cbc() : gcm ? EVP_aes_128_gcm() : EVP_aes_128_ecb();
+    case 24: return cbc ? EVP_aes_192_cbc() : gcm ? EVP_aes_192_gcm() : EVP_aes_192_ecb();
+    case 32: return cbc ? EVP_aes_256_cbc() : gcm ? EVP_aes_256_gcm() : EVP_aes_256_ecb();
+    default: throw CryptoError("DataError", "an AES key has 16, 24 or 32 bytes, not " + std::to_string(key_size));
   }
 }
 
@@ -174,8 +171,7 @@ const std::string& member(const JwkFields& fields, const char* name) {
 }
 
 // `bn` as a BIGNUM pushed onto `builder` (it keeps the pointer: `keep` holds it until the build).
-void push_bn(OSSL_PARAM_BLD* builder, const char* name, std::string_view big_endian,
-             std::vector<Owned<BIGNUM>>& keep) {
+void push_bn(OSSL_PARAM_BLD* builder, const char* name, std::string_view big_endian, std::vector<Owned<BIGNUM>>& keep) {
   keep.emplace_back(BN_bin2bn(bytes(big_endian), static_cast<int>(big_endian.size()), nullptr));
   check(OSSL_PARAM_BLD_push_BN(builder, name, keep.back().get()), name);
 }
@@ -423,8 +419,8 @@ std::string ecdh(std::string_view pkcs8, std::string_view peer_spki, size_t bits
   secret.resize(size);
   if (bits == 0) return secret;
   if (bits > secret.size() * 8)
-    throw CryptoError("OperationError", "ECDH gives " + std::to_string(secret.size() * 8) + " bits, not " +
-                                            std::to_string(bits));
+    throw CryptoError("OperationError",
+                      "ECDH gives " + std::to_string(secret.size() * 8) + " bits, not " + std::to_string(bits));
   secret.resize((bits + 7) / 8);
   if (bits % 8) secret.back() = static_cast<char>(secret.back() & (0xff << (8 - bits % 8)));
   return secret;
@@ -511,8 +507,8 @@ std::string der_of_jwk(std::string_view curve, const JwkFields& fields) {
     if (is_private) {
       push_bn(builder.get(), OSSL_PKEY_PARAM_RSA_D, member(fields, "d"), keep);
       static constexpr std::pair<const char*, const char*> kFactors[] = {
-          {"p", OSSL_PKEY_PARAM_RSA_FACTOR1},        {"q", OSSL_PKEY_PARAM_RSA_FACTOR2},
-          {"dp", OSSL_PKEY_PARAM_RSA_EXPONENT1},     {"dq", OSSL_PKEY_PARAM_RSA_EXPONENT2},
+          {"p", OSSL_PKEY_PARAM_RSA_FACTOR1},       {"q", OSSL_PKEY_PARAM_RSA_FACTOR2},
+          {"dp", OSSL_PKEY_PARAM_RSA_EXPONENT1},    {"dq", OSSL_PKEY_PARAM_RSA_EXPONENT2},
           {"qi", OSSL_PKEY_PARAM_RSA_COEFFICIENT1},
       };
       for (const auto& [name, param] : kFactors) push_bn(builder.get(), param, member(fields, name), keep);

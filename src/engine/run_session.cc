@@ -1,8 +1,10 @@
 #include "engine/run_session.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <memory>
+#include <thread>
 
 #include "common/exit_codes.h"
 #include "common/files.h"
@@ -115,7 +117,12 @@ class RunSession {
       write(options_.junit_path, report::render_junit(thresholds_, verdicts, options_.meta.duration_seconds),
             "--junit");
     }
-    return front_end_.finish(store_, result_, exit_code());
+    const int code = front_end_.finish(store_, result_, exit_code());
+    if (options_.linger && !interrupt) {
+      std::fprintf(stderr, "Linger set; waiting for Ctrl+C to fully exit...\n");
+      while (!interrupt) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return code;
   }
 
  private:

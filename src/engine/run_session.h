@@ -29,6 +29,8 @@ struct RunOptions {
   std::vector<std::string> outputs;  // --out json=FILE / csv=FILE / prometheus-rw=URL / influxdb=URL / otlp=URL
   std::optional<std::string> dashboard_address;  // --dashboard: the live dashboard's HOST:PORT
   bool dashboard_allow_remote = false;           // --dashboard-allow-remote: a non-loopback bind
+  // k6's --linger: once the results are out, the control API and dashboard stay up until Ctrl-C.
+  bool linger = false;
 };
 
 // Runs the test `front_end` prepares; returns the process exit code (the front-end's finish()).

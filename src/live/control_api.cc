@@ -37,6 +37,11 @@ net::ServerReply ControlApi::handle(const net::ServerRequest& request) {
   };
   if (auto refused = net::foreign_request(request, server_->port(), false))
     return reply(403, {{"errors", {{{"title", *refused}}}}});
+  if (request.path == "/v1/metrics" || request.path == "/v1/groups" || request.path == "/v1/setup" ||
+      request.path == "/v1/teardown") {
+    return reply(
+        501, {{"errors", {{{"title", "squall's control API does not serve " + std::string(request.path) + " yet"}}}}});
+  }
   if (request.path != "/v1/status") return reply(404, {{"errors", {{{"title", "not found"}}}}});
   if (request.method == "PATCH") {
     const json body = json::parse(request.body, nullptr, false);
@@ -44,6 +49,9 @@ net::ServerReply ControlApi::handle(const net::ServerRequest& request) {
       return reply(400, {{"errors", {{{"title", "expected {\"data\": {\"attributes\": {...}}}"}}}}});
     }
     const json& attributes = body["data"]["attributes"];
+    if (attributes.contains("paused") && attributes["paused"] == true) {
+      return reply(400, {{"errors", {{{"title", "squall cannot pause a running test yet"}}}}});
+    }
     if (attributes.contains("vus")) {
       if (!attributes["vus"].is_number_integer() || attributes["vus"].get<int64_t>() < 0 ||
           attributes["vus"].get<int64_t>() > max_vus_) {

@@ -193,6 +193,11 @@ void Exchange::acquire_connection(bool allow_reuse) {
     }
   }
   response_.reused_connection = false;
+  if (const auto& policy = client_.context_.config.dial_policy) {
+    if (auto pattern = policy->blocked_hostname(request_.url.host))
+      return fail(ErrorCode::kBlockedHostname,
+                  "hostname (" + request_.url.host + ") is in a blocked pattern (" + *pattern + ")");
+  }
   phase_ = Phase::kResolving;
   t_dns_start_ = mono_now();
   const uint64_t generation = generation_;
@@ -206,6 +211,11 @@ void Exchange::acquire_connection(bool allow_reuse) {
 void Exchange::on_resolved(ResolveResult result) {
   t_dns_done_ = t_connect_start_ = mono_now();
   if (result.error_code != ErrorCode::kNone) return fail(result.error_code, result.error);
+  if (const auto& policy = client_.context_.config.dial_policy) {
+    if (auto range = policy->blocked_ip(result.address.ip))
+      return fail(ErrorCode::kBlacklistedIp,
+                  "IP (" + result.address.ip + ") is in a blacklisted range (" + *range + ")");
+  }
   std::shared_ptr<const TlsClientContext> tls;
   if (request_.url.tls) {
     tls = client_.context_.tls;

@@ -16,6 +16,7 @@
 
 #include "net/connection.h"
 #include "net/cookie_jar.h"
+#include "net/dial_policy.h"
 #include "net/event_loop.h"
 #include "net/http_types.h"
 #include "net/resolver.h"
@@ -31,6 +32,7 @@ struct ClientConfig {
   // A kept response body (raw, or decoded from gzip/deflate) larger than this fails the request
   // (error 1009): memory stays bounded and a JavaScript string can always hold what is kept.
   size_t max_body_bytes = size_t{128} << 20;
+  std::shared_ptr<const DialPolicy> dial_policy;  // null: every host and address may be dialled
 };
 
 // What the clients of one worker thread share.

@@ -21,6 +21,8 @@ std::string_view error_code_text(int code) {
     case ErrorCode::kRequestTimeout: return "request timeout";
     case ErrorCode::kDns: return "DNS lookup failed";
     case ErrorCode::kDnsNoSuchHost: return "DNS: no such host";
+    case ErrorCode::kBlacklistedIp: return "IP in a blacklisted range";
+    case ErrorCode::kBlockedHostname: return "hostname in a blocked pattern";
     case ErrorCode::kTcp: return "TCP error";
     case ErrorCode::kBrokenPipe: return "write: broken pipe";
     case ErrorCode::kDial: return "dial: unknown error";

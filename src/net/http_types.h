@@ -30,6 +30,8 @@ enum class ErrorCode : int {
   kRequestTimeout = 1050,
   kDns = 1100,
   kDnsNoSuchHost = 1101,
+  kBlacklistedIp = 1110,
+  kBlockedHostname = 1111,
   kTcp = 1200,
   kBrokenPipe = 1201,
   kDial = 1210,

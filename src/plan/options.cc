@@ -5,10 +5,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "common/duration.h"
 #include "common/files.h"
+#include "common/text.h"
 
 namespace squall::plan {
 
@@ -214,6 +216,17 @@ bool take_string(Reader& r, const json& v, const std::string& key, std::optional
   return true;
 }
 
+bool take_strings(Reader& r, const json& v, const std::string& key, std::optional<std::vector<std::string>>& out) {
+  if (!v.is_array()) return r.fail(key, "expected an array of strings");
+  std::vector<std::string> items;
+  for (const auto& item : v) {
+    if (!item.is_string()) return r.fail(key, "expected an array of strings");
+    items.push_back(item.get<std::string>());
+  }
+  out = items;
+  return true;
+}
+
 bool read_scenarios(Reader& r, const json& v, const std::string& key, TestOptions& o) {
   if (!v.is_object()) return r.fail(key, "expected an object of scenario names to configs");
   std::vector<ScenarioConfig> scenarios;
@@ -316,8 +329,23 @@ const std::map<std::string, OptionReader>& option_readers() {
       {"executionSegmentSequence", [](Reader& r, const json& v, const std::string& k,
                                       TestOptions& o) { return take_string(r, v, k, o.execution_segment_sequence); }},
       {"tags", [](Reader& r, const json& v, const std::string& k, TestOptions& o) { return r.tags(v, k, o.tags); }},
+      {"rps", [](Reader& r, const json& v, const std::string& k,
+                 TestOptions& o) { return take_integer(r, v, k, o.rps, true); }},
+      {"blacklistIPs", [](Reader& r, const json& v, const std::string& k,
+                          TestOptions& o) { return take_strings(r, v, k, o.blacklist_ips); }},
+      {"blockHostnames", [](Reader& r, const json& v, const std::string& k,
+                            TestOptions& o) { return take_strings(r, v, k, o.block_hostnames); }},
   };
   return readers;
+}
+
+// k6's options that squall accepts and does not act on (each explained in docs/javascript.md), so
+// that only a key k6 itself would not know gets k6's "unknown fields" warning.
+bool known_to_k6(const std::string& key) {
+  static const std::set<std::string> kOthers = {
+      "paused",     "dns",      "httpDebug",      "tlsCipherSuites", "tlsAuth", "noSetup", "noTeardown",
+      "systemTags", "localIPs", "noCookiesReset", "consoleOutput",   "ext",     "cloud",   "metricSamplesBufferSize"};
+  return kOthers.count(key) > 0;
 }
 
 }  // namespace
@@ -332,6 +360,7 @@ std::optional<TestOptions> options_from_json(const json& j, const std::string& w
   const auto& readers = option_readers();
   for (const auto& [key, v] : j.items()) {
     const auto reader = readers.find(key);
+    if (reader == readers.end() && !known_to_k6(key)) o.unknown_fields.push_back(key);
     if (reader != readers.end() && (!reader->second(r, v, key, o) || r.failed())) return std::nullopt;
   }
   return o;
@@ -423,6 +452,14 @@ std::optional<TestOptions> options_from_env(std::string& error) {
   if (auto v = env("USER_AGENT")) o.user_agent = *v;
   if (auto v = env("EXECUTION_SEGMENT")) o.execution_segment = *v;
   if (auto v = env("EXECUTION_SEGMENT_SEQUENCE")) o.execution_segment_sequence = *v;
+  if (!count("RPS", o.rps)) return bad("RPS", *env("RPS"), "a number of requests per second");
+  if (auto v = env("MIN_ITERATION_DURATION")) {
+    auto d = parse_duration(*v);
+    if (!d) return bad("MIN_ITERATION_DURATION", *v, "a duration such as 1s");
+    o.min_iteration_duration = *d;
+  }
+  if (auto v = env("BLACKLIST_IPS")) o.blacklist_ips = split_nonempty(*v, ',');
+  if (auto v = env("BLOCK_HOSTNAMES")) o.block_hostnames = split_nonempty(*v, ',');
   return o;
 }
 
@@ -457,6 +494,10 @@ TestOptions merge_options(const TestOptions& lower, const TestOptions& higher) {
   take(out.batch_per_host, higher.batch_per_host);
   take(out.execution_segment, higher.execution_segment);
   take(out.execution_segment_sequence, higher.execution_segment_sequence);
+  take(out.rps, higher.rps);
+  take(out.blacklist_ips, higher.blacklist_ips);
+  take(out.block_hostnames, higher.block_hostnames);
+  out.unknown_fields.insert(out.unknown_fields.end(), higher.unknown_fields.begin(), higher.unknown_fields.end());
   for (const auto& [k, v] : higher.hosts) out.hosts[k] = v;
   out.tags.insert(out.tags.end(), higher.tags.begin(), higher.tags.end());
   return out;

@@ -45,7 +45,12 @@ struct TestOptions {
   std::optional<bool> no_vu_connection_reuse;    // a VU's connections closed after each iteration
   std::optional<int64_t> max_redirects;          // the default of the `redirects` request param
   std::optional<std::string> execution_segment, execution_segment_sequence;
-  metrics::Tags tags;  // test-wide tags
+  std::optional<int64_t> rps;                               // k6's rps: requests per second, all VUs
+  std::optional<std::vector<std::string>> blacklist_ips;    // CIDR ranges no request may dial
+  std::optional<std::vector<std::string>> block_hostnames;  // names and *.name patterns
+  metrics::Tags tags;                                       // test-wide tags
+  // Keys of the options object that k6 does not know (a typo such as "duraton"), in order.
+  std::vector<std::string> unknown_fields;
 };
 
 // Parses a k6 options object. `where` names the source in errors ("config.json").
@@ -53,7 +58,8 @@ std::optional<TestOptions> options_from_json(const nlohmann::json& json, const s
 std::optional<TestOptions> options_from_file(const std::string& path, std::string& error);
 // K6_VUS, K6_DURATION, K6_ITERATIONS, K6_STAGES ("30s:10,1m:0"), K6_SUMMARY_TREND_STATS,
 // K6_INSECURE_SKIP_TLS_VERIFY, K6_EXECUTION_SEGMENT(_SEQUENCE), K6_BATCH(_PER_HOST), K6_MAX_REDIRECTS,
-// K6_THROW, K6_NO_(VU_)CONNECTION_REUSE, K6_DISCARD_RESPONSE_BODIES, K6_USER_AGENT; SQUALL_* alike.
+// K6_THROW, K6_NO_(VU_)CONNECTION_REUSE, K6_DISCARD_RESPONSE_BODIES, K6_USER_AGENT, K6_RPS,
+// K6_MIN_ITERATION_DURATION, K6_BLACKLIST_IPS, K6_BLOCK_HOSTNAMES; SQUALL_* alike.
 std::optional<TestOptions> options_from_env(std::string& error);
 
 // `higher` over `lower`, with k6's execution-group reset.

@@ -4,6 +4,11 @@
 // fails the count).
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+
 #include "demo/demo_server.h"
 #include "run_squall.h"
 
@@ -22,8 +27,8 @@ class K6Compat : public ::testing::Test {
   // Runs tests/k6/compat/`name` with `extra` flags; every one of `checks` checks must pass.
   squall::testing::Run run_compat(const std::string& name, int checks, std::vector<std::string> extra = {}) {
     const std::string exported = temp_path(name + ".export.json");
-    std::vector<std::string> args{"run", SQUALL_SOURCE_DIR "/tests/k6/compat/" + name, "-e", "BASE=" + base(),
-                                  "--summary-export", exported};
+    std::vector<std::string> args{
+        "run", SQUALL_SOURCE_DIR "/tests/k6/compat/" + name, "-e", "BASE=" + base(), "--summary-export", exported};
     args.insert(args.end(), extra.begin(), extra.end());
     auto r = run_squall(args);
     EXPECT_EQ(r.exit_code, 0) << r.output;
@@ -38,6 +43,137 @@ class K6Compat : public ::testing::Test {
 
 // The global `crypto` and every WebCrypto algorithm k6 has, against published vectors.
 TEST_F(K6Compat, WebCrypto) { run_compat("webcrypto.js", 58); }
+
+std::string compat(const std::string& name) { return SQUALL_SOURCE_DIR "/tests/k6/compat/" + name; }
+
+// k6 warns about an options key it does not know, in its words, and runs the rest.
+TEST_F(K6Compat, UnknownOptionKeysGetK6sWarning) {
+  const std::string exported = temp_path("typo.json");
+  auto r = run_squall({"run", compat("options_typo.js"), "--summary-export", exported});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("WARN[0000] There were unknown fields in the options exported in the script  "
+                          "error=\"json: unknown field \\\"duraton\\\"\""),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(read_json(exported)["metrics"]["ran"]["count"], 2);
+}
+
+// k6 flags squall does not act on are refused with a reason, before anything runs.
+TEST_F(K6Compat, RefusedFlagsNameTheirReason) {
+  for (const std::vector<std::string>& flag : {std::vector<std::string>{"-p"},
+                                               {"--paused"},
+                                               {"--system-tags", "url"},
+                                               {"--local-ips", "10.0.0.1"},
+                                               {"--dns", "ttl=1m"},
+                                               {"--compatibility-mode", "gopher"},
+                                               {"--log-output", "loki=http://x"}}) {
+    std::vector<std::string> args{"run", compat("rps.js"), "-e", "BASE=" + base()};
+    args.insert(args.end(), flag.begin(), flag.end());
+    auto r = run_squall(args);
+    EXPECT_EQ(r.exit_code, 104) << flag[0] << r.output;
+    EXPECT_NE(r.output.find("squall: "), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("scenario default:"), std::string::npos) << flag[0] << ": nothing may start\n" << r.output;
+  }
+}
+
+// Blocked names and addresses fail the request with k6's codes and messages.
+TEST_F(K6Compat, BlockedHostnamesAndBlacklistedIps) {
+  auto r =
+      run_compat("blocked.js", 4, {"--block-hostnames", "*.example.com", "--blacklist-ip", "10.0.0.0/8,127.0.0.0/8"});
+  EXPECT_NE(r.output.find("Request Failed"), std::string::npos);
+  // The same from the script's options, via K6_* variables.
+  setenv("K6_BLOCK_HOSTNAMES", "*.example.com", 1);
+  setenv("K6_BLACKLIST_IPS", "127.0.0.0/8", 1);
+  run_compat("blocked.js", 4);
+  unsetenv("K6_BLOCK_HOSTNAMES");
+  unsetenv("K6_BLACKLIST_IPS");
+  auto bad = run_squall({"run", compat("blocked.js"), "--blacklist-ip", "300.1.1.1/8"});
+  EXPECT_EQ(bad.exit_code, 104);
+  EXPECT_NE(bad.output.find("invalid IP range '300.1.1.1/8'"), std::string::npos) << bad.output;
+}
+
+TEST_F(K6Compat, SystemEnvironmentOnlyWhenIncluded) {
+  setenv("SQUALL_COMPAT_MARKER", "present", 1);
+  run_compat("env.js", 2, {"-e", "EXPECT_SYSTEM=yes"});
+  run_compat("env.js", 2, {"-e", "EXPECT_SYSTEM=no", "--include-system-env-vars=false"});
+  unsetenv("SQUALL_COMPAT_MARKER");
+}
+
+// --rps 30 with 5 VUs and 30 requests: about a second, however fast the target answers.
+TEST_F(K6Compat, RpsCapsTheRequestRateOfAllVus) {
+  auto r = run_compat("rps.js", 30, {"--rps", "30"});
+  EXPECT_GE(r.seconds, 0.9) << r.output;
+  auto unlimited = run_compat("rps.js", 30);
+  EXPECT_LT(unlimited.seconds, r.seconds);
+}
+
+// The K6_* variables that stand for flags; a flag given on the command line wins.
+TEST_F(K6Compat, K6VariablesStandForFlags) {
+  const std::string from_env = temp_path("env-export.json"), from_flag = temp_path("flag-export.json"),
+                    samples = temp_path("env-samples.json");
+  std::remove(from_env.c_str());
+  setenv("K6_SUMMARY_EXPORT", from_env.c_str(), 1);
+  setenv("K6_OUT", ("json=" + samples).c_str(), 1);
+  setenv("K6_SUMMARY_MODE", "disabled", 1);
+  auto r = run_squall({"run", compat("options_typo.js")});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(read_json(from_env)["metrics"]["ran"]["count"], 2);
+  EXPECT_NE(squall::testing::read_text(samples).find("\"metric\":\"ran\""), std::string::npos);
+  EXPECT_EQ(r.output.find("TOTAL RESULTS"), std::string::npos) << "K6_SUMMARY_MODE=disabled: no summary";
+  std::remove(from_env.c_str());
+  auto flagged = run_squall({"run", compat("options_typo.js"), "--summary-export", from_flag});
+  EXPECT_EQ(flagged.exit_code, 0) << flagged.output;
+  EXPECT_EQ(read_json(from_flag)["metrics"]["ran"]["count"], 2);
+  EXPECT_FALSE(std::filesystem::exists(from_env)) << "the flag wins over K6_SUMMARY_EXPORT";
+  unsetenv("K6_SUMMARY_EXPORT");
+  unsetenv("K6_OUT");
+  unsetenv("K6_SUMMARY_MODE");
+}
+
+// --log-format json, --console-output, -v and --log-output none, as k6 writes its logs.
+TEST_F(K6Compat, LoggingFlags) {
+  auto plain = run_squall({"run", compat("logging.js"), "-q"});
+  EXPECT_NE(plain.output.find("INFO[0000] a log line  source=console"), std::string::npos) << plain.output;
+  EXPECT_NE(plain.output.find("WARN[0000] a warning  source=console"), std::string::npos) << plain.output;
+  EXPECT_EQ(plain.output.find("a debug line"), std::string::npos) << "console.debug needs -v, as in k6";
+  auto verbose = run_squall({"run", compat("logging.js"), "-q", "-v"});
+  EXPECT_NE(verbose.output.find("DEBU[0000] a debug line  source=console"), std::string::npos) << verbose.output;
+
+  auto json_lines = run_squall({"run", compat("logging.js"), "-q", "--log-format", "json"});
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(json_lines.output, m, std::regex(R"(\{"level":"info","msg":"a log line"[^\n]*\})")))
+      << json_lines.output;
+  const auto line = nlohmann::json::parse(m.str());
+  EXPECT_EQ(line["source"], "console");
+  EXPECT_TRUE(line.contains("time"));
+
+  const std::string console = temp_path("console.log");
+  std::remove(console.c_str());
+  auto to_file = run_squall({"run", compat("logging.js"), "-q", "--console-output", console});
+  EXPECT_EQ(to_file.output.find("a log line"), std::string::npos) << to_file.output;
+  EXPECT_NE(squall::testing::read_text(console).find("INFO[0000] a log line  source=console"), std::string::npos);
+  auto none = run_squall({"run", compat("logging.js"), "-q", "--log-output=none"});
+  EXPECT_EQ(none.output.find("a log line"), std::string::npos) << none.output;
+  EXPECT_NE(none.output.find("TOTAL RESULTS"), std::string::npos) << "the summary is no log line";
+}
+
+// squall inspect prints the script's options (k6 inspect); squall new writes a script that runs.
+TEST_F(K6Compat, InspectAndNew) {
+  auto r = run_squall({"inspect", "--execution-requirements", compat("rps.js")});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto options = nlohmann::json::parse(r.output);
+  EXPECT_EQ(options["vus"], 5);
+  EXPECT_EQ(options["iterations"], 30);
+  EXPECT_EQ(options["maxVUs"], 5);
+  EXPECT_EQ(options["totalDuration"], "10m30s");  // shared-iterations: maxDuration 10m + gracefulStop 30s
+  const std::string fresh = temp_path("new-script.js");
+  std::remove(fresh.c_str());
+  ASSERT_EQ(run_squall({"new", fresh}).exit_code, 0);
+  EXPECT_EQ(run_squall({"new", fresh}).exit_code, 104) << "an existing file is not overwritten";
+  auto ran = run_squall({"run", fresh, "-e", "BASE_URL=" + base(), "-d", "1s", "-u", "1", "-q"});
+  EXPECT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_NE(ran.output.find("status is 200"), std::string::npos) << ran.output;
+}
 
 }  // namespace
 }  // namespace squall

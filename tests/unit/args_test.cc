@@ -27,6 +27,24 @@ TEST(Args, ValuesBooleansRepeatsAndPositionals) {
   EXPECT_EQ(args->positionals(), (std::vector<std::string>{"Shop", "file.py"}));
 }
 
+// pflag's booleans, as k6 users write them: --flag=true, --flag=false; and a flag with an optional value.
+TEST(Args, BooleansTakeTrueOrFalseInlineAndOptionalValues) {
+  const std::vector<FlagSpec> specs = {{{"--headless"}, false}, {{"--http-debug"}, false, false, true}};
+  std::vector<std::string> words = {"--headless=false", "--http-debug=full"};
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  std::string error;
+  auto args = Args::parse(static_cast<int>(argv.size()), argv.data(), 0, specs, error);
+  ASSERT_TRUE(args) << error;
+  EXPECT_FALSE(args->has("--headless"));
+  EXPECT_TRUE(args->negated("--headless"));
+  EXPECT_EQ(args->get("--http-debug"), "full");
+  auto plain = parse({"--headless=true"}, error);
+  ASSERT_TRUE(plain) << error;
+  EXPECT_TRUE(plain->has("--headless"));
+  EXPECT_FALSE(plain->negated("--headless"));
+}
+
 TEST(Args, MistakesAreNamed) {
   std::string error;
   EXPECT_FALSE(parse({"--nope"}, error));
@@ -34,7 +52,7 @@ TEST(Args, MistakesAreNamed) {
   EXPECT_FALSE(parse({"-u"}, error));
   EXPECT_EQ(error, "flag '-u' needs a value");
   EXPECT_FALSE(parse({"--headless=yes"}, error));
-  EXPECT_EQ(error, "flag '--headless' takes no value");
+  EXPECT_EQ(error, "flag '--headless' takes no value (or =true, =false)");
   EXPECT_FALSE(parse({"-u", "1", "--users", "2"}, error));
   EXPECT_EQ(error, "flag '--users' given twice");
 }

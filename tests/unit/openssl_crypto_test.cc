@@ -19,7 +19,8 @@ std::string hex(std::string_view bytes) {
 
 std::string unhex(std::string_view text) {
   std::string out;
-  for (size_t i = 0; i + 1 < text.size(); i += 2) out += static_cast<char>(std::stoi(std::string(text.substr(i, 2)), nullptr, 16));
+  for (size_t i = 0; i + 1 < text.size(); i += 2)
+    out += static_cast<char>(std::stoi(std::string(text.substr(i, 2)), nullptr, 16));
   return out;
 }
 

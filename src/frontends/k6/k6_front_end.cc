@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "common/exit_codes.h"
 #include "common/files.h"
@@ -15,6 +17,7 @@
 #include "report/summary.h"
 #include "report/summary_export.h"
 #include "report/summary_text.h"
+#include "schedule/executor.h"
 
 extern char** environ;
 
@@ -66,6 +69,51 @@ bool write_summary_outputs(const std::string& json_text, bool& write_failed) {
   return true;
 }
 
+// --log-output, --log-format, --console-output and -v into `log`; false with `error` for a bad value
+// or a file that cannot be opened.
+bool configure_logging(const K6Invocation& invocation, LogSettings& log, std::string& error) {
+  auto open_file = [&](const std::string& path, const char* flag) -> std::shared_ptr<FILE> {
+    FILE* file = std::fopen(path.c_str(), "a");
+    if (!file) error = std::string(flag) + ": cannot open '" + path + "': " + std::strerror(errno);
+    return file ? std::shared_ptr<FILE>(file, [](FILE* f) { std::fclose(f); }) : nullptr;
+  };
+  const std::string& output = invocation.log_output;
+  if (output == "stdout") {
+    log.out = std::shared_ptr<FILE>(stdout, [](FILE*) {});
+  } else if (output == "none") {
+    log.out = nullptr;
+  } else if (output.starts_with("file=") || output == "file") {
+    log.out = open_file(output.size() > 5 ? output.substr(5) : "k6.log", "--log-output");
+    if (!log.out) return false;
+  } else if (output != "stderr") {
+    error = "invalid --log-output '" + output + "' (expected stderr, stdout, none or file=PATH; loki is not supported)";
+    return false;
+  }
+  if (invocation.log_format == "json") {
+    log.format = LogSettings::Format::kJson;
+  } else if (invocation.log_format == "raw") {
+    log.format = LogSettings::Format::kRaw;
+  } else if (invocation.log_format != "text" && !invocation.log_format.empty()) {
+    error = "invalid --log-format '" + invocation.log_format + "' (expected text, json or raw)";
+    return false;
+  }
+  if (invocation.console_output) {
+    log.console = open_file(*invocation.console_output, "--console-output");
+    if (!log.console) return false;
+  }
+  log.verbose = invocation.verbose;
+  return true;
+}
+
+// A duration as Go prints it (k6 inspect's totalDuration): "45s", "1m30s", "1h0m0s", "500ms".
+std::string go_duration(Nanos d) {
+  if (d < kSecond) return std::to_string(d / kMillisecond) + "ms";
+  const int64_t seconds = d / kSecond, hours = seconds / 3600, minutes = seconds / 60 % 60;
+  std::string s = std::to_string(seconds % 60) + "s";
+  if (hours) return std::to_string(hours) + "h" + std::to_string(minutes) + "m" + s;
+  return minutes ? std::to_string(minutes) + "m" + s : s;
+}
+
 }  // namespace
 
 K6FrontEnd::K6FrontEnd(K6Invocation invocation) : invocation_(std::move(invocation)) {}
@@ -88,35 +136,66 @@ std::optional<plan::TestOptions> K6FrontEnd::layered_options(const std::string& 
   return plan::layer_options(invocation_.config_file, script_options, invocation_.flags, error);
 }
 
-int K6FrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& store, const std::atomic<bool>& interrupted) {
-  interrupted_ = &interrupted;
+int K6FrontEnd::first_init(std::string& options_text, const std::atomic<bool>& interrupted) {
   Ending ending = Ending::kReturned;
   std::string error;
   bundle_ = ScriptBundle::load(invocation_.path, error);
   if (!bundle_) return invalid_config(error);
   if (!v8_thread_identity::available(error)) return script_error("JavaScript VUs cannot run on this V8: " + error);
   run_ = std::make_unique<RunShared>(*bundle_);
-  for (char** e = environ; *e; ++e) {
+  for (char** e = environ; invocation_.include_system_env && *e; ++e) {
     const std::string kv = *e;
     const size_t eq = kv.find('=');
     if (eq != std::string::npos) run_->env[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
   for (const auto& [name, value] : invocation_.env) run_->env[name] = value;
   run_->http_debug = invocation_.http_debug;
+  run_->http_debug_full = invocation_.http_debug_full;
+  if (!configure_logging(invocation_, run_->log, error)) return invalid_config(error);
 
   // The first init: options and exports (k6 does the same on a throw-away VU).
-  std::string options_text;
-  {
-    metrics::MetricsStore scratch;
-    vu::WorkerSettings probe_settings;
-    probe_settings.store = &scratch;
-    LifecycleVu probe(*run_, probe_settings);
-    if (!probe.init(error, interrupted, ending)) {
-      return ending == Ending::kReturned ? script_error(error) : stopped_early(ending, "the init context", 0, 0);
-    }
-    options_text = probe.options_json(functions_);
-    probe.survey_modules();
+  metrics::MetricsStore scratch;
+  vu::WorkerSettings probe_settings;
+  probe_settings.store = &scratch;
+  LifecycleVu probe(*run_, probe_settings);
+  if (!probe.init(error, interrupted, ending)) {
+    return ending == Ending::kReturned ? script_error(error) : stopped_early(ending, "the init context", 0, 0);
   }
+  options_text = probe.options_json(functions_);
+  probe.survey_modules();
+  return kExitOk;
+}
+
+int K6FrontEnd::inspect(bool execution_requirements) {
+  const std::atomic<bool> never{false};
+  std::string options_text, error;
+  if (const int code = first_init(options_text, never); code != kExitOk) return code;
+  auto options = layered_options(options_text, error);
+  if (!options) return invalid_config(error);
+  nlohmann::json out = options_text.empty() ? nlohmann::json::object() : nlohmann::json::parse(options_text);
+  if (execution_requirements) {
+    auto scenarios = plan::derive_scenarios(*options, error);
+    if (!scenarios) return invalid_config(error);
+    int64_t max_vus = 0;
+    Nanos total = 0;
+    for (const auto& s : *scenarios) {
+      auto executor = schedule::make_executor(s);
+      if (auto problem = executor->validate()) return invalid_config(*problem);
+      max_vus += executor->max_vus();
+      total = std::max(total, s.start_time + executor->scheduled_duration() + s.graceful_stop);
+    }
+    out["maxVUs"] = max_vus;
+    out["totalDuration"] = go_duration(total);
+  }
+  std::printf("%s\n", out.dump(2).c_str());
+  return kExitOk;
+}
+
+int K6FrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& store, const std::atomic<bool>& interrupted) {
+  interrupted_ = &interrupted;
+  Ending ending = Ending::kReturned;
+  std::string error, options_text;
+  if (const int code = first_init(options_text, interrupted); code != kExitOk) return code;
   auto options = layered_options(options_text, error);
   if (!options) return invalid_config(error);
   auto scenarios = plan::derive_scenarios(*options, error);
@@ -139,6 +218,11 @@ int K6FrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& store,
   run_->no_connection_reuse = options->no_connection_reuse.value_or(false);
   run_->no_vu_connection_reuse = options->no_vu_connection_reuse.value_or(false);
   run_->max_redirects = static_cast<int>(options->max_redirects.value_or(10));
+  if (options->rps && *options->rps > 0) run_->request_interval = std::max<Nanos>(1, kSecond / *options->rps);
+  if (!options->unknown_fields.empty()) {
+    log_line(*run_, "WARN", "There were unknown fields in the options exported in the script",
+             "error=\"json: unknown field \\\"" + options->unknown_fields.front() + "\\\"\"");
+  }
   setup_timeout_ = options->setup_timeout.value_or(60 * kSecond);
   teardown_timeout_ = options->teardown_timeout.value_or(60 * kSecond);
 
@@ -146,6 +230,16 @@ int K6FrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& store,
   plan.segment = *segment;
   plan.settings.hosts = options->hosts;
   if (options->user_agent) plan.settings.client.user_agent = *options->user_agent;
+  if (options->blacklist_ips || options->block_hostnames) {
+    auto policy = std::make_shared<net::DialPolicy>();
+    for (const auto& range : options->blacklist_ips.value_or(std::vector<std::string>{})) {
+      if (!policy->block_range(range, error)) return invalid_config("blacklistIPs: " + error);
+    }
+    for (const auto& pattern : options->block_hostnames.value_or(std::vector<std::string>{})) {
+      if (!policy->block_hostname(pattern, error)) return invalid_config("blockHostnames: " + error);
+    }
+    plan.settings.client.dial_policy = std::move(policy);
+  }
   net::TlsConfig tls;
   tls.insecure_skip_verify = options->insecure_skip_tls_verify.value_or(false);
   if (options->tls_min) tls.min_version = *options->tls_min;

@@ -25,6 +25,12 @@ struct K6Invocation {
   std::optional<std::string> config_file;                // -c/--config: k6 options as JSON
   plan::TestOptions flags;                               // the flags' layer of the options
   bool http_debug = false;
+  bool http_debug_full = false;               // --http-debug=full: bodies too
+  bool include_system_env = true;             // --include-system-env-vars=false: __ENV holds the -e values only
+  std::optional<std::string> console_output;  // --console-output FILE
+  std::string log_output = "stderr";          // --log-output: stderr, stdout, none, file=PATH
+  std::string log_format = "text";            // --log-format: text, json, raw
+  bool verbose = false;                       // -v: DEBU lines too
   bool no_thresholds = false, no_setup = false, no_teardown = false, no_summary = false;
   bool quiet = false;
   std::optional<std::string> control_address;  // --address
@@ -45,7 +51,13 @@ class K6FrontEnd final : public frontends::FrontEnd {
   int finish(const metrics::MetricsStore& store, const schedule::ExecutionResult& result, int engine_code) override;
   void close() override;
 
+  // `squall inspect`: the script's options as JSON on stdout (k6 inspect); with
+  // `execution_requirements`, also maxVUs and totalDuration. Returns the exit code.
+  int inspect(bool execution_requirements);
+
  private:
+  // Loads the script and runs its init once, for its options (JSON) and exports. An exit code.
+  int first_init(std::string& options_text, const std::atomic<bool>& interrupted);
   bool has_function(const std::string& name) const;
   // The options as the script, the config file, the environment and the flags layer them.
   std::optional<plan::TestOptions> layered_options(const std::string& options_text, std::string& error) const;

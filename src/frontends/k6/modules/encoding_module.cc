@@ -15,7 +15,7 @@ using v8::FunctionCallbackInfo;
 using v8::Value;
 
 bool variant_arg(const FunctionCallbackInfo<Value>& info, int at, Base64Variant& out) {
-  if (info.Length() <= at || info[at]->IsUndefined() || to_std_string(info.GetIsolate(), info[at]).empty()) {
+  if (info.Length() <= at || info[at]->IsNullOrUndefined() || to_std_string(info.GetIsolate(), info[at]).empty()) {
     out = Base64Variant::kStd;
     return true;
   }

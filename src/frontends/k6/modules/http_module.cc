@@ -313,15 +313,18 @@ bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_a
   return true;
 }
 
-// --http-debug: the request and response heads, as k6 prints them (bodies left out).
+// --http-debug: the request and response heads, as k6 prints them; --http-debug=full: bodies too.
 void log_http_exchange(const net::HttpRequest& request, const net::HttpResponse& response) {
+  const bool full = JsVu::current().run().http_debug_full;
   std::string text =
       "Request:\n" + request.method + " " + request.url.target + " HTTP/1.1\nHost: " + request.url.authority() + "\n";
   for (const auto& h : request.headers) text += h.name + ": " + h.value + "\n";
+  if (full && !request.body.empty()) text += "\n" + request.body + "\n";
   if (response.status) {
     text += "\nResponse:\n" + std::string(response.proto) + " " + std::to_string(response.status) + " " +
             response.status_text + "\n";
     for (const auto& h : response.headers) text += h.name + ": " + h.value + "\n";
+    if (full && !response.body.empty()) text += "\n" + response.body + "\n";
   } else {
     text += "\nResponse: none (" + response.error + ")\n";
   }
@@ -358,10 +361,18 @@ Local<Value> response_of(v8::Isolate* isolate, JsVu& vu, const PreparedRequest& 
   return make_response(isolate->GetCurrentContext(), prepared.request, response, prepared.response_type);
 }
 
+// options.rps: waits for `count` requests' turn. False (an exception thrown) if interrupted meanwhile.
+bool pace(v8::Isolate* isolate, JsVu& vu, size_t count) {
+  const Nanos wait = vu.run().reserve_requests(count);
+  if (wait <= 0 || vu.sleep(wait)) return true;
+  throw_error(isolate, "iteration interrupted");
+  return false;
+}
+
 // Sends and returns the Response object; empty with an exception on interruption.
 Local<Value> send(v8::Isolate* isolate, PreparedRequest& prepared) {
   JsVu& vu = JsVu::current();
-  if (refuse_in_init(isolate, vu)) return {};
+  if (refuse_in_init(isolate, vu) || !pace(isolate, vu, 1)) return {};
   net::HttpResponse response;
   if (!vu.http(prepared.request, prepared.options, prepared.tags, expected_statuses_of(vu), response)) {
     throw_error(isolate, "iteration interrupted");
@@ -407,7 +418,8 @@ void http_async_request(const FunctionCallbackInfo<Value>& info) {
     throw_type_error(isolate, "asyncRequest(method, url[, body, params])");
   } else if (!refuse_in_init(isolate, vu) &&
              prepare(isolate, to_std_string(isolate, info[0]), info[1], info.Length() > 2 ? info[2] : Local<Value>(),
-                     info.Length() > 3 ? info[3] : Local<Value>(), *prepared)) {
+                     info.Length() > 3 ? info[3] : Local<Value>(), *prepared) &&
+             pace(isolate, vu, 1)) {  // (with --rps the VU waits for its turn before sending)
     auto pending = std::make_shared<v8::Global<v8::Promise::Resolver>>(isolate, resolver);
     vu.http_async(prepared->request, prepared->options, prepared->tags, expected_statuses_of(vu),
                   [&vu, prepared, pending](const net::HttpResponse& response) {
@@ -470,6 +482,7 @@ void http_batch(const FunctionCallbackInfo<Value>& info) {
   std::vector<script::ScriptVu::BatchRequest> batch;
   for (const auto& p : prepared) batch.push_back({&p.request, p.options, p.tags});
   std::vector<net::HttpResponse> responses;
+  if (!pace(isolate, vu, batch.size())) return;
   if (!vu.http_batch(batch, vu.run().batch, vu.run().batch_per_host, expected_statuses_of(vu), responses)) {
     return throw_error(isolate, "iteration interrupted");
   }

@@ -63,8 +63,10 @@ Local<v8::Object> pair_object(v8::Isolate* isolate, const crypto::KeyPair& pair)
   return out;
 }
 
-#define SQUALL_NATIVE(name, expression) \
-  void name(const FunctionCallbackInfo<Value>& info) { guarded(info, [&](const Args& a) { return expression; }); }
+#define SQUALL_NATIVE(name, expression)                       \
+  void name(const FunctionCallbackInfo<Value>& info) {        \
+    guarded(info, [&](const Args& a) { return expression; }); \
+  }
 
 SQUALL_NATIVE(digest, array_buffer(a.isolate(), crypto::digest(a.text(0), a.bytes(1))))
 SQUALL_NATIVE(hmac, array_buffer(a.isolate(), crypto::hmac(a.text(0), a.bytes(1), a.bytes(2))))
@@ -72,25 +74,25 @@ SQUALL_NATIVE(hash_block_size, static_cast<double>(crypto::hash_block_size(a.tex
 SQUALL_NATIVE(random_bytes, array_buffer(a.isolate(), crypto::random_bytes(static_cast<size_t>(a.integer(0)))))
 SQUALL_NATIVE(copy, array_buffer(a.isolate(), a.bytes(0)))
 SQUALL_NATIVE(aes_cbc, array_buffer(a.isolate(), crypto::aes_cbc(a.flag(0), a.bytes(1), a.bytes(2), a.bytes(3))))
-SQUALL_NATIVE(aes_ctr, array_buffer(a.isolate(), crypto::aes_ctr(a.bytes(0), a.bytes(1),
-                                                                  static_cast<int>(a.integer(2)), a.bytes(3))))
+SQUALL_NATIVE(aes_ctr, array_buffer(a.isolate(), crypto::aes_ctr(a.bytes(0), a.bytes(1), static_cast<int>(a.integer(2)),
+                                                                 a.bytes(3))))
 SQUALL_NATIVE(aes_gcm, array_buffer(a.isolate(), crypto::aes_gcm(a.flag(0), a.bytes(1), a.bytes(2), a.bytes(3),
-                                                                  static_cast<int>(a.integer(4)), a.bytes(5))))
+                                                                 static_cast<int>(a.integer(4)), a.bytes(5))))
 SQUALL_NATIVE(generate_ec, pair_object(a.isolate(), crypto::generate_ec(a.text(0))))
-SQUALL_NATIVE(generate_rsa,
-              pair_object(a.isolate(), crypto::generate_rsa(static_cast<int>(a.integer(0)), a.bytes(1))))
+SQUALL_NATIVE(generate_rsa, pair_object(a.isolate(), crypto::generate_rsa(static_cast<int>(a.integer(0)), a.bytes(1))))
 SQUALL_NATIVE(ecdsa_sign, array_buffer(a.isolate(), crypto::ecdsa_sign(a.text(0), a.bytes(1), a.bytes(2))))
 SQUALL_NATIVE(ecdsa_verify, crypto::ecdsa_verify(a.text(0), a.bytes(1), a.bytes(2), a.bytes(3)))
 SQUALL_NATIVE(rsa_sign, array_buffer(a.isolate(), crypto::rsa_sign(a.text(0), a.bytes(1), a.bytes(2),
-                                                                    static_cast<int>(a.integer(3)))))
+                                                                   static_cast<int>(a.integer(3)))))
 SQUALL_NATIVE(rsa_verify,
               crypto::rsa_verify(a.text(0), a.bytes(1), a.bytes(2), a.bytes(3), static_cast<int>(a.integer(4))))
-SQUALL_NATIVE(rsa_oaep, array_buffer(a.isolate(), crypto::rsa_oaep(a.flag(0), a.text(1), a.bytes(2), a.bytes(3),
-                                                                    a.bytes(4))))
+SQUALL_NATIVE(rsa_oaep,
+              array_buffer(a.isolate(), crypto::rsa_oaep(a.flag(0), a.text(1), a.bytes(2), a.bytes(3), a.bytes(4))))
 SQUALL_NATIVE(ecdh, array_buffer(a.isolate(), crypto::ecdh(a.bytes(0), a.bytes(1), static_cast<size_t>(a.integer(2)))))
-SQUALL_NATIVE(pbkdf2, array_buffer(a.isolate(), crypto::pbkdf2(a.text(0), a.bytes(1), a.bytes(2),
-                                                                static_cast<unsigned>(std::max<int64_t>(0, a.integer(3))),
-                                                                static_cast<size_t>(std::max<int64_t>(0, a.integer(4))))))
+SQUALL_NATIVE(pbkdf2,
+              array_buffer(a.isolate(), crypto::pbkdf2(a.text(0), a.bytes(1), a.bytes(2),
+                                                       static_cast<unsigned>(std::max<int64_t>(0, a.integer(3))),
+                                                       static_cast<size_t>(std::max<int64_t>(0, a.integer(4))))))
 SQUALL_NATIVE(ec_point, array_buffer(a.isolate(), crypto::ec_point_of(a.bytes(0))))
 SQUALL_NATIVE(ec_spki_of_point, array_buffer(a.isolate(), crypto::ec_spki_of_point(a.text(0), a.bytes(1))))
 SQUALL_NATIVE(to_base64_url, js_string(a.isolate(), base64_encode(a.bytes(0), Base64Variant::kRawUrl)))

@@ -1,6 +1,9 @@
 #include "frontends/k6/runtime/run_shared.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <ctime>
+#include <string_view>
 
 namespace squall::k6 {
 
@@ -22,15 +25,106 @@ int64_t RunShared::next_scenario_iteration(const std::string& scenario) {
   return scenario_iterations_[scenario]++;
 }
 
+Nanos RunShared::reserve_requests(size_t count) {
+  if (request_interval <= 0 || count == 0) return 0;
+  const Nanos now = mono_now();
+  Nanos next = next_request_at_.load(std::memory_order_relaxed);
+  Nanos start = 0;
+  do {
+    start = std::max(next, now);
+  } while (!next_request_at_.compare_exchange_weak(next, start + static_cast<Nanos>(count) * request_interval,
+                                                   std::memory_order_relaxed));
+  return start + static_cast<Nanos>(count - 1) * request_interval - now;
+}
+
+namespace {
+
+const char* json_level(const char* level) {
+  const std::string_view l(level);
+  return l == "WARN" ? "warning" : l == "ERRO" ? "error" : l == "DEBU" ? "debug" : "info";
+}
+
+std::string json_escaped(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char code[8];
+      std::snprintf(code, sizeof code, "\\u%04x", static_cast<unsigned char>(c));
+      out += code;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// `fields` ("source=console error=\"a b\"") as JSON members (",\"source\":\"console\",...").
+std::string json_fields(std::string_view fields) {
+  std::string out;
+  size_t at = 0;
+  while (at < fields.size()) {
+    while (at < fields.size() && fields[at] == ' ') ++at;
+    const size_t eq = fields.find('=', at);
+    if (eq == std::string_view::npos) break;
+    const std::string_view key = fields.substr(at, eq - at);
+    std::string value;
+    size_t end = eq + 1;
+    if (end < fields.size() && fields[end] == '"') {
+      for (++end; end < fields.size() && fields[end] != '"'; ++end) {
+        if (fields[end] == '\\' && end + 1 < fields.size()) ++end;
+        value += fields[end];
+      }
+      ++end;
+    } else {
+      const size_t space = fields.find(' ', end);
+      value = fields.substr(end, space == std::string_view::npos ? std::string_view::npos : space - end);
+      end = space == std::string_view::npos ? fields.size() : space;
+    }
+    out += ",\"" + json_escaped(key) + "\":\"" + json_escaped(value) + "\"";
+    at = end;
+  }
+  return out;
+}
+
+std::string rfc3339_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char text[40];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S%z", &local);
+  std::string out = text;
+  if (out.size() > 5) out.insert(out.size() - 2, ":");  // +0000 -> +00:00
+  return out;
+}
+
+}  // namespace
+
 void log_line(const RunShared& run, const char* level, const std::string& message, const std::string& fields) {
-  const Nanos since = run.test_start ? mono_now() - run.test_start : 0;
-  const long long seconds = since > 0 ? since / kSecond : 0;
-  std::string line = std::string(level) + "[" +
-                     (seconds < 1000 ? std::string(4 - std::to_string(seconds).size(), '0') : "") +
-                     std::to_string(seconds) + "] " + message;
-  if (!fields.empty()) line += "  " + fields;
+  const LogSettings& log = run.log;
+  if (std::string_view(level) == "DEBU" && !log.verbose) return;
+  FILE* sink = log.console && fields.find("source=console") != std::string::npos ? log.console.get() : log.out.get();
+  if (!sink) return;
+  std::string line;
+  switch (log.format) {
+    case LogSettings::Format::kRaw: line = message; break;
+    case LogSettings::Format::kJson:
+      line = "{\"level\":\"" + std::string(json_level(level)) + "\",\"msg\":\"" + json_escaped(message) + "\"" +
+             json_fields(fields) + ",\"time\":\"" + rfc3339_now() + "\"}";
+      break;
+    case LogSettings::Format::kText: {
+      const Nanos since = run.test_start ? mono_now() - run.test_start : 0;
+      const long long seconds = since > 0 ? since / kSecond : 0;
+      line = std::string(level) + "[" + (seconds < 1000 ? std::string(4 - std::to_string(seconds).size(), '0') : "") +
+             std::to_string(seconds) + "] " + message;
+      if (!fields.empty()) line += "  " + fields;
+      break;
+    }
+  }
   line += "\n";
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fwrite(line.data(), 1, line.size(), sink);
 }
 
 }  // namespace squall::k6

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
@@ -22,15 +23,25 @@ struct SharedArrayData {
   std::vector<std::string> elements;
 };
 
+// Where k6's log lines go: --log-output, --log-format, --console-output, --verbose.
+struct LogSettings {
+  enum class Format { kText, kJson, kRaw };
+  std::shared_ptr<FILE> out{stderr, [](FILE*) {}};  // null: --log-output none
+  std::shared_ptr<FILE> console;                    // console.* lines (--console-output); null: to `out`
+  Format format = Format::kText;
+  bool verbose = false;  // DEBU lines (console.debug) are written only with --verbose, as in k6
+};
+
 struct RunShared {
   explicit RunShared(const ScriptBundle& b) : bundle(b) {}
   const ScriptBundle& bundle;
   std::map<std::string, std::string> env;  // __ENV: the process environment, then -e NAME=VALUE
-  Nanos test_start = 0;                    // for log lines' [seconds] prefix
-  std::string options_json = "{}";         // the consolidated options, for k6/execution test.options
-  std::string setup_data_json;             // setup()'s return value as JSON; empty: undefined
-  std::string summary_text;                // the end-of-test summary, set before handleSummary()
-  TailCalls tail_calls;                    // of the script's files, found after the first init
+  LogSettings log;
+  Nanos test_start = 0;             // for log lines' [seconds] prefix
+  std::string options_json = "{}";  // the consolidated options, for k6/execution test.options
+  std::string setup_data_json;      // setup()'s return value as JSON; empty: undefined
+  std::string summary_text;         // the end-of-test summary, set before handleSummary()
+  TailCalls tail_calls;             // of the script's files, found after the first init
   // Each VU in a context of its own (~150 KB more per VU), not all of an isolate's in one: a
   // context has one queue of promise jobs, and a job one VU queued must run on that VU's turn.
   // For scripts that may queue any (ScriptSurvey::queues_promise_jobs).
@@ -44,6 +55,11 @@ struct RunShared {
   bool no_connection_reuse = false;       // options.noConnectionReuse
   bool no_vu_connection_reuse = false;    // options.noVUConnectionReuse: connections closed per iteration
   int max_redirects = 10;                 // options.maxRedirects: the `redirects` param's default
+  Nanos request_interval = 0;             // options.rps (--rps): 1 s / rps between request starts; 0: no cap
+
+  // With options.rps: reserves the start times of `count` requests at that pace, across every VU
+  // and thread, and returns how long the caller waits before the last of them (0: go now).
+  Nanos reserve_requests(size_t count);
 
   // test.abort(reason) from a script, or a VU whose init failed. Any thread.
   std::function<void(const std::string& reason)> abort_test;
@@ -61,11 +77,14 @@ struct RunShared {
 
  private:
   mutable std::mutex mutex_;
+  std::atomic<Nanos> next_request_at_{0};
   std::map<std::string, std::shared_ptr<const SharedArrayData>> shared_arrays_;
   std::map<std::string, int64_t> scenario_iterations_;
 };
 
-// "INFO[0003] message" lines on stderr, k6's log format; seconds since `test_start` (0 before it).
+// A log line as k6 writes it: "INFO[0003] message  key=value" (seconds since `test_start`, 0 before
+// it), a JSON object, or the message alone, where run.log says; `fields` are logrus-style key=value
+// pairs, values quoted when they hold blanks.
 void log_line(const RunShared& run, const char* level, const std::string& message, const std::string& fields = "");
 
 }  // namespace squall::k6

@@ -157,6 +157,19 @@ TEST_F(K6Compat, LoggingFlags) {
   EXPECT_NE(none.output.find("TOTAL RESULTS"), std::string::npos) << "the summary is no log line";
 }
 
+// A .ts script importing a .ts module runs as k6 v1 runs it; an error names the .ts line.
+TEST_F(K6Compat, TypeScript) {
+  run_compat("typescript.ts", 4);
+  auto r = run_squall({"run", compat("typescript.ts"), "-e", "BASE=" + base(), "-e", "FAIL_AT_LINE=1", "-q"});
+  EXPECT_NE(r.output.find("Error: thrown on line 20 of the .ts file"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("typescript.ts:20:"), std::string::npos) << r.output;
+  const std::string broken = temp_path("broken.ts");
+  squall::testing::write_file(broken, "const x: number = ;\nexport default function () {}\n");
+  auto bad = run_squall({"run", broken});
+  EXPECT_EQ(bad.exit_code, 107) << bad.output;
+  EXPECT_NE(bad.output.find("broken.ts:1:18"), std::string::npos) << bad.output;
+}
+
 // squall inspect prints the script's options (k6 inspect); squall new writes a script that runs.
 TEST_F(K6Compat, InspectAndNew) {
   auto r = run_squall({"inspect", "--execution-requirements", compat("rps.js")});

@@ -112,13 +112,14 @@ export function notLast() { sleep(1); work; }
 export function nested() { return sleep(1)(2); }
 export function* gen() { sleep(1); }
 export function optional() { sleep?.(1); }
-)"};
+)",
+                    nullptr};
     survey = survey_script(isolate, {&file});
-    SourceFile await_file{"/a.js", "file:///a.js", "export default async function () { await 1; }"};
+    SourceFile await_file{"/a.js", "file:///a.js", "export default async function () { await 1; }", nullptr};
     awaits = survey_script(isolate, {&file, &await_file});
-    SourceFile then_file{"/t.js", "file:///t.js", "export default function () { load().then((x) => x); }"};
+    SourceFile then_file{"/t.js", "file:///t.js", "export default function () { load().then((x) => x); }", nullptr};
     thens = survey_script(isolate, {&then_file});
-    SourceFile broken_file{"/b.js", "file:///b.js", "export default function ( {"};
+    SourceFile broken_file{"/b.js", "file:///b.js", "export default function ( {", nullptr};
     broken = survey_script(isolate, {&broken_file});
   }
   isolate->Dispose();

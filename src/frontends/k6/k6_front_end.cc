@@ -140,7 +140,8 @@ int K6FrontEnd::first_init(std::string& options_text, const std::atomic<bool>& i
   Ending ending = Ending::kReturned;
   std::string error;
   bundle_ = ScriptBundle::load(invocation_.path, error);
-  if (!bundle_) return invalid_config(error);
+  // TypeScript that esbuild refuses is a script error (107), as a JavaScript syntax error is.
+  if (!bundle_) return error.starts_with("TypeScript: ") ? script_error(error) : invalid_config(error);
   if (!v8_thread_identity::available(error)) return script_error("JavaScript VUs cannot run on this V8: " + error);
   run_ = std::make_unique<RunShared>(*bundle_);
   for (char** e = environ; invocation_.include_system_env && *e; ++e) {

@@ -517,7 +517,7 @@ std::string JsVu::describe(v8::TryCatch& try_catch) {
   for (size_t at = text.find("\n    at "); at != std::string::npos; at = text.find("\n    at ", at + 1)) {
     text.replace(at, 5, "\n\t");
   }
-  return text;
+  return run().bundle.with_source_positions(std::move(text));
 }
 
 metrics::TagSetId JsVu::current_tags() {

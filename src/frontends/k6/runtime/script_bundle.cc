@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <vector>
 
 #include "common/files.h"
@@ -67,7 +68,8 @@ std::optional<std::string> ScriptBundle::resolve(const std::string& referrer_pat
             "only): download it next to the script and import it by a relative path";
   } else {
     static const std::string kImplemented =
-        "squall has k6, k6/http, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto and k6/timers";
+        "squall has k6, k6/http, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, k6/timers and "
+        "k6/experimental/webcrypto";
     error = specifier == "k6" || specifier.starts_with("k6/")
                 ? "k6 module '" + specifier + "' is not implemented by squall yet (" + kImplemented + ")"
                 : "unknown module '" + specifier + "' (" + kImplemented + "; local files start with ./ or ../)";
@@ -81,16 +83,45 @@ const SourceFile* ScriptBundle::file(const std::string& path, std::string& error
   if (it != files_.end()) return it->second.get();
   if (const std::string* bundled = jslib_source(path)) {
     const std::string library = path.substr(path.find(':') + 1);
-    auto file =
-        std::make_unique<SourceFile>(SourceFile{path, "https://jslib.k6.io/" + library + "/index.js", *bundled});
+    auto file = std::make_unique<SourceFile>(
+        SourceFile{path, "https://jslib.k6.io/" + library + "/index.js", *bundled, nullptr});
     return files_.emplace(path, std::move(file)).first->second.get();
   }
   auto text = read_whole_file(path, "file", error);
   if (!text) return nullptr;
-  auto file = std::make_unique<SourceFile>(SourceFile{path, "file://" + path, std::move(*text)});
+  std::shared_ptr<const SourceMap> map;
+  if (is_typescript(path)) {
+    text = strip_types(path, *text, error);
+    if (!text) return nullptr;
+    if (auto decoded = SourceMap::from_inline_comment(*text)) map = std::make_shared<const SourceMap>(*decoded);
+  }
+  auto file = std::make_unique<SourceFile>(SourceFile{path, "file://" + path, std::move(*text), std::move(map)});
   const SourceFile* out = file.get();
   files_.emplace(path, std::move(file));
   return out;
+}
+
+std::string ScriptBundle::with_source_positions(std::string text) const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  for (const auto& [path, file] : files_) {
+    if (!file->source_map) continue;
+    const std::string prefix = file->url + ":";
+    for (size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + prefix.size())) {
+      const size_t start = at + prefix.size();
+      size_t colon = start, end = 0;
+      while (colon < text.size() && std::isdigit(static_cast<unsigned char>(text[colon]))) ++colon;
+      if (colon == start || colon >= text.size() || text[colon] != ':') continue;
+      end = colon + 1;
+      while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+      if (end == colon + 1) continue;
+      int line = 0, column = 0;
+      if (!file->source_map->original(std::stoi(text.substr(start, colon - start)),
+                                      std::stoi(text.substr(colon + 1, end - colon - 1)), line, column))
+        continue;
+      text.replace(start, end - start, std::to_string(line) + ":" + std::to_string(column));
+    }
+  }
+  return text;
 }
 
 }  // namespace squall::k6

@@ -12,12 +12,15 @@
 #include <optional>
 #include <string>
 
+#include "frontends/k6/runtime/typescript.h"
+
 namespace squall::k6 {
 
 struct SourceFile {
-  std::string path;  // absolute, normalised
-  std::string url;   // file:///path, as k6 names scripts in stack traces
-  std::string text;
+  std::string path;                             // absolute, normalised
+  std::string url;                              // file:///path, as k6 names scripts in stack traces
+  std::string text;                             // for TypeScript, the JavaScript its types were stripped to
+  std::shared_ptr<const SourceMap> source_map;  // TypeScript: generated -> .ts positions
 };
 
 class ScriptBundle {
@@ -34,7 +37,11 @@ class ScriptBundle {
   static std::optional<std::string> resolve(const std::string& referrer_path, const std::string& specifier,
                                             std::string& error);
   // The file at an absolute path, read on first use. Thread-safe; the result lives as long as the bundle.
+  // A .ts file's text is its types stripped (typescript.h), open() included.
   const SourceFile* file(const std::string& path, std::string& error) const;
+  // `text` (an error and its stack) with each "file:///x.ts:LINE:COLUMN" of a loaded TypeScript file
+  // moved to its place in the .ts source.
+  std::string with_source_positions(std::string text) const;
 
  private:
   const SourceFile* entry_ = nullptr;

@@ -167,8 +167,9 @@ void Exchange::start_hop(Nanos now) {
   if (config.accept_gzip && find_header(request_.headers, "accept-encoding").empty()) {
     extra.push_back({"Accept-Encoding", "gzip, deflate"});
   }
-  if (config.use_cookie_jar && !client_.jar_.cookies().empty()) {
-    std::string cookies = client_.jar_.header_for(request_.url, unix_now());
+  CookieJar& jar = options_.cookie_jar ? *options_.cookie_jar : client_.jar_;
+  if (config.use_cookie_jar && !jar.cookies().empty()) {
+    std::string cookies = jar.header_for(request_.url, unix_now());
     if (!cookies.empty()) {
       const std::string_view own = find_header(request_.headers, "cookie");
       if (!own.empty()) cookies = std::string(own) + "; " + cookies;
@@ -319,7 +320,8 @@ void Exchange::complete_message(bool reusable) {
   release_connection(reusable && parser_.keep_alive() && options_.keep_alive);
   if (client_.context_.config.use_cookie_jar) {
     for (const auto& h : response_.headers) {
-      if (iequals(h.name, "set-cookie")) client_.jar_.store(request_.url, h.value, unix_now());
+      if (iequals(h.name, "set-cookie"))
+        (options_.cookie_jar ? *options_.cookie_jar : client_.jar_).store(request_.url, h.value, unix_now());
     }
   }
   if (is_redirect(response_.status) && redirects_left_ > 0) {

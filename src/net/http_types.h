@@ -67,11 +67,14 @@ struct HttpRequest {
   std::string body;
 };
 
+class CookieJar;
+
 struct RequestOptions {
-  Nanos timeout = 60 * kSecond;  // whole request, redirects included (k6 default)
-  int max_redirects = 10;        // k6 default
-  bool discard_body = false;     // count body bytes but do not keep them
-  bool keep_alive = true;        // false: "Connection: close", and the connection closed after the response
+  Nanos timeout = 60 * kSecond;     // whole request, redirects included (k6 default)
+  int max_redirects = 10;           // k6 default
+  bool discard_body = false;        // count body bytes but do not keep them
+  bool keep_alive = true;           // false: "Connection: close", and the connection closed after the response
+  CookieJar* cookie_jar = nullptr;  // the jar to send from and store into; null: the client's own
 };
 
 struct HttpResponse {

@@ -170,6 +170,8 @@ TEST_F(K6Compat, TypeScript) {
   EXPECT_NE(bad.output.find("broken.ts:1:18"), std::string::npos) << bad.output;
 }
 
+TEST_F(K6Compat, HttpFormsCookieJarsAndBase64) { run_compat("http_extras.js", 8); }
+
 // squall inspect prints the script's options (k6 inspect); squall new writes a script that runs.
 TEST_F(K6Compat, InspectAndNew) {
   auto r = run_squall({"inspect", "--execution-requirements", compat("rps.js")});

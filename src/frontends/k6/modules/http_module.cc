@@ -100,6 +100,7 @@ struct PreparedRequest {
   net::RequestOptions options;
   metrics::TagSetId tags = 0;
   ResponseType response_type = ResponseType::kText;
+  std::shared_ptr<net::CookieJar> jar;  // the `jar` param's own jar, kept while the request lasts
 };
 
 // Builds a body from an object: multipart when any value is an http.file(), else form-urlencoded.
@@ -115,13 +116,10 @@ bool object_body(v8::Isolate* isolate, Local<v8::Object> object, PreparedRequest
   }
   std::string& body = prepared.request.body;
   const std::string boundary = "squallboundary" + std::to_string(reinterpret_cast<uintptr_t>(&prepared) & 0xffffff);
-  for (uint32_t i = 0; i < keys->Length(); ++i) {
-    auto key = keys->Get(context, i).ToLocalChecked();
-    const std::string name = to_std_string(isolate, key);
-    auto value = object->Get(context, key).ToLocalChecked();
+  auto add = [&](const std::string& name, Local<Value> value) {
     if (!multipart) {
       body += (body.empty() ? "" : "&") + form_encode(name) + "=" + form_encode(to_std_string(isolate, value));
-      continue;
+      return;
     }
     body += "--" + boundary + "\r\n";
     if (auto file = private_value(isolate, value, "k6.file"); !file.IsEmpty()) {
@@ -134,6 +132,18 @@ bool object_body(v8::Isolate* isolate, Local<v8::Object> object, PreparedRequest
     } else {
       body += "Content-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + to_std_string(isolate, value) + "\r\n";
     }
+  };
+  for (uint32_t i = 0; i < keys->Length(); ++i) {
+    auto key = keys->Get(context, i).ToLocalChecked();
+    const std::string name = to_std_string(isolate, key);
+    auto value = object->Get(context, key).ToLocalChecked();
+    if (!value->IsArray()) {
+      add(name, value);
+      continue;
+    }
+    // An array value is the key repeated, once per element (Go's url.Values, as k6 sends it).
+    auto items = value.As<v8::Array>();
+    for (uint32_t j = 0; j < items->Length(); ++j) add(name, items->Get(context, j).ToLocalChecked());
   }
   if (multipart) body += "--" + boundary + "--\r\n";
   prepared.request.headers.push_back(
@@ -207,6 +217,10 @@ void read_header_params(v8::Isolate* isolate, Local<v8::Object> params, Prepared
 // params.timeout, redirects, responseType, auth and compression; false after throwing on a bad one.
 bool read_option_params(v8::Isolate* isolate, Local<v8::Object> params, PreparedRequest& prepared) {
   auto context = isolate->GetCurrentContext();
+  if (auto jar = get_value(context, params, key(isolate, "jar")); !jar.IsEmpty()) {
+    prepared.jar = own_cookie_jar(isolate, jar);
+    prepared.options.cookie_jar = prepared.jar.get();
+  }
   if (auto timeout = get_value(context, params, key(isolate, "timeout"));
       !timeout.IsEmpty() && !read_timeout(isolate, timeout, prepared.options.timeout)) {
     throw_error(isolate,

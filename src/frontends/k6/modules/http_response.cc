@@ -250,6 +250,33 @@ Local<v8::Object> make_response(Local<v8::Context> context, const net::HttpReque
 
 namespace {
 
+v8::Local<v8::Private> jar_marker(v8::Isolate* isolate) {
+  return v8::Private::ForApi(isolate, js_string(isolate, "k6.jar"));
+}
+
+// A jar of its own (new http.CookieJar()), freed when its object is collected; a request that uses
+// it holds a reference of its own until it ends.
+struct OwnJar {
+  std::shared_ptr<net::CookieJar> jar = std::make_shared<net::CookieJar>();
+  v8::Global<v8::Object> object;
+};
+
+// The jar `value` stands for: its own, or null for the VU's (http.cookieJar()).
+std::shared_ptr<net::CookieJar> jar_of(v8::Isolate* isolate, Local<Value> value) {
+  if (!value->IsObject()) return nullptr;
+  Local<Value> stored;
+  if (!value.As<v8::Object>()->GetPrivate(isolate->GetCurrentContext(), jar_marker(isolate)).ToLocal(&stored) ||
+      !stored->IsExternal())
+    return nullptr;
+  return static_cast<OwnJar*>(stored.As<v8::External>()->Value())->jar;
+}
+
+// The jar a method was called on.
+net::CookieJar& this_jar(const FunctionCallbackInfo<Value>& info) {
+  auto own = jar_of(info.GetIsolate(), info.This());
+  return own ? *own : JsVu::current().client().cookie_jar();
+}
+
 // jar.cookiesForURL(url) -> {name: [values]}
 void jar_cookies_for_url(const FunctionCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
@@ -258,7 +285,7 @@ void jar_cookies_for_url(const FunctionCallbackInfo<Value>& info) {
   if (!url.url) return throw_error(isolate, "cookiesForURL: invalid URL");
   std::vector<net::Cookie> cookies;
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
-  net::CookieJar& jar = JsVu::current().client().cookie_jar();
+  net::CookieJar& jar = this_jar(info);
   // header_for applies the matching rules; the jar's cookies are then filtered by that header.
   const std::string header = jar.header_for(*url.url, now);
   for (const auto& c : jar.cookies()) {
@@ -303,16 +330,16 @@ void jar_set(const FunctionCallbackInfo<Value>& info) {
       c.expires = static_cast<int64_t>(std::time(nullptr)) + static_cast<int64_t>(m->NumberValue(context).FromMaybe(0));
     }
   }
-  JsVu::current().client().cookie_jar().set(c);
+  this_jar(info).set(c);
 }
 
-void jar_clear(const FunctionCallbackInfo<Value>&) { JsVu::current().client().cookie_jar().clear(); }
+void jar_clear(const FunctionCallbackInfo<Value>& info) { this_jar(info).clear(); }
 
 void jar_delete(const FunctionCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   if (info.Length() < 2) return throw_type_error(isolate, "delete(url, name)");
   const std::string name = to_std_string(isolate, info[1]);
-  net::CookieJar& jar = JsVu::current().client().cookie_jar();
+  net::CookieJar& jar = this_jar(info);
   std::vector<net::Cookie> keep;
   for (const auto& c : jar.cookies()) {
     if (c.name != name) keep.push_back(c);
@@ -321,10 +348,19 @@ void jar_delete(const FunctionCallbackInfo<Value>& info) {
   for (auto& c : keep) jar.set(c);
 }
 
+// http.cookieJar(): the VU's jar. new http.CookieJar(): a jar of its own, apart from the VU's.
 void make_jar(const FunctionCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   auto context = isolate->GetCurrentContext();
   auto jar = info.IsConstructCall() ? info.This() : v8::Object::New(isolate);
+  if (info.IsConstructCall()) {
+    auto* own = new OwnJar;
+    own->object.Reset(isolate, jar);
+    own->object.SetWeak(
+        own, [](const v8::WeakCallbackInfo<OwnJar>& weak) { delete weak.GetParameter(); },
+        v8::WeakCallbackType::kParameter);
+    jar->SetPrivate(context, jar_marker(isolate), v8::External::New(isolate, own)).Check();
+  }
   set_function(context, jar, "cookiesForURL", jar_cookies_for_url);
   set_function(context, jar, "set", jar_set);
   set_function(context, jar, "clear", jar_clear);
@@ -333,6 +369,8 @@ void make_jar(const FunctionCallbackInfo<Value>& info) {
 }
 
 }  // namespace
+
+std::shared_ptr<net::CookieJar> own_cookie_jar(v8::Isolate* isolate, Local<Value> jar) { return jar_of(isolate, jar); }
 
 void install_cookie_jar(Local<v8::Context> context, Local<v8::Object> exports) {
   set_function(context, exports, "cookieJar", make_jar);

@@ -6,6 +6,8 @@
 
 #include <v8.h>
 
+#include <memory>
+
 #include "net/http_types.h"
 
 namespace squall::k6 {
@@ -18,6 +20,8 @@ v8::Local<v8::Object> make_response(v8::Local<v8::Context> context, const net::H
 
 // http.cookieJar() and new http.CookieJar() on `exports`: the VU's own jar.
 void install_cookie_jar(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
+// The jar of a `new http.CookieJar()` object (the `jar` request param); null for the VU's own jar.
+std::shared_ptr<net::CookieJar> own_cookie_jar(v8::Isolate* isolate, v8::Local<v8::Value> jar);
 
 // "content-type" -> "Content-Type", as Go's net/http (and so k6) names headers.
 std::string canonical_header_name(std::string_view name);

@@ -1,9 +1,9 @@
 #include "frontends/k6/runtime/typescript.h"
 
-#include <nlohmann/json.hpp>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -33,8 +33,7 @@ bool read_vlq(const std::string& text, size_t& at, int& value) {
 }
 
 // Runs `argv` with `input` on its stdin; its stdout in `out`, its stderr in `err`. The exit status.
-int run_with_input(const std::vector<std::string>& argv, const std::string& input, std::string& out,
-                   std::string& err) {
+int run_with_input(const std::vector<std::string>& argv, const std::string& input, std::string& out, std::string& err) {
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) return -1;
   posix_spawn_file_actions_t actions;

@@ -21,7 +21,7 @@ class SourceMap {
 
  private:
   struct Segment {
-    int column;  // generated, 0-based
+    int column;                      // generated, 0-based
     int source_line, source_column;  // 0-based
   };
   std::vector<std::vector<Segment>> lines_;  // by generated line, 0-based

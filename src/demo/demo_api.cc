@@ -1,5 +1,6 @@
 #include "demo/demo_api.h"
 #include "common/text.h"
+#include "net/digest_auth.h"
 
 #include <nlohmann/json.hpp>
 
@@ -120,6 +121,36 @@ bool DemoApi::valid_token(std::string_view token) const {
   return token == issue_token(unhex(token.substr(3, dot - 3)));
 }
 
+// httpbin's /digest-auth/auth/USER/PASSWORD[/ALGORITHM]: 200 for a right Digest answer, else a
+// 401 challenge (qop auth, the nonce derived from the secret so that any thread can check it).
+DemoResponse DemoApi::digest_auth(const DemoRequest& r) const {
+  const auto parts = split_nonempty(r.path.substr(std::string_view("/digest-auth/").size()), '/');
+  if (parts.size() < 3 || parts.size() > 4 || parts[0] != "auth") {
+    return error_response(404, "expected /digest-auth/auth/USER/PASSWORD[/MD5|SHA-256]");
+  }
+  const std::string algorithm = parts.size() == 4 ? parts[3] : "MD5";
+  char nonce[17];
+  std::snprintf(nonce, sizeof nonce, "%016llx", static_cast<unsigned long long>(fnv1a(secret_, r.path)));
+  std::map<std::string, std::string> challenge = {
+      {"realm", "squall-demo"}, {"nonce", nonce}, {"qop", "auth"}, {"opaque", "demo"}, {"algorithm", algorithm}};
+  const std::string_view given = r.headers ? net::find_header(*r.headers, "authorization") : std::string_view{};
+  if (auto answer = net::parse_digest_challenge(given)) {  // the same "Digest k=v, ..." syntax
+    auto expected = net::digest_authorization(challenge, r.method, answer->count("uri") ? answer->at("uri") : "",
+                                              parts[1], parts[2], answer->count("cnonce") ? answer->at("cnonce") : "");
+    auto expected_params = expected ? net::parse_digest_challenge(*expected) : std::nullopt;
+    const std::string got = answer->count("response") ? answer->at("response") : "";
+    if (expected_params && !got.empty() && expected_params->at("response") == got && answer->count("username") &&
+        answer->at("username") == parts[1]) {
+      return json(200, {{"authenticated", true}, {"user", parts[1]}});
+    }
+  }
+  DemoResponse refused = json(401, {{"authenticated", false}});
+  refused.headers.push_back({"WWW-Authenticate", "Digest realm=\"squall-demo\", qop=\"auth\", nonce=\"" +
+                                                     std::string(nonce) +
+                                                     "\", opaque=\"demo\", algorithm=" + algorithm});
+  return refused;
+}
+
 DemoResponse DemoApi::handle(const DemoRequest& r) {
   const std::string_view path = r.path;
   const bool get = r.method == "GET" || r.method == "HEAD";
@@ -156,6 +187,7 @@ DemoResponse DemoApi::handle(const DemoRequest& r) {
     }
     return response;
   }
+  if (path.starts_with("/digest-auth/")) return digest_auth(r);
   if (path == "/cookies") {
     const std::string_view cookies = r.headers ? net::find_header(*r.headers, "cookie") : std::string_view{};
     return json(200, {{"cookies", cookies}});

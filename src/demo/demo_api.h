@@ -71,6 +71,7 @@ class DemoApi {
   DemoStats& stats() { return stats_; }
 
  private:
+  DemoResponse digest_auth(const DemoRequest& r) const;
   std::string secret_;
   DemoStats stats_;
 };

@@ -170,6 +170,14 @@ TEST_F(K6Compat, TypeScript) {
   EXPECT_NE(bad.output.find("broken.ts:1:18"), std::string::npos) << bad.output;
 }
 
+// auth: 'digest' sends twice, as k6 does: the 401 challenge counts as expected, not failed.
+TEST_F(K6Compat, DigestAuth) {
+  run_compat("digest_auth.js", 4);
+  const auto metrics = read_json(temp_path("digest_auth.js.export.json"))["metrics"];
+  EXPECT_EQ(metrics["http_reqs"]["count"], 6);
+  EXPECT_EQ(metrics["http_req_failed"]["passes"], 0);  // (passes of the rate: failed requests)
+}
+
 TEST_F(K6Compat, HttpFormsCookieJarsAndBase64) { run_compat("http_extras.js", 8); }
 
 // squall inspect prints the script's options (k6 inspect); squall new writes a script that runs.

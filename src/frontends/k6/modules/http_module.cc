@@ -12,11 +12,14 @@
 
 #include "common/base64.h"
 #include "common/duration.h"
+#include "common/hex.h"
+#include "common/openssl_crypto.h"
 #include "common/text.h"
 #include "frontends/k6/modules/builtin_modules.h"
 #include "frontends/k6/modules/http_response.h"
 #include "frontends/k6/runtime/js_util.h"
 #include "frontends/k6/runtime/js_vu.h"
+#include "net/digest_auth.h"
 #include "net/http1_parser.h"
 #include "net/url.h"
 #include "vu/http_sample_recorder.h"
@@ -101,7 +104,24 @@ struct PreparedRequest {
   metrics::TagSetId tags = 0;
   ResponseType response_type = ResponseType::kText;
   std::shared_ptr<net::CookieJar> jar;  // the `jar` param's own jar, kept while the request lasts
+  bool digest = false;                  // auth: 'digest' with user:pass@ in the URL
+  // The `responseCallback` param's expected statuses (empty: every status); unset: the VU's.
+  std::optional<std::vector<std::pair<int, int>>> expected;
 };
+
+// The status ranges of an http.expectedStatuses() result into `out`; false for anything else.
+bool expected_ranges(v8::Isolate* isolate, Local<Value> callback, std::vector<std::pair<int, int>>& out) {
+  auto context = isolate->GetCurrentContext();
+  auto ranges = private_value(isolate, callback, "k6.expected");
+  if (ranges.IsEmpty() || !ranges->IsArray()) return false;
+  auto a = ranges.As<v8::Array>();
+  out.clear();
+  for (uint32_t i = 0; i + 1 < a->Length(); i += 2) {
+    out.emplace_back(static_cast<int>(a->Get(context, i).ToLocalChecked()->NumberValue(context).FromMaybe(0)),
+                     static_cast<int>(a->Get(context, i + 1).ToLocalChecked()->NumberValue(context).FromMaybe(0)));
+  }
+  return true;
+}
 
 // Builds a body from an object: multipart when any value is an http.file(), else form-urlencoded.
 bool object_body(v8::Isolate* isolate, Local<v8::Object> object, PreparedRequest& prepared) {
@@ -217,6 +237,13 @@ void read_header_params(v8::Isolate* isolate, Local<v8::Object> params, Prepared
 // params.timeout, redirects, responseType, auth and compression; false after throwing on a bad one.
 bool read_option_params(v8::Isolate* isolate, Local<v8::Object> params, PreparedRequest& prepared) {
   auto context = isolate->GetCurrentContext();
+  if (auto callback = get_value(context, params, key(isolate, "responseCallback")); !callback.IsEmpty()) {
+    prepared.expected.emplace();
+    if (!callback->IsNull() && !expected_ranges(isolate, callback, *prepared.expected)) {
+      throw_type_error(isolate, "responseCallback takes the result of http.expectedStatuses() or null");
+      return false;
+    }
+  }
   if (auto jar = get_value(context, params, key(isolate, "jar")); !jar.IsEmpty()) {
     prepared.jar = own_cookie_jar(isolate, jar);
     prepared.options.cookie_jar = prepared.jar.get();
@@ -246,8 +273,14 @@ bool read_option_params(v8::Isolate* isolate, Local<v8::Object> params, Prepared
   }
   if (auto auth = get_value(context, params, key(isolate, "auth")); !auth.IsEmpty()) {
     const std::string a = to_std_string(isolate, auth);
-    if (a != "basic") {
-      throw_error(isolate, "auth '" + a + "' is not supported by squall yet (basic is: user:pass@ in the URL)");
+    if (a == "digest") {
+      // The credentials answer the server's challenge instead of going out as Basic.
+      auto& headers = prepared.request.headers;
+      std::erase_if(headers,
+                    [](const net::Header& h) { return h.name == "Authorization" && h.value.starts_with("Basic "); });
+      prepared.digest = true;
+    } else if (a != "basic") {
+      throw_error(isolate, "auth '" + a + "' is not supported by squall (basic and digest are: user:pass@ in the URL)");
       return false;
     }
   }
@@ -345,15 +378,19 @@ void log_http_exchange(const net::HttpRequest& request, const net::HttpResponse&
   std::fwrite(text.data(), 1, text.size(), stderr);
 }
 
-// Whether a status counts as expected: setResponseCallback(expectedStatuses(...)) of the VU.
-std::function<bool(int)> expected_statuses_of(JsVu& vu) {
-  return [&ranges = vu.expected_statuses](int status) {
+// Whether a status counts as expected: the request's responseCallback, else the VU's
+// setResponseCallback(expectedStatuses(...)).
+std::function<bool(int)> expected_in(const std::vector<std::pair<int, int>>& statuses) {
+  return [&ranges = statuses](int status) {
     if (ranges.empty()) return true;
     for (const auto& [lo, hi] : ranges) {
       if (status >= lo && status <= hi) return true;
     }
     return false;
   };
+}
+std::function<bool(int)> expected_statuses_of(JsVu& vu, const PreparedRequest& prepared) {
+  return expected_in(prepared.expected ? *prepared.expected : vu.expected_statuses);
 }
 
 bool refuse_in_init(v8::Isolate* isolate, JsVu& vu) {
@@ -375,23 +412,50 @@ Local<Value> response_of(v8::Isolate* isolate, JsVu& vu, const PreparedRequest& 
   return make_response(isolate->GetCurrentContext(), prepared.request, response, prepared.response_type);
 }
 
-// options.rps: waits for `count` requests' turn. False (an exception thrown) if interrupted meanwhile.
-bool pace(v8::Isolate* isolate, JsVu& vu, size_t count) {
+// options.rps: waits for `count` requests' turn. False if interrupted meanwhile.
+bool pace(JsVu& vu, size_t count) {
   const Nanos wait = vu.run().reserve_requests(count);
-  if (wait <= 0 || vu.sleep(wait)) return true;
+  return wait <= 0 || vu.sleep(wait);
+}
+
+// Throws "iteration interrupted"; an empty handle.
+Local<Value> interrupted(v8::Isolate* isolate) {
   throw_error(isolate, "iteration interrupted");
-  return false;
+  return {};
+}
+
+// auth: 'digest', as k6 does it: the request goes out without credentials, a 401 (expected, not a
+// failure) brings the challenge, and the request goes again with its answer; both are samples.
+// False if interrupted. `response` is the last one.
+bool send_with_digest(JsVu& vu, PreparedRequest& prepared, net::HttpResponse& response) {
+  if (!vu.http(
+          prepared.request, prepared.options, prepared.tags, [](int status) { return status == 401; }, response))
+    return false;
+  if (response.status != 401) return true;
+  const auto challenge = net::parse_digest_challenge(net::find_header(response.headers, "www-authenticate"));
+  if (!challenge) return true;
+  const std::string credentials = percent_decode(prepared.request.url.userinfo);
+  const size_t colon = credentials.find(':');
+  const std::string cnonce = hex_encode(crypto::random_bytes(8));
+  auto answer = net::digest_authorization(*challenge, prepared.request.method, prepared.request.url.target,
+                                          credentials.substr(0, colon),
+                                          colon == std::string::npos ? "" : credentials.substr(colon + 1), cnonce);
+  if (!answer) return true;  // an algorithm or qop squall cannot answer: the 401 stands
+  prepared.request.headers.push_back({"Authorization", *answer});
+  if (!pace(vu, 1)) return false;
+  return vu.http(prepared.request, prepared.options, prepared.tags, expected_statuses_of(vu, prepared), response);
 }
 
 // Sends and returns the Response object; empty with an exception on interruption.
 Local<Value> send(v8::Isolate* isolate, PreparedRequest& prepared) {
   JsVu& vu = JsVu::current();
-  if (refuse_in_init(isolate, vu) || !pace(isolate, vu, 1)) return {};
+  if (refuse_in_init(isolate, vu)) return {};
+  if (!pace(vu, 1)) return interrupted(isolate);
   net::HttpResponse response;
-  if (!vu.http(prepared.request, prepared.options, prepared.tags, expected_statuses_of(vu), response)) {
-    throw_error(isolate, "iteration interrupted");
-    return {};
-  }
+  const bool done = prepared.digest ? send_with_digest(vu, prepared, response)
+                                    : vu.http(prepared.request, prepared.options, prepared.tags,
+                                              expected_statuses_of(vu, prepared), response);
+  if (!done) return interrupted(isolate);
   return response_of(isolate, vu, prepared, response);
 }
 
@@ -433,9 +497,13 @@ void http_async_request(const FunctionCallbackInfo<Value>& info) {
   } else if (!refuse_in_init(isolate, vu) &&
              prepare(isolate, to_std_string(isolate, info[0]), info[1], info.Length() > 2 ? info[2] : Local<Value>(),
                      info.Length() > 3 ? info[3] : Local<Value>(), *prepared) &&
-             pace(isolate, vu, 1)) {  // (with --rps the VU waits for its turn before sending)
+             (!prepared->digest ||
+              (throw_error(isolate, "auth 'digest' works with http.request and its shortcuts, not asyncRequest yet"),
+               false)) &&
+             (pace(vu, 1) || (throw_error(isolate, "iteration interrupted"), false))) {
+    // (with --rps the VU waits for its turn before sending)
     auto pending = std::make_shared<v8::Global<v8::Promise::Resolver>>(isolate, resolver);
-    vu.http_async(prepared->request, prepared->options, prepared->tags, expected_statuses_of(vu),
+    vu.http_async(prepared->request, prepared->options, prepared->tags, expected_statuses_of(vu, *prepared),
                   [&vu, prepared, pending](const net::HttpResponse& response) {
                     // On the VU, in its event loop, holding the isolate.
                     v8::Isolate* loop_isolate = v8::Isolate::GetCurrent();
@@ -492,12 +560,14 @@ void http_batch(const FunctionCallbackInfo<Value>& info) {
     }
     if (url.IsEmpty()) return throw_type_error(isolate, "a batch request needs a URL");
     if (!prepare(isolate, method, url, body, params, prepared[i])) return;
+    if (prepared[i].digest)
+      return throw_error(isolate, "auth 'digest' works with http.request and its shortcuts, not in http.batch yet");
   }
   std::vector<script::ScriptVu::BatchRequest> batch;
   for (const auto& p : prepared) batch.push_back({&p.request, p.options, p.tags});
   std::vector<net::HttpResponse> responses;
-  if (!pace(isolate, vu, batch.size())) return;
-  if (!vu.http_batch(batch, vu.run().batch, vu.run().batch_per_host, expected_statuses_of(vu), responses)) {
+  if (!pace(vu, batch.size())) return throw_error(isolate, "iteration interrupted");
+  if (!vu.http_batch(batch, vu.run().batch, vu.run().batch_per_host, expected_in(vu.expected_statuses), responses)) {
     return throw_error(isolate, "iteration interrupted");
   }
   Local<v8::Object> out = is_array ? Local<v8::Object>(v8::Array::New(isolate)) : v8::Object::New(isolate);
@@ -582,22 +652,13 @@ void expected_statuses(const FunctionCallbackInfo<Value>& info) {
 
 void set_response_callback(const FunctionCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
-  auto context = isolate->GetCurrentContext();
   JsVu& vu = JsVu::current();
   if (info.Length() < 1 || info[0]->IsNullOrUndefined()) {
     vu.expected_statuses.clear();
     return;
   }
-  auto ranges = private_value(isolate, info[0], "k6.expected");
-  if (ranges.IsEmpty() || !ranges->IsArray()) {
+  if (!expected_ranges(isolate, info[0], vu.expected_statuses)) {
     return throw_type_error(isolate, "setResponseCallback takes the result of http.expectedStatuses() or null");
-  }
-  auto a = ranges.As<v8::Array>();
-  vu.expected_statuses.clear();
-  for (uint32_t i = 0; i + 1 < a->Length(); i += 2) {
-    vu.expected_statuses.emplace_back(
-        static_cast<int>(a->Get(context, i).ToLocalChecked()->NumberValue(context).FromMaybe(0)),
-        static_cast<int>(a->Get(context, i + 1).ToLocalChecked()->NumberValue(context).FromMaybe(0)));
   }
 }
 

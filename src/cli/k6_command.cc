@@ -62,6 +62,7 @@ constexpr char kK6Help[] =
     "  -l, --linger                after the results, keep the control API up until Ctrl-C\n"
     "      --no-color, --no-usage-report   accepted (squall colours only a terminal, reports nothing)\n"
     "      --summary-mode disabled         no end-of-test summary\n"
+    "      --secret-source S       k6/secrets' values: file=PATH, mock=K=V,..., env[=prefix=P] (repeatable)\n"
     "      --out web-dashboard     the live dashboard on 127.0.0.1:5665 (K6_WEB_DASHBOARD_HOST/PORT/EXPORT)\n"
     "Refused with a reason: -p/--paused, --system-tags, --local-ips, --dns.\n"
     "Every flag can also come from its K6_* variable (K6_OUT, K6_SUMMARY_EXPORT, K6_NO_THRESHOLDS, ...).\n"
@@ -120,6 +121,7 @@ const std::vector<FlagSpec> kK6OwnFlags = {
     {{"--system-tags"}},
     {{"--local-ips"}},
     {{"--dns"}},
+    {{"--secret-source"}, true, true},
 };
 
 // k6 flags squall does not act on, each with the reason it is refused rather than ignored.
@@ -334,6 +336,7 @@ int run_k6_script(int argc, char** argv) {
   invocation.log_output = args->get("--log-output").value_or("stderr");
   invocation.log_format = args->get("--log-format").value_or("text");
   invocation.verbose = args->has("-v");
+  invocation.secret_sources = args->all("--secret-source");
   invocation.no_thresholds = args->has("--no-thresholds");
   invocation.no_setup = args->has("--no-setup");
   invocation.no_teardown = args->has("--no-teardown");

@@ -53,9 +53,8 @@ std::optional<std::map<std::string, std::string>> parse_digest_challenge(std::st
 }
 
 std::optional<std::string> digest_authorization(const std::map<std::string, std::string>& challenge,
-                                                std::string_view method, std::string_view uri,
-                                                std::string_view user, std::string_view password,
-                                                std::string_view cnonce) {
+                                                std::string_view method, std::string_view uri, std::string_view user,
+                                                std::string_view password, std::string_view cnonce) {
   auto get = [&](const char* name) {
     auto it = challenge.find(name);
     return it == challenge.end() ? std::string() : it->second;

@@ -17,8 +17,7 @@ std::optional<std::map<std::string, std::string>> parse_digest_challenge(std::st
 // client nonce `cnonce` and request count 1. Supports algorithm MD5, MD5-sess, SHA-256 and
 // SHA-256-sess, qop "auth" or none. nullopt for an algorithm or qop it does not support.
 std::optional<std::string> digest_authorization(const std::map<std::string, std::string>& challenge,
-                                                std::string_view method, std::string_view uri,
-                                                std::string_view user, std::string_view password,
-                                                std::string_view cnonce);
+                                                std::string_view method, std::string_view uri, std::string_view user,
+                                                std::string_view password, std::string_view cnonce);
 
 }  // namespace squall::net

@@ -178,6 +178,19 @@ TEST_F(K6Compat, DigestAuth) {
   EXPECT_EQ(metrics["http_req_failed"]["passes"], 0);  // (passes of the rate: failed requests)
 }
 
+// k6/secrets from a file source (the default) and a named mock source; what a script reads is
+// redacted from its log lines.
+TEST_F(K6Compat, Secrets) {
+  auto r = run_compat("secrets.js", 3,
+                      {"--secret-source", "file=" + compat("data.secret") + ",default", "--secret-source",
+                       "mock=name=another,cool=not cool"});
+  EXPECT_NE(r.output.find("the secret is ***SECRET_REDACTED***"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("the secret is some"), std::string::npos) << r.output;
+  auto bad = run_squall({"run", compat("secrets.js"), "--secret-source", "vault=x"});
+  EXPECT_EQ(bad.exit_code, 104);
+  EXPECT_NE(bad.output.find("no secret source for type \"vault\""), std::string::npos) << bad.output;
+}
+
 TEST_F(K6Compat, HttpFormsCookieJarsAndBase64) { run_compat("http_extras.js", 8); }
 
 // squall inspect prints the script's options (k6 inspect); squall new writes a script that runs.

@@ -24,7 +24,8 @@ TEST(DigestAuth, AnswersRfc2617sExample) {
 TEST(DigestAuth, AnswersRfc7616sSha256Example) {
   auto challenge = parse_digest_challenge(
       "Digest realm=\"http-auth@example.org\", qop=\"auth, auth-int\", algorithm=SHA-256, "
-      "nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\"");
+      "nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", "
+      "opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\"");
   ASSERT_TRUE(challenge);
   auto header = digest_authorization(*challenge, "GET", "/dir/index.html", "Mufasa", "Circle of Life",
                                      "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ");

@@ -153,6 +153,10 @@ int K6FrontEnd::first_init(std::string& options_text, const std::atomic<bool>& i
   run_->http_debug = invocation_.http_debug;
   run_->http_debug_full = invocation_.http_debug_full;
   if (!configure_logging(invocation_, run_->log, error)) return invalid_config(error);
+  for (const auto& source : invocation_.secret_sources) {
+    if (!run_->secrets.add(source, error)) return invalid_config("--secret-source: " + error);
+  }
+  run_->secrets.finish();
 
   // The first init: options and exports (k6 does the same on a throw-away VU).
   metrics::MetricsStore scratch;

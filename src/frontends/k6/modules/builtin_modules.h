@@ -23,6 +23,7 @@ void build_data_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exp
 void build_encoding_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 void build_crypto_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 void build_timers_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
+void build_secrets_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 // 'k6/experimental/webcrypto': exports the global `crypto`.
 void build_webcrypto_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 // squall's own: text(), the end-of-test summary text (for the bundled k6-summary's textSummary).

@@ -107,18 +107,19 @@ void log_line(const RunShared& run, const char* level, const std::string& messag
   if (std::string_view(level) == "DEBU" && !log.verbose) return;
   FILE* sink = log.console && fields.find("source=console") != std::string::npos ? log.console.get() : log.out.get();
   if (!sink) return;
+  const std::string shown = run.secrets.redact(message);
   std::string line;
   switch (log.format) {
-    case LogSettings::Format::kRaw: line = message; break;
+    case LogSettings::Format::kRaw: line = shown; break;
     case LogSettings::Format::kJson:
-      line = "{\"level\":\"" + std::string(json_level(level)) + "\",\"msg\":\"" + json_escaped(message) + "\"" +
+      line = "{\"level\":\"" + std::string(json_level(level)) + "\",\"msg\":\"" + json_escaped(shown) + "\"" +
              json_fields(fields) + ",\"time\":\"" + rfc3339_now() + "\"}";
       break;
     case LogSettings::Format::kText: {
       const Nanos since = run.test_start ? mono_now() - run.test_start : 0;
       const long long seconds = since > 0 ? since / kSecond : 0;
       line = std::string(level) + "[" + (seconds < 1000 ? std::string(4 - std::to_string(seconds).size(), '0') : "") +
-             std::to_string(seconds) + "] " + message;
+             std::to_string(seconds) + "] " + shown;
       if (!fields.empty()) line += "  " + fields;
       break;
     }

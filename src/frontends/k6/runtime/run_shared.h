@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "frontends/k6/runtime/script_bundle.h"
 #include "frontends/k6/runtime/script_survey.h"
+#include "frontends/k6/runtime/secret_sources.h"
 
 namespace squall::k6 {
 
@@ -37,6 +38,7 @@ struct RunShared {
   const ScriptBundle& bundle;
   std::map<std::string, std::string> env;  // __ENV: the process environment, then -e NAME=VALUE
   LogSettings log;
+  SecretSources secrets;            // --secret-source: k6/secrets' values, redacted in log lines once read
   Nanos test_start = 0;             // for log lines' [seconds] prefix
   std::string options_json = "{}";  // the consolidated options, for k6/execution test.options
   std::string setup_data_json;      // setup()'s return value as JSON; empty: undefined

@@ -94,11 +94,22 @@ std::optional<std::string> SecretSources::get(const std::string& source, const s
 
 std::string SecretSources::redact(std::string text) const {
   std::lock_guard<std::mutex> guard(mutex_);
-  for (const auto& secret : revealed_) {
-    for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + sizeof kRedacted - 1))
-      text.replace(at, secret.size(), kRedacted);
+  if (revealed_.empty()) return text;
+  // Left to right, the longest secret that matches at each place (one secret may hold another).
+  std::string out;
+  for (size_t at = 0; at < text.size();) {
+    const std::string* match = nullptr;
+    for (const auto& secret : revealed_) {
+      if ((!match || secret.size() > match->size()) && text.compare(at, secret.size(), secret) == 0) match = &secret;
+    }
+    if (match) {
+      out += kRedacted;
+      at += match->size();
+    } else {
+      out += text[at++];
+    }
   }
-  return text;
+  return out;
 }
 
 }  // namespace squall::k6

@@ -191,6 +191,8 @@ TEST_F(K6Compat, Secrets) {
   EXPECT_NE(bad.output.find("no secret source for type \"vault\""), std::string::npos) << bad.output;
 }
 
+TEST_F(K6Compat, ExperimentalFsAndCsv) { run_compat("fs_csv.js", 20); }
+
 TEST_F(K6Compat, HttpFormsCookieJarsAndBase64) { run_compat("http_extras.js", 8); }
 
 // squall inspect prints the script's options (k6 inspect); squall new writes a script that runs.

@@ -23,6 +23,8 @@ void build_data_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exp
 void build_encoding_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 void build_crypto_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 void build_timers_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
+// 'squall/fs': the natives of k6/experimental/fs and k6/experimental/csv (written in JavaScript).
+void build_fs_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 void build_secrets_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 // 'k6/experimental/webcrypto': exports the global `crypto`.
 void build_webcrypto_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);

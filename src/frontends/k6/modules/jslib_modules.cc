@@ -4,6 +4,9 @@
 
 namespace squall::k6 {
 
+const std::string& experimental_fs_source();   // experimental_fs.js, embedded at build time
+const std::string& experimental_csv_source();  // experimental_csv.js
+
 namespace {
 
 constexpr char kUtils[] = R"JS(
@@ -120,6 +123,8 @@ const std::map<std::string, std::string, std::less<>>& sources() {
   static const std::map<std::string, std::string, std::less<>> kSources = {
       {"jslib:k6-utils", kUtils},
       {"jslib:k6-summary", kSummary},
+      {"k6:k6/experimental/fs", experimental_fs_source()},
+      {"k6:k6/experimental/csv", experimental_csv_source()},
   };
   return kSources;
 }
@@ -135,6 +140,12 @@ std::optional<std::string> jslib_path(std::string_view url) {
     std::string path = "jslib:" + std::string(library);
     if (sources().count(path)) return path;
   }
+  return std::nullopt;
+}
+
+std::optional<std::string> k6_js_module_path(std::string_view specifier) {
+  std::string path = "k6:" + std::string(specifier);
+  if (sources().count(path)) return path;
   return std::nullopt;
 }
 

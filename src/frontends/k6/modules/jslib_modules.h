@@ -4,6 +4,7 @@
 //   k6-utils:   randomIntBetween, randomItem, randomString, uuidv4, findBetween,
 //               normalDistributionStages
 //   k6-summary: textSummary (the summary squall prints), jUnit (one test case per threshold)
+// Some of k6's own modules are written in JavaScript here too, and bundled the same way.
 #pragma once
 
 #include <optional>
@@ -14,6 +15,9 @@ namespace squall::k6 {
 
 // The bundle path ("jslib:k6-utils") of a jslib.k6.io URL squall carries; nullopt for others.
 std::optional<std::string> jslib_path(std::string_view url);
+// The bundle path ("k6:k6/experimental/fs") of a k6 module squall writes in JavaScript
+// (k6/experimental/fs, k6/experimental/csv); nullopt for others.
+std::optional<std::string> k6_js_module_path(std::string_view specifier);
 // The source of a bundle path jslib_path() gave; null for other paths.
 const std::string* jslib_source(std::string_view path);
 

@@ -29,9 +29,7 @@ void settle(const FunctionCallbackInfo<Value>& info, const std::string& source) 
 
 void get_default(const FunctionCallbackInfo<Value>& info) { settle(info, "default"); }
 
-void get_named(const FunctionCallbackInfo<Value>& info) {
-  settle(info, to_std_string(info.GetIsolate(), info.Data()));
-}
+void get_named(const FunctionCallbackInfo<Value>& info) { settle(info, to_std_string(info.GetIsolate(), info.Data())); }
 
 void source(const FunctionCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();

@@ -62,14 +62,15 @@ std::optional<std::string> ScriptBundle::resolve(const std::string& referrer_pat
     return normalize_path(directory_of(referrer_path) + "/" + specifier);
   }
   if (auto bundled = jslib_path(specifier)) return bundled;
+  if (auto bundled = k6_js_module_path(specifier)) return bundled;
   if (specifier.starts_with("http://") || specifier.starts_with("https://")) {
     error = "remote module '" + specifier +
             "' is not supported (squall carries jslib.k6.io's k6-utils and k6-summary "
             "only): download it next to the script and import it by a relative path";
   } else {
     static const std::string kImplemented =
-        "squall has k6, k6/http, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, k6/timers and "
-        "k6/experimental/webcrypto";
+        "squall has k6, k6/http, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, k6/timers, "
+        "k6/secrets, k6/experimental/webcrypto, k6/experimental/fs and k6/experimental/csv";
     error = specifier == "k6" || specifier.starts_with("k6/")
                 ? "k6 module '" + specifier + "' is not implemented by squall yet (" + kImplemented + ")"
                 : "unknown module '" + specifier + "' (" + kImplemented + "; local files start with ./ or ../)";

@@ -41,7 +41,8 @@ bool SecretSources::add(const std::string& flag, std::string& error) {
     for (std::string line; std::getline(lines, line);) {
       if (!line.empty() && line.back() == '\r') line.pop_back();
       const size_t at = line.find('=');
-      if (at == std::string::npos) return error = "--secret-source " + path + ": parsing \"" + line + "\", needs =", false;
+      if (at == std::string::npos)
+        return error = "--secret-source " + path + ": parsing \"" + line + "\", needs =", false;
       source.values[line.substr(0, at)] = line.substr(at + 1);
     }
   } else if (kind == "mock") {

@@ -41,7 +41,7 @@ constexpr char kHttpHelp[] =
     "      --summary-export F  write the summary as JSON in k6's --summary-export format\n"
     "      --summary-trend-stats LIST  default avg,min,med,max,p(90),p(95),p(99),p(99.9)\n"
     "      --summary-time-unit U   s, ms or us for every time in the summary\n"
-    "      --summary-mode M    compact (default) or full (adds the group tree)\n"
+    "      --summary-mode M    full (default: with the request phases) or compact (k6's: without them)\n"
     "      --address H:P       control API (loopback only; default 127.0.0.1:6565 when a scenario is\n"
     "                          externally-controlled): GET/PATCH /v1/status to read or set VUs, or stop\n"
     "      --config FILE       k6 options as JSON: scenarios, thresholds, stages, hosts, ...\n"

@@ -60,7 +60,8 @@ constexpr char kK6Help[] =
     "      --include-system-env-vars[=false]   the process environment in __ENV (default true)\n"
     "      --compatibility-mode M  base, extended (default) or experimental_enhanced: one engine for all\n"
     "  -l, --linger                after the results, keep the control API up until Ctrl-C\n"
-    "      --no-color, --no-usage-report   accepted (squall colours only a terminal, reports nothing)\n"
+    "      --no-color              no ANSI colours, even on a terminal (also NO_COLOR)\n"
+    "      --no-usage-report       accepted: squall never reports usage\n"
     "      --summary-mode disabled         no end-of-test summary\n"
     "      --secret-source S       k6/secrets' values: file=PATH, mock=K=V,..., env[=prefix=P] (repeatable)\n"
     "      --out web-dashboard     the live dashboard on 127.0.0.1:5665 (K6_WEB_DASHBOARD_HOST/PORT/EXPORT)\n"
@@ -336,6 +337,7 @@ int run_k6_script(int argc, char** argv) {
   invocation.log_output = args->get("--log-output").value_or("stderr");
   invocation.log_format = args->get("--log-format").value_or("text");
   invocation.verbose = args->has("-v");
+  invocation.no_color = args->has("--no-color");
   invocation.secret_sources = args->all("--secret-source");
   invocation.no_thresholds = args->has("--no-thresholds");
   invocation.no_setup = args->has("--no-setup");

@@ -54,4 +54,20 @@ std::optional<Nanos> parse_duration(std::string_view text, Nanos bare_number_uni
   return static_cast<Nanos>(std::llround(total));
 }
 
+std::string format_go_duration(Nanos d) {
+  if (d < kSecond) return std::to_string(d / kMillisecond) + "ms";
+  const int64_t whole = d / kSecond, hours = whole / 3600, minutes = whole / 60 % 60;
+  const Nanos rest = d % (60 * kSecond);
+  // Seconds with their fraction, trailing zeros dropped ("1.5s", "30s").
+  std::string s = std::to_string(rest / kSecond);
+  if (const Nanos fraction = rest % kSecond) {
+    std::string digits = std::to_string(fraction + kSecond).substr(1);
+    while (digits.back() == '0') digits.pop_back();
+    s += "." + digits;
+  }
+  s += "s";
+  if (hours) return std::to_string(hours) + "h" + std::to_string(minutes) + "m" + s;
+  return minutes ? std::to_string(minutes) + "m" + s : s;
+}
+
 }  // namespace squall

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "common/clock.h"
@@ -11,5 +12,8 @@ namespace squall {
 
 // Accepts units ns, us/µs, ms, s, m, h, d, summed ("1m30s"). nullopt on bad input.
 std::optional<Nanos> parse_duration(std::string_view text, Nanos bare_number_unit = kSecond);
+
+// A duration as Go prints it, as k6 shows them: "45s", "1m30s", "1h0m0s", "500ms", "1.5s".
+std::string format_go_duration(Nanos d);
 
 }  // namespace squall

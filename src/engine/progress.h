@@ -12,8 +12,9 @@ namespace squall::engine {
 
 class Progress {
  public:
-  // `total` is the planned length (0: unknown); `vus` reads the VUs inside an iteration.
-  Progress(const metrics::MetricsStore& store, Nanos total, std::function<int64_t()> vus);
+  // `total` is the planned length (0: unknown), `max_vus` the plan's ceiling; `vus` reads the VUs
+  // inside an iteration.
+  Progress(const metrics::MetricsStore& store, Nanos total, int64_t max_vus, std::function<int64_t()> vus);
   ~Progress();
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
@@ -22,6 +23,7 @@ class Progress {
   void loop();
   const metrics::MetricsStore& store_;
   Nanos total_;
+  int64_t max_vus_;
   std::function<int64_t()> vus_;
   std::atomic<bool> done_{false};
   std::thread thread_;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <thread>
 
+#include "common/duration.h"
 #include "common/exit_codes.h"
 #include "common/files.h"
 #include "engine/progress.h"
@@ -15,6 +16,7 @@
 #include "metrics/metric_stats.h"
 #include "metrics/threshold_evaluation.h"
 #include "outputs/output_set.h"
+#include "plan/scenario_description.h"
 #include "report/html_report.h"
 #include "report/junit.h"
 #include "report/summary.h"
@@ -128,18 +130,29 @@ class RunSession {
  private:
   // Prints each scenario's shape; sets the longest end (for the progress line) and the VU ceiling.
   void announce_scenarios() {
+    Nanos longest_with_stop = 0;
+    std::string lines;
     for (const auto& s : plan_.scenarios) {
       auto executor = schedule::make_executor(s);
       const int64_t vus = plan_.segment.scale(executor->max_vus());
       max_vus_ += vus;
-      if (plan_.print_summary) {
-        std::fprintf(stderr, "  scenario %s: %s, %lld max VUs, %gs%s\n", s.name.c_str(),
-                     plan::executor_name(s.executor), static_cast<long long>(vus),
-                     static_cast<double>(executor->scheduled_duration()) / 1e9,
-                     executor->open_model() ? " (open model)" : "");
-      }
       longest_ = std::max(longest_, s.start_time + executor->scheduled_duration());
+      longest_with_stop = std::max(longest_with_stop, s.start_time + executor->scheduled_duration() + s.graceful_stop);
+      lines += "              * " + s.name + ": " + plan::describe_scenario(s) + "\n";
     }
+    if (!plan_.print_summary) return;
+    // k6's execution plan, in its layout.
+    const auto share = [](schedule::Fraction f) { return static_cast<double>(f.num) / static_cast<double>(f.den); };
+    std::string outputs;
+    for (const auto& o : options_.outputs) outputs += (outputs.empty() ? "" : ", ") + o;
+    std::fprintf(stderr, "\n     execution: local\n%s        output: %s\n\n",
+                 plan_.script.empty() ? "" : ("        script: " + plan_.script + "\n").c_str(),
+                 outputs.empty() ? "-" : outputs.c_str());
+    std::fprintf(stderr,
+                 "     scenarios: (%.2f%%) %zu scenario%s, %lld max VUs, %s max duration (incl. graceful stop):\n%s\n",
+                 100.0 * (share(plan_.segment.to()) - share(plan_.segment.from())), plan_.scenarios.size(),
+                 plan_.scenarios.size() == 1 ? "" : "s", static_cast<long long>(max_vus_),
+                 format_go_duration(longest_with_stop).c_str(), lines.c_str());
   }
 
   // The control API (asked for, or needed by an externally-controlled scenario) and the dashboard.
@@ -174,7 +187,7 @@ class RunSession {
   void run_scenarios(const std::atomic<bool>& interrupt) {
     std::unique_ptr<Progress> progress;
     if (plan_.show_progress)
-      progress = std::make_unique<Progress>(store_, longest_, [this] { return scheduler_->active_vus(); });
+      progress = std::make_unique<Progress>(store_, longest_, max_vus_, [this] { return scheduler_->active_vus(); });
     outputs_.attach(store_, unix_now_ms());
     Nanos last_evaluation = 0;
     const auto stop_requested = [&] { return interrupt.load() || front_end_.stop_requested(); };
@@ -196,6 +209,7 @@ class RunSession {
     summary_options.trend_stats = plan_.trend_stats;
     summary_options.time_unit = plan_.time_unit;
     summary_options.compact = plan_.compact;
+    summary_options.colors = plan_.colors;
     summary_options.elapsed = result_.elapsed;
     for (const auto& mt : plan_.thresholds) summary_options.selectors.push_back(mt.selector);
     thresholds_ = metrics::evaluate_thresholds(plan_.thresholds, store_, result_.elapsed);

@@ -46,6 +46,8 @@ struct TestPlan {
   std::vector<std::string> trend_stats = {"avg", "min", "med", "max", "p(90)", "p(95)", "p(99)", "p(99.9)"};
   std::string time_unit;
   bool compact = true;
+  bool colors = false;                         // ANSI colours in the summary (a terminal, no --no-color or NO_COLOR)
+  std::string script;                          // the script's path, for the execution plan printed before the run
   std::optional<std::string> control_address;  // the control API's HOST:PORT, when asked for
   // Files the front-end writes in finish() (Artillery's -o, Locust's --csv) as {path, what}: the
   // engine checks them with its own before the run, so a bad path costs no test.

@@ -20,8 +20,12 @@ namespace squall::report {
 struct SummaryOptions {
   std::vector<std::string> trend_stats = {"avg", "min", "med", "max", "p(90)", "p(95)"};
   std::string time_unit;  // summaryTimeUnit: "", "s", "ms" or "us" ("" picks per value)
-  bool compact = true;    // k6 v1's default; full mode also prints the group tree
-  Nanos elapsed = 0;      // test duration, for rates
+  // k6 v1's default. Compact leaves out, as k6 does, the request phases (http_req_blocked,
+  // _connecting, _tls_handshaking, _sending, _waiting, _receiving) and group_duration; full mode
+  // prints them and the group tree.
+  bool compact = true;
+  bool colors = false;  // ANSI colours (a terminal without --no-color or NO_COLOR): ✓ green, ✗ red
+  Nanos elapsed = 0;    // test duration, for rates
   // Sub-metrics named in thresholds are summarised too.
   std::vector<metrics::MetricSelector> selectors;
   std::vector<metrics::ThresholdResult> thresholds;

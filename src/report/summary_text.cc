@@ -223,6 +223,33 @@ void render_breakdowns(std::string& out, const Summary& summary) {
   }
 }
 
+// The metrics compact mode leaves out (k6's list; a sub-metric goes with its metric).
+bool hidden_when_compact(std::string_view name) {
+  static constexpr std::string_view kHidden[] = {"http_req_blocked", "http_req_connecting",      "http_req_receiving",
+                                                 "http_req_sending", "http_req_tls_handshaking", "http_req_waiting",
+                                                 "group_duration"};
+  for (std::string_view hidden : kHidden) {
+    if (name.starts_with(hidden)) return true;
+  }
+  return false;
+}
+
+// ✓ in green and ✗ in red, as k6 colours them on a terminal.
+std::string with_colors(const std::string& text) {
+  std::string out;
+  for (size_t at = 0; at < text.size();) {
+    if (text.compare(at, 3, "\u2713") == 0 || text.compare(at, 3, "\u2717") == 0) {
+      out += text.compare(at, 3, "\u2713") == 0 ? "\x1b[32m" : "\x1b[31m";
+      out.append(text, at, 3);
+      out += "\x1b[0m";
+      at += 3;
+    } else {
+      out += text[at++];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string render_text(const Summary& summary) {
@@ -275,6 +302,7 @@ std::string render_text(const Summary& summary) {
     // A sub-metric right under its parent, as in k6: "a{x}" after "a" and before "a_b".
     std::vector<const MetricLine*> lines;
     for (const auto& line : summary.metrics) {
+      if (summary.options.compact && hidden_when_compact(line.name)) continue;
       if (section_of(line) == section) lines.push_back(&line);
     }
     std::stable_sort(lines.begin(), lines.end(), [](const MetricLine* a, const MetricLine* b) {
@@ -295,7 +323,7 @@ std::string render_text(const Summary& summary) {
     render_group_tree(out, summary.root_group, "    ");
   }
   render_breakdowns(out, summary);
-  return out;
+  return summary.options.colors ? with_colors(out) : out;
 }
 
 }  // namespace squall::report

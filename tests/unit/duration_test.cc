@@ -22,3 +22,18 @@ TEST(Duration, RejectsBadInput) {
 
 }  // namespace
 }  // namespace squall
+
+namespace squall {
+namespace {
+
+TEST(GoDuration, PrintsAsGoAndK6Do) {
+  EXPECT_EQ(format_go_duration(45 * kSecond), "45s");
+  EXPECT_EQ(format_go_duration(90 * kSecond), "1m30s");
+  EXPECT_EQ(format_go_duration(60 * kSecond), "1m0s");
+  EXPECT_EQ(format_go_duration(3600 * kSecond), "1h0m0s");
+  EXPECT_EQ(format_go_duration(1500 * kMillisecond), "1.5s");
+  EXPECT_EQ(format_go_duration(500 * kMillisecond), "500ms");
+}
+
+}  // namespace
+}  // namespace squall

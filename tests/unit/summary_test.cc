@@ -159,6 +159,31 @@ TEST(Summary, TextFollowsK6V1Layout) {
   EXPECT_EQ(format_time(61000, ""), "1m1.00s");
 }
 
+// Compact mode leaves out the request phases and group_duration, as k6 v1 does; full shows them.
+// Colours mark ✓ green and ✗ red.
+TEST(Summary, CompactLeavesOutPhasesAndColoursMarkChecks) {
+  MetricsStore store;
+  fill_sample_store(store);
+  Sink phases;
+  const TagSetId http = store.tag_sets().intern({{"status", "200"}});
+  phases.add_time(builtin::kHttpReqWaiting, http, kMillisecond);
+  phases.add_time(builtin::kHttpReqBlocked, http, kMillisecond);
+  store.absorb(phases.take(0));
+  SummaryOptions options;
+  options.elapsed = kSecond;
+  std::string text = render_text(build_summary(store, options));
+  EXPECT_EQ(text.find("http_req_waiting"), std::string::npos) << text;
+  EXPECT_EQ(text.find("http_req_blocked"), std::string::npos) << text;
+  EXPECT_NE(text.find("http_req_duration"), std::string::npos) << text;
+  EXPECT_EQ(text.find("\x1b["), std::string::npos) << "no colours unless asked";
+  options.compact = false;
+  options.colors = true;
+  text = render_text(build_summary(store, options));
+  EXPECT_NE(text.find("http_req_waiting"), std::string::npos) << text;
+  EXPECT_NE(text.find("\x1b[32m\u2713\x1b[0m status is 200"), std::string::npos) << text;
+  EXPECT_NE(text.find("\x1b[31m\u2717\x1b[0m"), std::string::npos) << text;
+}
+
 // k6 lists checks and groups in the order the script first used them, not by name.
 TEST(Summary, ChecksAndGroupsKeepTheOrderOfFirstUse) {
   MetricsStore store;

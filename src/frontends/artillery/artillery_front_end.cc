@@ -60,6 +60,7 @@ int ArtilleryFrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore&
   plan.settings.tls = net::TlsClientContext::create(tls, error);
   if (!plan.settings.tls) return invalid_config(error);
   plan.settings.client.user_agent = "Artillery (https://artillery.io)";
+  plan.script = invocation_.path;
   plan.scenarios.push_back(phases_to_scenario(script_->config));
   shared_ = std::make_unique<FlowShared>(*script_);
   shared_->quiet = invocation_.quiet;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/duration.h"
 #include "common/exit_codes.h"
 #include "common/files.h"
 #include "frontends/k6/runtime/js_program.h"
@@ -105,15 +106,6 @@ bool configure_logging(const K6Invocation& invocation, LogSettings& log, std::st
   return true;
 }
 
-// A duration as Go prints it (k6 inspect's totalDuration): "45s", "1m30s", "1h0m0s", "500ms".
-std::string go_duration(Nanos d) {
-  if (d < kSecond) return std::to_string(d / kMillisecond) + "ms";
-  const int64_t seconds = d / kSecond, hours = seconds / 3600, minutes = seconds / 60 % 60;
-  std::string s = std::to_string(seconds % 60) + "s";
-  if (hours) return std::to_string(hours) + "h" + std::to_string(minutes) + "m" + s;
-  return minutes ? std::to_string(minutes) + "m" + s : s;
-}
-
 }  // namespace
 
 K6FrontEnd::K6FrontEnd(K6Invocation invocation) : invocation_(std::move(invocation)) {}
@@ -190,7 +182,7 @@ int K6FrontEnd::inspect(bool execution_requirements) {
       total = std::max(total, s.start_time + executor->scheduled_duration() + s.graceful_stop);
     }
     out["maxVUs"] = max_vus;
-    out["totalDuration"] = go_duration(total);
+    out["totalDuration"] = format_go_duration(total);
   }
   std::printf("%s\n", out.dump(2).c_str());
   return kExitOk;
@@ -251,9 +243,13 @@ int K6FrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& store,
   if (options->tls_max) tls.max_version = *options->tls_max;
   plan.settings.tls = net::TlsClientContext::create(tls, error);
   if (!plan.settings.tls) return invalid_config(error);
-  if (options->summary_trend_stats) plan.trend_stats = *options->summary_trend_stats;
+  // k6's default trend statistics (squall's own commands add p(99) and p(99.9)).
+  plan.trend_stats =
+      options->summary_trend_stats.value_or(std::vector<std::string>{"avg", "min", "med", "max", "p(90)", "p(95)"});
   plan.time_unit = invocation_.time_unit.value_or(options->summary_time_unit.value_or(""));
   if (invocation_.compact) plan.compact = *invocation_.compact;
+  plan.script = invocation_.path;
+  plan.colors = isatty(STDOUT_FILENO) && !invocation_.no_color && !std::getenv("NO_COLOR");
   plan.thresholds = options->thresholds;
   plan.control_address = invocation_.control_address;
   plan.show_progress = !invocation_.quiet;  // k6: -q hides the progress only
@@ -271,7 +267,6 @@ int K6FrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& store,
     std::fprintf(stderr, "ERRO[0000] test aborted%s%s\n", reason.empty() ? "" : ": ", reason.c_str());
     abort_flag_ = true;
   };
-  if (!invocation_.quiet) std::fprintf(stderr, "squall: %s (k6 JavaScript)\n", invocation_.path.c_str());
   return kExitOk;
 }
 

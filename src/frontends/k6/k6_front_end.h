@@ -31,6 +31,7 @@ struct K6Invocation {
   std::string log_output = "stderr";          // --log-output: stderr, stdout, none, file=PATH
   std::string log_format = "text";            // --log-format: text, json, raw
   bool verbose = false;                       // -v: DEBU lines too
+  bool no_color = false;                      // --no-color (NO_COLOR too): no ANSI colours on a terminal
   std::vector<std::string> secret_sources;    // --secret-source KIND=CONFIG
   bool no_thresholds = false, no_setup = false, no_teardown = false, no_summary = false;
   bool quiet = false;

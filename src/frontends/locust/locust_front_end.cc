@@ -189,6 +189,7 @@ int LocustFrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& st
   plan.settings.tls = net::TlsClientContext::create(tls, error);
   if (!plan.settings.tls) return invalid_config(error);
   plan.settings.client.user_agent = "python-requests/2.28.1 (squall)";
+  plan.script = invocation_.path;
   plan.settings.worker_count = 1;  // one interpreter, one GIL: one runtime
   plan::ScenarioConfig scenario;
   scenario.name = "locust";

@@ -75,7 +75,8 @@ int QuickFrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore&, co
   if (!settings.tls) return invalid_config(error);
   if (options->summary_trend_stats) plan.trend_stats = *options->summary_trend_stats;
   plan.time_unit = invocation_.time_unit.value_or(options->summary_time_unit.value_or(""));
-  if (invocation_.compact) plan.compact = *invocation_.compact;
+  // squall's own command shows the request phases by default (full); --summary-mode compact hides them.
+  plan.compact = invocation_.compact.value_or(false);
   plan.thresholds = options->thresholds;
   plan.control_address = invocation_.control_address;
   std::fprintf(stderr, "%s%s %s\n", invocation_.banner.c_str(), request.method.c_str(),

@@ -51,7 +51,8 @@ void read_at(const FunctionCallbackInfo<Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   const SourceFile* file = file_at(info, to_std_string(isolate, info[0]));
   if (!file || !info[2]->IsArrayBufferView()) return;
-  const auto offset = static_cast<size_t>(std::max(0.0, info[1]->NumberValue(isolate->GetCurrentContext()).FromMaybe(0)));
+  const auto offset =
+      static_cast<size_t>(std::max(0.0, info[1]->NumberValue(isolate->GetCurrentContext()).FromMaybe(0)));
   auto view = info[2].As<v8::ArrayBufferView>();
   const size_t n = offset >= file->text.size() ? 0 : std::min(view->ByteLength(), file->text.size() - offset);
   auto* base = static_cast<char*>(view->Buffer()->GetBackingStore()->Data()) + view->ByteOffset();

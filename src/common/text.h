@@ -1,6 +1,7 @@
 // Small text helpers shared by every layer: splitting lists, trimming, ASCII case folding.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,24 @@ inline bool iequals(std::string_view a, std::string_view b) {
     if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   }
   return true;
+}
+
+// The value at `at` in a list of name=value pairs: a "quoted \"value\"" (unescaped; `at` moves past
+// its closing quote) or the text up to `separator` (`at` moves to the separator or the end).
+inline std::string take_pair_value(std::string_view text, size_t& at, char separator) {
+  std::string value;
+  if (at < text.size() && text[at] == '"') {
+    for (++at; at < text.size() && text[at] != '"'; ++at) {
+      if (text[at] == '\\' && at + 1 < text.size()) ++at;
+      value += text[at];
+    }
+    ++at;
+    return value;
+  }
+  const size_t end = std::min(text.find(separator, at), text.size());
+  value = text.substr(at, end - at);
+  at = end;
+  return value;
 }
 
 }  // namespace squall

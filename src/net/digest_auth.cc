@@ -33,20 +33,8 @@ std::optional<std::map<std::string, std::string>> parse_digest_challenge(std::st
     const size_t eq = header.find('=', at);
     if (eq == std::string_view::npos) break;
     const std::string name = to_lower(trim_blanks(header.substr(at, eq - at)));
-    std::string value;
     at = eq + 1;
-    if (at < header.size() && header[at] == '"') {
-      for (++at; at < header.size() && header[at] != '"'; ++at) {
-        if (header[at] == '\\' && at + 1 < header.size()) ++at;
-        value += header[at];
-      }
-      ++at;
-    } else {
-      const size_t comma = header.find(',', at);
-      value = trimmed(header.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at));
-      at = comma == std::string_view::npos ? header.size() : comma;
-    }
-    params[name] = value;
+    params[name] = trimmed(take_pair_value(header, at, ','));
   }
   if (!params.count("realm") || !params.count("nonce")) return std::nullopt;
   return params;

@@ -10,7 +10,6 @@ namespace squall::plan {
 
 namespace {
 
-
 Nanos stages_duration(const ScenarioConfig& s) {
   Nanos total = 0;
   for (const auto& stage : s.stages) total += stage.duration;
@@ -26,8 +25,8 @@ int64_t stages_peak(const ScenarioConfig& s, int64_t start) {
 // "2.00 iterations/s" in k6's unit: per second, or per the time unit when it is not one second.
 std::string rate_text(double rate, Nanos time_unit) {
   char text[64];
-  std::snprintf(text, sizeof text, "%.2f iterations/s", rate * static_cast<double>(kSecond) /
-                                                           static_cast<double>(time_unit > 0 ? time_unit : kSecond));
+  std::snprintf(text, sizeof text, "%.2f iterations/s",
+                rate * static_cast<double>(kSecond) / static_cast<double>(time_unit > 0 ? time_unit : kSecond));
   return text;
 }
 
@@ -69,8 +68,8 @@ std::string describe_scenario(const ScenarioConfig& s) {
              std::to_string(s.stages.size()) + " stages" + base_info({max_vus});
     }
     case ExecutorKind::kExternallyControlled:  // (k6 v1 has no such executor any more)
-      return "Up to " + std::to_string(s.vus) + "/" + std::to_string(std::max(s.max_vus, s.vus)) +
-             " looping VUs for " + format_go_duration(s.duration) + " (externally controlled)";
+      return "Up to " + std::to_string(s.vus) + "/" + std::to_string(std::max(s.max_vus, s.vus)) + " looping VUs for " +
+             format_go_duration(s.duration) + " (externally controlled)";
   }
   return executor_name(s.executor);
 }

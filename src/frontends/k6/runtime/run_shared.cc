@@ -5,6 +5,9 @@
 #include <ctime>
 #include <string_view>
 
+#include "common/text.h"
+#include "report/results_bundle.h"
+
 namespace squall::k6 {
 
 std::shared_ptr<const SharedArrayData> RunShared::shared_array(const std::string& name) const {
@@ -70,33 +73,10 @@ std::string json_fields(std::string_view fields) {
     const size_t eq = fields.find('=', at);
     if (eq == std::string_view::npos) break;
     const std::string_view key = fields.substr(at, eq - at);
-    std::string value;
-    size_t end = eq + 1;
-    if (end < fields.size() && fields[end] == '"') {
-      for (++end; end < fields.size() && fields[end] != '"'; ++end) {
-        if (fields[end] == '\\' && end + 1 < fields.size()) ++end;
-        value += fields[end];
-      }
-      ++end;
-    } else {
-      const size_t space = fields.find(' ', end);
-      value = fields.substr(end, space == std::string_view::npos ? std::string_view::npos : space - end);
-      end = space == std::string_view::npos ? fields.size() : space;
-    }
+    at = eq + 1;
+    const std::string value = take_pair_value(fields, at, ' ');
     out += ",\"" + json_escaped(key) + "\":\"" + json_escaped(value) + "\"";
-    at = end;
   }
-  return out;
-}
-
-std::string rfc3339_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char text[40];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S%z", &local);
-  std::string out = text;
-  if (out.size() > 5) out.insert(out.size() - 2, ":");  // +0000 -> +00:00
   return out;
 }
 
@@ -113,7 +93,7 @@ void log_line(const RunShared& run, const char* level, const std::string& messag
     case LogSettings::Format::kRaw: line = shown; break;
     case LogSettings::Format::kJson:
       line = "{\"level\":\"" + std::string(json_level(level)) + "\",\"msg\":\"" + json_escaped(shown) + "\"" +
-             json_fields(fields) + ",\"time\":\"" + rfc3339_now() + "\"}";
+             json_fields(fields) + ",\"time\":\"" + report::utc_now_iso8601() + "\"}";
       break;
     case LogSettings::Format::kText: {
       const Nanos since = run.test_start ? mono_now() - run.test_start : 0;

@@ -1,5 +1,6 @@
 // k6/http and k6/encoding details from k6's documentation: array form values as repeated keys,
-// `new http.CookieJar()` apart from the VU's jar, b64decode(s, null, 's').
+// `new http.CookieJar()` apart from the VU's jar, an unparseable URL as a failed response (not an
+// exception), b64decode(s, null, 's').
 import http from 'k6/http';
 import encoding from 'k6/encoding';
 import { check } from 'k6';
@@ -25,6 +26,12 @@ export default function () {
   check(http.get(`${BASE}/cookies`), { 'requests without it do not': (r) => r.json('cookies') === '' });
   own.set(BASE, 'extra', 'v');
   check(http.get(`${BASE}/cookies`, { jar: own }), { 'jar.set adds to that jar': (r) => r.json('cookies').includes('extra=v') });
+
+  const bad = http.get('http://exa mple.com:99999/');
+  check(bad, {
+    'an invalid URL is a response, not an exception': (r) => r.status === 0 && r.error_code === 1020,
+    'its error says so': (r) => r.error.startsWith('invalid URL'),
+  });
 
   check(null, {
     'b64decode with a null variant reads std': () => encoding.b64decode('aGVsbG8gd29ybGQ=', null, 's') === 'hello world',

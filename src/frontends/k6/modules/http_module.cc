@@ -107,6 +107,7 @@ struct PreparedRequest {
   bool digest = false;                  // auth: 'digest' with user:pass@ in the URL
   // The `responseCallback` param's expected statuses (empty: every status); unset: the VU's.
   std::optional<std::vector<std::pair<int, int>>> expected;
+  std::string invalid_url;  // why the URL cannot be parsed: no request is made (k6's error 1020)
 };
 
 // The status ranges of an http.expectedStatuses() result into `out`; false for anything else.
@@ -331,8 +332,8 @@ bool prepare(v8::Isolate* isolate, const std::string& method, Local<Value> url_a
   }
   const net::UrlCache::Entry& parsed = IsolateHost::of(isolate).urls().parse(url_text);
   if (!parsed.parsed.url) {
-    throw_error(isolate, "invalid URL '" + url_text + "': " + parsed.parsed.error);
-    return false;
+    prepared.invalid_url = "invalid URL: '" + url_text + "': " + parsed.parsed.error;
+    return true;
   }
   net::HttpRequest& request = prepared.request;
   request.method = method;
@@ -446,10 +447,22 @@ bool send_with_digest(JsVu& vu, PreparedRequest& prepared, net::HttpResponse& re
   return vu.http(prepared.request, prepared.options, prepared.tags, expected_statuses_of(vu, prepared), response);
 }
 
+// A request whose URL does not parse, as k6 answers it: no request and no sample, a "Request Failed"
+// warning and a Response with status 0 and error code 1020 (an exception with options.throw).
+Local<Value> invalid_url_response(v8::Isolate* isolate, JsVu& vu, const PreparedRequest& prepared) {
+  if (vu.run().throw_errors) return throw_error(isolate, prepared.invalid_url), Local<Value>();
+  log_line(vu.run(), "WARN", "Request Failed", "error=\"" + prepared.invalid_url + "\"");
+  net::HttpResponse response;
+  response.error_code = net::ErrorCode::kInvalidUrl;
+  response.error = prepared.invalid_url;
+  return make_response(isolate->GetCurrentContext(), prepared.request, response, prepared.response_type);
+}
+
 // Sends and returns the Response object; empty with an exception on interruption.
 Local<Value> send(v8::Isolate* isolate, PreparedRequest& prepared) {
   JsVu& vu = JsVu::current();
   if (refuse_in_init(isolate, vu)) return {};
+  if (!prepared.invalid_url.empty()) return invalid_url_response(isolate, vu, prepared);
   if (!pace(vu, 1)) return interrupted(isolate);
   net::HttpResponse response;
   const bool done = prepared.digest ? send_with_digest(vu, prepared, response)
@@ -497,6 +510,7 @@ void http_async_request(const FunctionCallbackInfo<Value>& info) {
   } else if (!refuse_in_init(isolate, vu) &&
              prepare(isolate, to_std_string(isolate, info[0]), info[1], info.Length() > 2 ? info[2] : Local<Value>(),
                      info.Length() > 3 ? info[3] : Local<Value>(), *prepared) &&
+             (prepared->invalid_url.empty() || (throw_error(isolate, prepared->invalid_url), false)) &&
              (!prepared->digest ||
               (throw_error(isolate, "auth 'digest' works with http.request and its shortcuts, not asyncRequest yet"),
                false)) &&
@@ -560,6 +574,7 @@ void http_batch(const FunctionCallbackInfo<Value>& info) {
     }
     if (url.IsEmpty()) return throw_type_error(isolate, "a batch request needs a URL");
     if (!prepare(isolate, method, url, body, params, prepared[i])) return;
+    if (!prepared[i].invalid_url.empty()) return throw_error(isolate, prepared[i].invalid_url);
     if (prepared[i].digest)
       return throw_error(isolate, "auth 'digest' works with http.request and its shortcuts, not in http.batch yet");
   }

@@ -14,6 +14,7 @@ int locust_command(int argc, char** argv);        // squall locust -f FILE.py (a
 int compare_command(int argc, char** argv);       // squall compare BASELINE CURRENT
 int report_command(int argc, char** argv);        // squall report RESULTS -o report.html
 int inspect_command(int argc, char** argv);       // squall inspect SCRIPT.js: k6's options as JSON
+int archive_command(int argc, char** argv);       // squall archive SCRIPT.js: k6's .tar
 int new_command(int argc, char** argv);           // squall new [FILE]: a k6 script to start from
 int control_command(int argc, char** argv);       // squall status|pause|resume|scale|stats (argv[1])
 

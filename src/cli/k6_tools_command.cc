@@ -1,5 +1,5 @@
-// k6's script tools: `squall inspect SCRIPT.js` (the options as JSON) and `squall new [FILE]` (a
-// script to start from).
+// k6's script tools: `squall inspect SCRIPT.js` (the options as JSON), `squall archive SCRIPT.js`
+// (k6's .tar of the test) and `squall new [FILE]` (a script to start from).
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +23,21 @@ constexpr char kInspectHelp[] =
 
 const std::vector<FlagSpec> kInspectFlags = {
     {{"--execution-requirements"}, false},
+    {{"-c", "--config"}},
+    {{"-e", "--env"}, true, true},
+    {{"-h", "--help"}, false},
+};
+
+constexpr char kArchiveHelp[] =
+    "usage: squall archive SCRIPT.js [flags]   (as k6 archive)\n"
+    "  writes the script, its local modules and the files it open()s as k6's .tar, which\n"
+    "  `squall run archive.tar` and `k6 run archive.tar` both take\n"
+    "  -O, --archive-out FILE   the archive (default archive.tar)\n"
+    "  -c, --config FILE        k6 options as JSON\n"
+    "  -e, --env NAME=VALUE     kept in the archive's env (repeatable)\n";
+
+const std::vector<FlagSpec> kArchiveFlags = {
+    {{"-O", "--archive-out"}},
     {{"-c", "--config"}},
     {{"-e", "--env"}, true, true},
     {{"-h", "--help"}, false},
@@ -58,20 +73,44 @@ export default function () {
 
 }  // namespace
 
+// The script, --config and -e of a tool's command line; nullopt (with the message printed) if bad.
+std::optional<k6::K6Invocation> script_invocation(const Args& args, const char* help) {
+  if (args.positionals().size() != 1) {
+    invalid_config(std::string("expected one script\n\n") + help);
+    return std::nullopt;
+  }
+  k6::K6Invocation invocation;
+  invocation.path = args.positionals().front();
+  invocation.config_file = args.get("-c");
+  for (const auto& kv : args.all("-e")) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      invalid_config("invalid --env '" + kv + "' (expected NAME=VALUE)");
+      return std::nullopt;
+    }
+    invocation.env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  return invocation;
+}
+
 int inspect_command(int argc, char** argv) {
   std::optional<Args> args;
   if (auto done = parse_command_line(argc, argv, 2, kInspectFlags, kInspectHelp, args)) return *done;
-  if (args->positionals().size() != 1) return invalid_config(std::string("expected one script\n\n") + kInspectHelp);
-  k6::K6Invocation invocation;
-  invocation.path = args->positionals().front();
-  invocation.config_file = args->get("-c");
-  for (const auto& kv : args->all("-e")) {
-    const size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) return invalid_config("invalid --env '" + kv + "' (expected NAME=VALUE)");
-    invocation.env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-  }
-  k6::K6FrontEnd front_end(std::move(invocation));
+  auto invocation = script_invocation(*args, kInspectHelp);
+  if (!invocation) return kExitInvalidConfig;
+  k6::K6FrontEnd front_end(std::move(*invocation));
   const int code = front_end.inspect(args->has("--execution-requirements"));
+  front_end.close();
+  return code;
+}
+
+int archive_command(int argc, char** argv) {
+  std::optional<Args> args;
+  if (auto done = parse_command_line(argc, argv, 2, kArchiveFlags, kArchiveHelp, args)) return *done;
+  auto invocation = script_invocation(*args, kArchiveHelp);
+  if (!invocation) return kExitInvalidConfig;
+  k6::K6FrontEnd front_end(std::move(*invocation));
+  const int code = front_end.archive(args->get("-O").value_or("archive.tar"));
   front_end.close();
   return code;
 }

@@ -27,6 +27,7 @@ constexpr char kUsage[] =
     "  squall compare BASE CUR    compare two runs (results bundles or summary exports) as a CI gate\n"
     "  squall report RESULTS -o report.html   the HTML report of a results bundle\n"
     "  squall inspect SCRIPT.js   a k6 script's options as JSON (k6 inspect)\n"
+    "  squall archive SCRIPT.js   the test as k6's .tar (squall run and k6 run take it)\n"
     "  squall new [FILE]          write a k6 script to start from (k6 new)\n"
     "  squall status|scale|pause|resume|stats   a running test's control API (k6's commands)\n"
     "  squall version\n";
@@ -49,9 +50,10 @@ int run_command(int argc, char** argv) {
     int (*run)(int, char**);
   };
   static constexpr Kind kKinds[] = {
-      {".js", squall::cli::run_k6_script},          {".mjs", squall::cli::run_k6_script},
-      {".ts", squall::cli::run_k6_script},          {".yml", squall::cli::run_artillery_script},
-      {".yaml", squall::cli::run_artillery_script}, {".py", squall::cli::locust_command}};
+      {".js", squall::cli::run_k6_script},         {".mjs", squall::cli::run_k6_script},
+      {".ts", squall::cli::run_k6_script},         {".tar", squall::cli::run_k6_script},
+      {".yml", squall::cli::run_artillery_script}, {".yaml", squall::cli::run_artillery_script},
+      {".py", squall::cli::locust_command}};
   for (int i = 2; i < argc; ++i) {
     for (const auto& kind : kKinds) {
       if (std::string_view(argv[i]).ends_with(kind.extension)) return kind.run(argc, argv);
@@ -66,10 +68,11 @@ int run_command(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) {
     if (argv[i][0] != '-') script = argv[i];
   }
-  return squall::invalid_config(!script ? "usage: squall run FILE (.js/.ts: k6, .yml/.yaml: Artillery, .py: Locust)"
-                                        : "'" + std::string(script) +
-                                              "': squall run takes k6 JavaScript (.js, .ts), Artillery "
-                                              "YAML (.yml, .yaml) or a Locust locustfile (.py)");
+  return squall::invalid_config(!script
+                                    ? "usage: squall run FILE (.js/.ts: k6, .yml/.yaml: Artillery, .py: Locust)"
+                                    : "'" + std::string(script) +
+                                          "': squall run takes k6 JavaScript (.js, .ts, a k6 .tar archive), Artillery "
+                                          "YAML (.yml, .yaml) or a Locust locustfile (.py)");
 }
 
 struct Command {
@@ -88,6 +91,7 @@ constexpr Command kCommands[] = {
     {"report", squall::cli::report_command},
     {"inspect", squall::cli::inspect_command},
     {"new", squall::cli::new_command},
+    {"archive", squall::cli::archive_command},
     {"status", squall::cli::control_command},
     {"scale", squall::cli::control_command},
     {"pause", squall::cli::control_command},

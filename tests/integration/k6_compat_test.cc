@@ -200,6 +200,47 @@ TEST_F(K6Compat, HttpFormsCookieJarsInvalidUrlsAndBase64) {
   EXPECT_EQ(read_json(temp_path("http_extras.js.export.json"))["metrics"]["http_reqs"]["count"], 5);
 }
 
+// squall archive writes k6's .tar (metadata.json, data, file/...), and squall run takes it back:
+// its modules, its open()ed files and its env come with it; a path that leaves the folder is refused.
+TEST_F(K6Compat, ArchiveAndRunTheArchive) {
+  const std::string tar = temp_path("test.tar"), listing = temp_path("test.tar.txt");
+  std::remove(tar.c_str());
+  auto made = run_squall({"archive", "-O", tar, "-e", "FROM_ARCHIVE=yes", compat("fs_csv.js")});
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  ASSERT_EQ(
+      std::system(("tar tf " + tar + " > " + listing + " && tar xOf " + tar + " metadata.json >> " + listing).c_str()),
+      0);
+  const std::string contents = squall::testing::read_text(listing);
+  for (const std::string& entry : {std::string("metadata.json\n"), std::string("data\n"),
+                                   "file" + compat("fs_csv.js") + "\n", "file" + compat("data/people.csv") + "\n"}) {
+    EXPECT_NE(contents.find(entry), std::string::npos) << entry << contents;
+  }
+  EXPECT_NE(contents.find("\"filename\":\"file://" + compat("fs_csv.js") + "\""), std::string::npos) << contents;
+  EXPECT_NE(contents.find("\"env\":{\"FROM_ARCHIVE\":\"yes\"}"), std::string::npos) << contents;
+  EXPECT_NE(contents.find("\"options\":{\"iterations\":2"), std::string::npos) << contents;
+
+  const std::string exported = temp_path("archive-run.json");
+  auto ran = run_squall({"run", tar, "--summary-export", exported, "-q"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_EQ(read_json(exported)["metrics"]["checks"]["passes"], 20);
+  EXPECT_NE(ran.output.find("script: " + tar), std::string::npos) << ran.output;
+
+  const std::string evil = temp_path("evil.tar");
+  ASSERT_EQ(std::system(("python3 -c \"import io,tarfile,sys\n"
+                         "t=tarfile.open(sys.argv[1],'w')\n"
+                         "def add(n,b):\n i=tarfile.TarInfo(n); i.size=len(b); t.addfile(i,io.BytesIO(b))\n"
+                         "add('metadata.json',b'{\\\"filename\\\":\\\"file:///x.js\\\"}')\n"
+                         "add('data',b'export default function(){}')\n"
+                         "add('file/../../tmp/escaped.js',b'x')\n"
+                         "t.close()\" " +
+                         evil)
+                            .c_str()),
+            0);
+  auto refused = run_squall({"run", evil});
+  EXPECT_EQ(refused.exit_code, 104) << refused.output;
+  EXPECT_NE(refused.output.find("would leave the archive's folder"), std::string::npos) << refused.output;
+}
+
 // squall inspect prints the script's options (k6 inspect); squall new writes a script that runs.
 TEST_F(K6Compat, InspectAndNew) {
   auto r = run_squall({"inspect", "--execution-requirements", compat("rps.js")});

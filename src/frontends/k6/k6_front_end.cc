@@ -6,11 +6,14 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <map>
 
 #include "common/duration.h"
 #include "common/exit_codes.h"
 #include "common/files.h"
 #include "frontends/k6/runtime/js_program.h"
+#include "frontends/k6/runtime/k6_archive.h"
 #include "frontends/k6/runtime/lifecycle_vu.h"
 #include "frontends/k6/runtime/run_shared.h"
 #include "frontends/k6/runtime/script_bundle.h"
@@ -131,6 +134,17 @@ std::optional<plan::TestOptions> K6FrontEnd::layered_options(const std::string& 
 int K6FrontEnd::first_init(std::string& options_text, const std::atomic<bool>& interrupted) {
   Ending ending = Ending::kReturned;
   std::string error;
+  if (invocation_.path.ends_with(".tar")) {
+    // A k6 archive: unpacked into a folder of its own, its env under the -e values.
+    char directory[] = "/tmp/squall-archive-XXXXXX";
+    if (!mkdtemp(directory)) return invalid_config(std::string("cannot unpack the archive: ") + std::strerror(errno));
+    archive_directory_ = directory;
+    auto extracted = extract_k6_archive(invocation_.path, archive_directory_, error);
+    if (!extracted) return invalid_config(error);
+    archive_path_ = invocation_.path;
+    invocation_.path = extracted->entry;
+    invocation_.env.insert(invocation_.env.begin(), extracted->env.begin(), extracted->env.end());
+  }
   bundle_ = ScriptBundle::load(invocation_.path, error);
   // TypeScript that esbuild refuses is a script error (107), as a JavaScript syntax error is.
   if (!bundle_) return error.starts_with("TypeScript: ") ? script_error(error) : invalid_config(error);
@@ -185,6 +199,20 @@ int K6FrontEnd::inspect(bool execution_requirements) {
     out["totalDuration"] = format_go_duration(total);
   }
   std::printf("%s\n", out.dump(2).c_str());
+  return kExitOk;
+}
+
+int K6FrontEnd::archive(const std::string& out_path) {
+  const std::atomic<bool> never{false};
+  std::string options_text, error;
+  if (const int code = first_init(options_text, never); code != kExitOk) return code;
+  auto options = layered_options(options_text, error);
+  if (!options) return invalid_config(error);
+  const std::map<std::string, std::string> env(invocation_.env.begin(), invocation_.env.end());
+  if (!write_k6_archive(out_path, bundle_->local_files(), options_text.empty() ? "{}" : options_text, env, error)) {
+    std::fprintf(stderr, "squall: %s\n", error.c_str());
+    return kExitOutputFailed;
+  }
   return kExitOk;
 }
 
@@ -248,7 +276,7 @@ int K6FrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& store,
       options->summary_trend_stats.value_or(std::vector<std::string>{"avg", "min", "med", "max", "p(90)", "p(95)"});
   plan.time_unit = invocation_.time_unit.value_or(options->summary_time_unit.value_or(""));
   if (invocation_.compact) plan.compact = *invocation_.compact;
-  plan.script = invocation_.path;
+  plan.script = archive_path_.empty() ? invocation_.path : archive_path_;
   plan.colors = isatty(STDOUT_FILENO) && !invocation_.no_color && !std::getenv("NO_COLOR");
   plan.thresholds = options->thresholds;
   plan.control_address = invocation_.control_address;
@@ -314,7 +342,14 @@ bool K6FrontEnd::handle_summary(const report::Summary& summary) {
   return write_summary_outputs(result.json, summary_write_failed_);
 }
 
-void K6FrontEnd::close() { lifecycle_.reset(); }  // its worker flushes into the store as it stops
+void K6FrontEnd::close() {
+  lifecycle_.reset();  // its worker flushes into the store as it stops
+  if (!archive_directory_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(archive_directory_, ignored);
+    archive_directory_.clear();
+  }
+}
 
 int K6FrontEnd::finish(const metrics::MetricsStore&, const schedule::ExecutionResult&, int engine_code) {
   if (run_->aborted_by_script) return kExitScriptAborted;

@@ -56,6 +56,8 @@ class K6FrontEnd final : public frontends::FrontEnd {
   // `squall inspect`: the script's options as JSON on stdout (k6 inspect); with
   // `execution_requirements`, also maxVUs and totalDuration. Returns the exit code.
   int inspect(bool execution_requirements);
+  // `squall archive`: the script, its modules and the files it opens, as k6's .tar. An exit code.
+  int archive(const std::string& out_path);
 
  private:
   // Loads the script and runs its init once, for its options (JSON) and exports. An exit code.
@@ -74,6 +76,8 @@ class K6FrontEnd final : public frontends::FrontEnd {
   std::atomic<bool> abort_flag_{false};
   int teardown_exit_ = 0;
   bool summary_write_failed_ = false;
+  std::string archive_directory_;  // where a .tar the run was given is unpacked (removed by close())
+  std::string archive_path_;       // that .tar, as the user named it
 };
 
 }  // namespace squall::k6

@@ -102,6 +102,15 @@ const SourceFile* ScriptBundle::file(const std::string& path, std::string& error
   return out;
 }
 
+std::vector<ArchivedFile> ScriptBundle::local_files() const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  std::vector<ArchivedFile> out{{entry_->path, entry_->text}};
+  for (const auto& [path, file] : files_) {
+    if (file.get() != entry_ && path.starts_with("/")) out.push_back({path, file->text});
+  }
+  return out;
+}
+
 std::string ScriptBundle::with_source_positions(std::string text) const {
   std::lock_guard<std::mutex> guard(mutex_);
   for (const auto& [path, file] : files_) {

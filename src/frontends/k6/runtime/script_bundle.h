@@ -11,7 +11,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "frontends/k6/runtime/k6_archive.h"
 #include "frontends/k6/runtime/typescript.h"
 
 namespace squall::k6 {
@@ -39,6 +41,8 @@ class ScriptBundle {
   // The file at an absolute path, read on first use. Thread-safe; the result lives as long as the bundle.
   // A .ts file's text is its types stripped (typescript.h), open() included.
   const SourceFile* file(const std::string& path, std::string& error) const;
+  // The entry script, then every other local file read so far (modules, open()ed files), for an archive.
+  std::vector<ArchivedFile> local_files() const;
   // `text` (an error and its stack) with each "file:///x.ts:LINE:COLUMN" of a loaded TypeScript file
   // moved to its place in the .ts source.
   std::string with_source_positions(std::string text) const;

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES=(cmake ninja-build g++ clang clang-format libclang-rt-14-dev libssl-dev zlib1g-dev nlohmann-json3-dev libyaml-cpp-dev esbuild libarchive-dev
+APT_PACKAGES=(cmake ninja-build g++ clang clang-format libclang-rt-14-dev libssl-dev zlib1g-dev nlohmann-json3-dev libyaml-cpp-dev esbuild libarchive-dev libgumbo-dev
               libboost-context-dev libgtest-dev libgmock-dev libbenchmark-dev python3.11-dev pybind11-dev python3-greenlet python3-gevent libsnappy-dev
               libuv1 libc-ares2 libicu72 libnghttp2-14 libbrotli1 libssl3 zlib1g)  # the last line: libnode108's runtime
 # Servers and the browser the tests run against (streaming outputs, the report and the dashboard).

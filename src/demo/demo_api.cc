@@ -188,6 +188,20 @@ DemoResponse DemoApi::handle(const DemoRequest& r) {
     return response;
   }
   if (path.starts_with("/digest-auth/")) return digest_auth(r);
+  if (path == "/html") {
+    // A page for k6/html scripts: a title, a list of links, a login form.
+    return DemoResponse{200,
+                        "text/html; charset=utf-8",
+                        "<!DOCTYPE html><html><head><title>squall demo</title></head><body>"
+                        "<h1 class=\"title main\">Demo shop</h1><ul id=\"links\">"
+                        "<li><a href=\"/api/users\" data-id=\"1\">Users</a></li>"
+                        "<li><a href=\"/api/orders\" data-id=\"2\">Orders</a></li></ul>"
+                        "<form id=\"login\" action=\"/auth/token\" method=\"post\">"
+                        "<input name=\"username\" value=\"ada\"><input type=\"password\" name=\"password\">"
+                        "<input type=\"checkbox\" name=\"remember\" checked><input type=\"submit\" value=\"Log in\">"
+                        "</form></body></html>",
+                        {}};
+  }
   if (path == "/cookies") {
     const std::string_view cookies = r.headers ? net::find_header(*r.headers, "cookie") : std::string_view{};
     return json(200, {{"cookies", cookies}});

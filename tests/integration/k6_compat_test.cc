@@ -241,6 +241,8 @@ TEST_F(K6Compat, ArchiveAndRunTheArchive) {
   EXPECT_NE(refused.output.find("would leave the archive's folder"), std::string::npos) << refused.output;
 }
 
+TEST_F(K6Compat, HtmlSelections) { run_compat("html.js", 24); }
+
 // squall inspect prints the script's options (k6 inspect); squall new writes a script that runs.
 TEST_F(K6Compat, InspectAndNew) {
   auto r = run_squall({"inspect", "--execution-requirements", compat("rps.js")});

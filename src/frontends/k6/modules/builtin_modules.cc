@@ -17,6 +17,7 @@ ModuleBuilder find_builtin_module(std::string_view specifier) {
       {"k6/timers", build_timers_module},
       {"k6/experimental/webcrypto", build_webcrypto_module},
       {"k6/secrets", build_secrets_module},
+      {"k6/html", build_html_module},
       {"squall/fs", build_fs_module},
       {"squall/summary", build_summary_module},
   };

@@ -23,6 +23,10 @@ void build_data_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exp
 void build_encoding_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 void build_crypto_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 void build_timers_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
+// 'k6/html': parseHTML, Selection, Element (html_module.cc, html.js).
+void build_html_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
+// The k6/html library of `context` ({parseHTML, Selection, Element}), built on first use.
+v8::Local<v8::Object> html_library(v8::Local<v8::Context> context);
 // 'squall/fs': the natives of k6/experimental/fs and k6/experimental/csv (written in JavaScript).
 void build_fs_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 void build_secrets_module(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/bounded_json.h"
+#include "frontends/k6/modules/builtin_modules.h"
 #include "frontends/k6/modules/json_selector.h"
 #include "frontends/k6/runtime/isolate_host.h"
 #include "frontends/k6/runtime/js_util.h"
@@ -50,8 +51,22 @@ void response_json(const FunctionCallbackInfo<Value>& info) {
   if (v8::JSON::Parse(context, js_string(isolate, selected->dump())).ToLocal(&out)) info.GetReturnValue().Set(out);
 }
 
+// res.html([selector]): the body as k6/html's Selection (of the document, or of `selector` in it).
 void response_html(const FunctionCallbackInfo<Value>& info) {
-  throw_error(info.GetIsolate(), "res.html() is not supported by squall yet: parse res.body or use res.json()");
+  v8::Isolate* isolate = info.GetIsolate();
+  auto context = isolate->GetCurrentContext();
+  auto library = html_library(context);
+  auto parse_html = get_value(context, library, "parseHTML").As<v8::Function>();
+  Local<Value> body = get_value(context, info.This(), "body");
+  if (body.IsEmpty() || !body->IsString()) body = js_string(isolate, "");
+  Local<Value> selection;
+  if (!parse_html->Call(context, v8::Undefined(isolate), 1, &body).ToLocal(&selection)) return;
+  if (info.Length() > 0 && !info[0]->IsUndefined()) {
+    auto find = get_value(context, selection.As<v8::Object>(), "find").As<v8::Function>();
+    Local<Value> selector = info[0];
+    if (!find->Call(context, selection, 1, &selector).ToLocal(&selection)) return;
+  }
+  info.GetReturnValue().Set(selection);
 }
 
 // The Response class, written in JavaScript so V8 builds every response with one fixed shape, and

@@ -70,7 +70,7 @@ std::optional<std::string> ScriptBundle::resolve(const std::string& referrer_pat
   } else {
     static const std::string kImplemented =
         "squall has k6, k6/http, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, k6/timers, "
-        "k6/secrets, k6/experimental/webcrypto, k6/experimental/fs and k6/experimental/csv";
+        "k6/secrets, k6/html, k6/experimental/webcrypto, k6/experimental/fs and k6/experimental/csv";
     error = specifier == "k6" || specifier.starts_with("k6/")
                 ? "k6 module '" + specifier + "' is not implemented by squall yet (" + kImplemented + ")"
                 : "unknown module '" + specifier + "' (" + kImplemented + "; local files start with ./ or ../)";

@@ -174,7 +174,7 @@ TEST_F(K6Compat, TypeScript) {
 TEST_F(K6Compat, DigestAuth) {
   run_compat("digest_auth.js", 4);
   const auto metrics = read_json(temp_path("digest_auth.js.export.json"))["metrics"];
-  EXPECT_EQ(metrics["http_reqs"]["count"], 5);
+  EXPECT_EQ(metrics["http_reqs"]["count"], 6);
   EXPECT_EQ(metrics["http_req_failed"]["passes"], 0);  // (passes of the rate: failed requests)
 }
 

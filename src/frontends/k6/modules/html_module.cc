@@ -73,7 +73,7 @@ Local<Value> node_object(v8::Isolate* isolate, Local<v8::Context> context, const
 // time grows with the square of the depth, so a page nested absurdly deep is refused, not parsed
 // for minutes. An estimate: misnested or unclosed markup only makes it larger.
 size_t nesting_depth(std::string_view html) {
-  static constexpr std::string_view kVoid[] = {"area", "base", "br",   "col",   "embed", "hr",  "img",
+  static constexpr std::string_view kVoid[] = {"area",  "base", "br",   "col",    "embed", "hr", "img",
                                                "input", "link", "meta", "source", "track", "wbr"};
   size_t depth = 0, deepest = 0;
   for (size_t at = html.find('<'); at != std::string_view::npos && at + 1 < html.size(); at = html.find('<', at + 1)) {
@@ -115,7 +115,8 @@ Local<v8::Object> html_library(Local<v8::Context> context) {
   v8::Isolate* isolate = context->GetIsolate();
   auto key = v8::Private::ForApi(isolate, js_string(isolate, "squall.html"));
   Local<Value> cached;
-  if (context->Global()->GetPrivate(context, key).ToLocal(&cached) && cached->IsObject()) return cached.As<v8::Object>();
+  if (context->Global()->GetPrivate(context, key).ToLocal(&cached) && cached->IsObject())
+    return cached.As<v8::Object>();
   v8::ScriptOrigin origin(isolate, js_string(isolate, "squall:html.js"));
   auto script = v8::Script::Compile(context, js_string(isolate, html_source()), &origin).ToLocalChecked();
   auto factory = script->Run(context).ToLocalChecked().As<v8::Function>();
@@ -127,7 +128,8 @@ Local<v8::Object> html_library(Local<v8::Context> context) {
 
 void build_html_module(Local<v8::Context> context, Local<v8::Object> exports) {
   auto library = html_library(context);
-  for (const char* name : {"parseHTML", "Selection", "Element"}) set_value(context, exports, name, get_value(context, library, name));
+  for (const char* name : {"parseHTML", "Selection", "Element"})
+    set_value(context, exports, name, get_value(context, library, name));
 }
 
 }  // namespace squall::k6

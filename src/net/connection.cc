@@ -127,6 +127,9 @@ void Connection::close() {
 }
 
 std::string_view Connection::tls_version() const { return ssl_ ? tls_version_name(ssl_) : std::string_view{}; }
+std::string_view Connection::tls_cipher_suite() const {
+  return ssl_ ? tls_cipher_suite_name(ssl_) : std::string_view{};
+}
 
 void Connection::watch_writable(bool on) {
   if (watching_writable_ == on || fd_ < 0) return;

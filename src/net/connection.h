@@ -64,6 +64,7 @@ class Connection final : public IoHandler {
   bool open() const { return state_ == State::kOpen; }
   bool tls() const { return ssl_ != nullptr; }
   std::string_view tls_version() const;
+  std::string_view tls_cipher_suite() const;  // IANA name; empty for plain TCP
   const ResolvedAddress& peer() const { return peer_; }
   // When the loop began writing output that send() queued for its coalesced writes (0: send() wrote at once).
   Nanos write_started() const { return write_started_; }

@@ -241,6 +241,7 @@ void Exchange::send_request() {
   response_.remote_ip = conn_->peer().ip;
   response_.remote_port = conn_->peer().port;
   response_.tls_version = conn_->tls_version();
+  response_.tls_cipher_suite = conn_->tls_cipher_suite();
   parser_.begin(request_.method == "HEAD");
   response_.bytes_sent = wire_.size();
   t_send_start_ = t_write_start_ = mono_now();

@@ -48,6 +48,7 @@ void HttpResponse::clear() {
   redirects = 0;
   proto = {};
   tls_version = {};
+  tls_cipher_suite = {};
   remote_ip.clear();
   remote_port = 0;
   timings = {};

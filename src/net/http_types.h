@@ -82,11 +82,12 @@ struct HttpResponse {
   std::string status_text;
   Headers headers;
   std::string body;
-  std::string url;               // the URL this hop requested
-  std::string method;            // and its method (a 303 turns a POST into a GET)
-  int redirects = 0;             // hops before this one
-  std::string_view proto;        // "HTTP/1.1", "HTTP/1.0"; empty on failure before a response
-  std::string_view tls_version;  // "tls1.2", "tls1.3"; empty for plain HTTP
+  std::string url;                    // the URL this hop requested
+  std::string method;                 // and its method (a 303 turns a POST into a GET)
+  int redirects = 0;                  // hops before this one
+  std::string_view proto;             // "HTTP/1.1", "HTTP/1.0"; empty on failure before a response
+  std::string_view tls_version;       // "tls1.2", "tls1.3"; empty for plain HTTP
+  std::string_view tls_cipher_suite;  // "TLS_AES_128_GCM_SHA256"; empty for plain HTTP
   std::string remote_ip;
   uint16_t remote_port = 0;
   HttpTimings timings;

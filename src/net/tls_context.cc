@@ -32,6 +32,34 @@ int parse_tls_version(std::string_view name) {
   return 0;
 }
 
+namespace {
+
+// tlsCipherSuites into OpenSSL: TLS 1.3 suites keep their IANA names, the others are OpenSSL's own.
+bool set_cipher_suites(SSL_CTX* ctx, const std::vector<std::string>& suites, std::string& error) {
+  std::string tls13, older;
+  for (const auto& suite : suites) {
+    if (suite.starts_with("TLS_AES_") || suite.starts_with("TLS_CHACHA20_")) {
+      tls13 += (tls13.empty() ? "" : ":") + suite;
+      continue;
+    }
+    const char* openssl_name = OPENSSL_cipher_name(suite.c_str());
+    if (!openssl_name || std::string_view(openssl_name) == "(NONE)") {
+      error = "tlsCipherSuites: unknown cipher suite '" + suite +
+              "' (IANA names, e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)";
+      return false;
+    }
+    older += (older.empty() ? "" : ":") + std::string(openssl_name);
+  }
+  if ((!older.empty() && SSL_CTX_set_cipher_list(ctx, older.c_str()) != 1) ||
+      (!tls13.empty() && SSL_CTX_set_ciphersuites(ctx, tls13.c_str()) != 1)) {
+    error = "tlsCipherSuites: OpenSSL refused them: " + last_openssl_error();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::shared_ptr<TlsClientContext> TlsClientContext::create(const TlsConfig& config, std::string& error) {
   std::shared_ptr<TlsClientContext> self(new TlsClientContext());
   self->ctx_ = SSL_CTX_new(TLS_client_method());
@@ -50,6 +78,7 @@ std::shared_ptr<TlsClientContext> TlsClientContext::create(const TlsConfig& conf
     error = "TLS minimum version is above the maximum";
     return nullptr;
   }
+  if (!config.cipher_suites.empty() && !set_cipher_suites(self->ctx_, config.cipher_suites, error)) return nullptr;
   SSL_CTX_set_min_proto_version(self->ctx_, min);
   SSL_CTX_set_max_proto_version(self->ctx_, max);
   if (min && min < TLS1_2_VERSION) SSL_CTX_set_security_level(self->ctx_, 0);
@@ -131,6 +160,12 @@ std::string_view tls_version_name(const SSL* ssl) {
     case TLS1_3_VERSION: return "tls1.3";
     default: return "unknown";
   }
+}
+
+std::string_view tls_cipher_suite_name(const SSL* ssl) {
+  const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl);
+  const char* name = cipher ? SSL_CIPHER_standard_name(cipher) : nullptr;
+  return name ? std::string_view(name) : std::string_view{};
 }
 
 }  // namespace squall::net

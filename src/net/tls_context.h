@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "net/http_types.h"
 
@@ -20,6 +21,9 @@ struct TlsConfig {
   std::string client_cert_file;        // PEM; with client_key_file
   std::string client_key_file;
   std::string ca_file;  // extra trust anchors, PEM
+  // k6's tlsCipherSuites, by their IANA names ("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"; TLS 1.3's
+  // "TLS_AES_128_GCM_SHA256" too). Empty: OpenSSL's defaults.
+  std::vector<std::string> cipher_suites;
 };
 
 class TlsClientContext {
@@ -44,6 +48,8 @@ class TlsClientContext {
 ErrorCode classify_tls_failure(SSL* ssl, std::string& message);
 // "tls1.2", "tls1.3", ... for an established session.
 std::string_view tls_version_name(const SSL* ssl);
+// The IANA name of the session's cipher suite ("TLS_AES_128_GCM_SHA256"), as k6's tls_cipher_suite.
+std::string_view tls_cipher_suite_name(const SSL* ssl);
 // Parses "tls1.0".."tls1.3"; 0 when unknown.
 int parse_tls_version(std::string_view name);
 

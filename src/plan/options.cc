@@ -335,6 +335,8 @@ const std::map<std::string, OptionReader>& option_readers() {
                           TestOptions& o) { return take_strings(r, v, k, o.blacklist_ips); }},
       {"blockHostnames", [](Reader& r, const json& v, const std::string& k,
                             TestOptions& o) { return take_strings(r, v, k, o.block_hostnames); }},
+      {"tlsCipherSuites", [](Reader& r, const json& v, const std::string& k,
+                             TestOptions& o) { return take_strings(r, v, k, o.tls_cipher_suites); }},
   };
   return readers;
 }
@@ -342,9 +344,19 @@ const std::map<std::string, OptionReader>& option_readers() {
 // k6's options that squall accepts and does not act on (each explained in docs/javascript.md), so
 // that only a key k6 itself would not know gets k6's "unknown fields" warning.
 bool known_to_k6(const std::string& key) {
-  static const std::set<std::string> kOthers = {
-      "paused",     "dns",      "httpDebug",      "tlsCipherSuites", "tlsAuth", "noSetup", "noTeardown",
-      "systemTags", "localIPs", "noCookiesReset", "consoleOutput",   "ext",     "cloud",   "metricSamplesBufferSize"};
+  static const std::set<std::string> kOthers = {"paused",
+                                                "dns",
+                                                "httpDebug",
+                                                "tlsAuth",
+                                                "noSetup",
+                                                "noTeardown",
+                                                "systemTags",
+                                                "localIPs",
+                                                "noCookiesReset",
+                                                "consoleOutput",
+                                                "ext",
+                                                "cloud",
+                                                "metricSamplesBufferSize"};
   return kOthers.count(key) > 0;
 }
 
@@ -497,6 +509,7 @@ TestOptions merge_options(const TestOptions& lower, const TestOptions& higher) {
   take(out.rps, higher.rps);
   take(out.blacklist_ips, higher.blacklist_ips);
   take(out.block_hostnames, higher.block_hostnames);
+  take(out.tls_cipher_suites, higher.tls_cipher_suites);
   out.unknown_fields.insert(out.unknown_fields.end(), higher.unknown_fields.begin(), higher.unknown_fields.end());
   for (const auto& [k, v] : higher.hosts) out.hosts[k] = v;
   out.tags.insert(out.tags.end(), higher.tags.begin(), higher.tags.end());

@@ -45,10 +45,11 @@ struct TestOptions {
   std::optional<bool> no_vu_connection_reuse;    // a VU's connections closed after each iteration
   std::optional<int64_t> max_redirects;          // the default of the `redirects` request param
   std::optional<std::string> execution_segment, execution_segment_sequence;
-  std::optional<int64_t> rps;                               // k6's rps: requests per second, all VUs
-  std::optional<std::vector<std::string>> blacklist_ips;    // CIDR ranges no request may dial
-  std::optional<std::vector<std::string>> block_hostnames;  // names and *.name patterns
-  metrics::Tags tags;                                       // test-wide tags
+  std::optional<int64_t> rps;                                 // k6's rps: requests per second, all VUs
+  std::optional<std::vector<std::string>> blacklist_ips;      // CIDR ranges no request may dial
+  std::optional<std::vector<std::string>> block_hostnames;    // names and *.name patterns
+  std::optional<std::vector<std::string>> tls_cipher_suites;  // IANA names
+  metrics::Tags tags;                                         // test-wide tags
   // Keys of the options object that k6 does not know (a typo such as "duraton"), in order.
   std::vector<std::string> unknown_fields;
 };

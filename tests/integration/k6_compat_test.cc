@@ -21,8 +21,9 @@ using squall::testing::temp_path;
 
 class K6Compat : public ::testing::Test {
  protected:
-  void SetUp() override { server_ = squall::testing::start_demo_server(); }
+  void SetUp() override { server_ = squall::testing::start_demo_server({}, true); }
   std::string base() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  std::string tls_base() const { return "https://127.0.0.1:" + std::to_string(server_->tls_port()); }
 
   // Runs tests/k6/compat/`name` with `extra` flags; every one of `checks` checks must pass.
   squall::testing::Run run_compat(const std::string& name, int checks, std::vector<std::string> extra = {}) {
@@ -242,6 +243,18 @@ TEST_F(K6Compat, ArchiveAndRunTheArchive) {
 }
 
 TEST_F(K6Compat, HtmlSelections) { run_compat("html.js", 24); }
+
+// k6's tlsCipherSuites and res.tls_cipher_suite; clickLink and submitForm on the demo's page.
+TEST_F(K6Compat, TlsCipherSuitesAndForms) {
+  run_compat("tls_and_forms.js", 7, {"-e", "TLS_BASE=" + tls_base()});
+  const std::string bad = temp_path("bad-suite.js");
+  squall::testing::write_file(bad,
+                              "export const options = { tlsCipherSuites: ['TLS_NOT_A_SUITE'] };\n"
+                              "export default function () {}\n");
+  auto r = run_squall({"run", bad});
+  EXPECT_EQ(r.exit_code, 104) << r.output;
+  EXPECT_NE(r.output.find("unknown cipher suite 'TLS_NOT_A_SUITE'"), std::string::npos) << r.output;
+}
 
 // squall inspect prints the script's options (k6 inspect); squall new writes a script that runs.
 TEST_F(K6Compat, InspectAndNew) {

@@ -269,6 +269,7 @@ int K6FrontEnd::prepare(frontends::TestPlan& plan, metrics::MetricsStore& store,
   tls.insecure_skip_verify = options->insecure_skip_tls_verify.value_or(false);
   if (options->tls_min) tls.min_version = *options->tls_min;
   if (options->tls_max) tls.max_version = *options->tls_max;
+  tls.cipher_suites = options->tls_cipher_suites.value_or(std::vector<std::string>{});
   plan.settings.tls = net::TlsClientContext::create(tls, error);
   if (!plan.settings.tls) return invalid_config(error);
   // k6's default trend statistics (squall's own commands add p(99) and p(99.9)).

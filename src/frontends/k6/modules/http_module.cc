@@ -490,10 +490,6 @@ void http_put(const FunctionCallbackInfo<Value>& info) { request_with(info, "PUT
 void http_patch(const FunctionCallbackInfo<Value>& info) { request_with(info, "PATCH", 0, 1, 2); }
 void http_del(const FunctionCallbackInfo<Value>& info) { request_with(info, "DELETE", 0, 1, 2); }
 void http_options(const FunctionCallbackInfo<Value>& info) { request_with(info, "OPTIONS", 0, 1, 2); }
-void http_request(const FunctionCallbackInfo<Value>& info) {
-  if (info.Length() < 2) return throw_type_error(info.GetIsolate(), "request(method, url[, body, params])");
-  request_with(info, to_std_string(info.GetIsolate(), info[0]), 1, 2, 3);
-}
 
 // asyncRequest: the request goes out now and the promise settles when its response comes, in the
 // VU's event loop (JsVu::run_event_loop): requests made before an await run side by side, as in k6.
@@ -678,6 +674,11 @@ void set_response_callback(const FunctionCallbackInfo<Value>& info) {
 }
 
 }  // namespace
+
+void http_request(const FunctionCallbackInfo<Value>& info) {
+  if (info.Length() < 2) return throw_type_error(info.GetIsolate(), "request(method, url[, body, params])");
+  request_with(info, to_std_string(info.GetIsolate(), info[0]), 1, 2, 3);
+}
 
 void build_http_module(Local<v8::Context> context, Local<v8::Object> exports) {
   set_function(context, exports, "get", http_get);

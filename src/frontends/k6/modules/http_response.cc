@@ -74,11 +74,11 @@ void response_html(const FunctionCallbackInfo<Value>& info) {
 // by one from C++ takes V8's slow path, and cost more than the request itself). Values of a
 // repeated response header arrive joined; request headers list their values, as in k6.
 constexpr char kResponseClass[] = R"js(
-(function (json, html) {
+(function (json, html, request) {
   class Response {
     constructor(status, status_text, body, header_list, cookies, duration, blocked, looking_up, connecting,
                 tls_handshaking, sending, waiting, receiving, remote_ip, remote_port, proto, tls_version,
-                url, error, error_code, method, request_url, request_header_list, request_body) {
+                tls_cipher_suite, url, error, error_code, method, request_url, request_header_list, request_body) {
       const headers = {};
       for (let i = 0; i < header_list.length; i += 2) headers[header_list[i]] = header_list[i + 1];
       const request_headers = {};
@@ -98,6 +98,7 @@ constexpr char kResponseClass[] = R"js(
       this.remote_port = remote_port;
       this.proto = proto;
       this.tls_version = tls_version;
+      this.tls_cipher_suite = tls_cipher_suite;
       this.url = url;
       this.error = error;
       this.error_code = error_code;
@@ -106,6 +107,42 @@ constexpr char kResponseClass[] = R"js(
   }
   Object.defineProperty(Response.prototype, 'json', {value: json, writable: true});
   Object.defineProperty(Response.prototype, 'html', {value: html, writable: true});
+
+  // `href` against the page's URL, as a browser resolves a link.
+  function resolve(base, href) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(href)) return href;
+    const m = /^([a-z][a-z0-9+.-]*:)\/\/([^/?#]*)([^?#]*)/i.exec(base);
+    if (!m) return href;
+    if (href.startsWith('//')) return m[1] + href;
+    if (href.startsWith('/')) return `${m[1]}//${m[2]}${href}`;
+    if (href.startsWith('?') || href.startsWith('#')) return `${m[1]}//${m[2]}${m[3]}${href}`;
+    return `${m[1]}//${m[2]}${m[3].slice(0, m[3].lastIndexOf('/') + 1) || '/'}${href}`;
+  }
+  // res.clickLink({selector, params}): GET the link's href.
+  Object.defineProperty(Response.prototype, 'clickLink', {writable: true, value: function ({selector = 'a[href]', params} = {}) {
+    const link = this.html(selector);
+    if (link.size() === 0) throw new Error(`clickLink: no element found for selector '${selector}' in the response from ${this.url}`);
+    const href = link.attr('href');
+    if (href === undefined) throw new Error(`clickLink: the element '${selector}' has no href`);
+    return request('GET', resolve(this.url, href), null, params);
+  }});
+  // res.submitForm({formSelector, fields, submitSelector, params}): the form's fields (and the
+  // submit button's), overridden by `fields`, sent to its action with its method.
+  Object.defineProperty(Response.prototype, 'submitForm', {writable: true, value: function (
+      {formSelector = 'form', fields = {}, submitSelector = '[type="submit"]', params} = {}) {
+    const form = this.html(formSelector);
+    if (form.size() === 0) throw new Error(`submitForm: no form found for selector '${formSelector}' in the response from ${this.url}`);
+    const method = (form.attr('method') || 'GET').toUpperCase();
+    const action = resolve(this.url, form.attr('action') || this.url);
+    const values = form.first().serializeObject();
+    const submit = form.find(submitSelector);
+    if (submit.size() && submit.attr('name')) values[submit.attr('name')] = submit.attr('value') || '';
+    Object.assign(values, fields);
+    if (method !== 'GET') return request(method, action, values, params);
+    const query = Object.entries(values).flatMap(([k, v]) => [].concat(v).map((x) =>
+      `${encodeURIComponent(k)}=${encodeURIComponent(x)}`)).join('&');
+    return request('GET', query ? `${action.split('#')[0]}${action.includes('?') ? '&' : '?'}${query}` : action, null, params);
+  }});
   return Response;
 })
 )js";
@@ -115,8 +152,9 @@ Local<v8::Function> make_response_class(Local<v8::Context> context) {
   auto script = v8::Script::Compile(context, js_string(isolate, kResponseClass)).ToLocalChecked();
   auto factory = script->Run(context).ToLocalChecked().As<v8::Function>();
   Local<Value> natives[] = {v8::Function::New(context, response_json).ToLocalChecked(),
-                            v8::Function::New(context, response_html).ToLocalChecked()};
-  return factory->Call(context, v8::Undefined(isolate), 2, natives).ToLocalChecked().As<v8::Function>();
+                            v8::Function::New(context, response_html).ToLocalChecked(),
+                            v8::Function::New(context, http_request).ToLocalChecked()};
+  return factory->Call(context, v8::Undefined(isolate), 3, natives).ToLocalChecked().As<v8::Function>();
 }
 
 // Whether a header of the same name comes before position `i` (rare: then values are joined or listed).
@@ -249,6 +287,7 @@ Local<v8::Object> make_response(Local<v8::Context> context, const net::HttpReque
       v8::Integer::New(isolate, r.remote_port),
       host.recurring(r.proto),
       host.recurring(r.tls_version),
+      host.recurring(r.tls_cipher_suite),
       url,
       r.error.empty() ? v8::String::Empty(isolate) : js_string(isolate, r.error),
       v8::Integer::New(isolate, static_cast<int>(r.error_code)),

@@ -19,6 +19,8 @@ v8::Local<v8::Object> make_response(v8::Local<v8::Context> context, const net::H
                                     const net::HttpResponse& response, ResponseType type);
 
 // http.cookieJar() and new http.CookieJar() on `exports`: the VU's own jar.
+// http.request(method, url[, body, params]) (http_module.cc): submitForm() and clickLink() send with it.
+void http_request(const v8::FunctionCallbackInfo<v8::Value>& info);
 void install_cookie_jar(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);
 // The jar of a `new http.CookieJar()` object (the `jar` request param); null for the VU's own jar.
 std::shared_ptr<net::CookieJar> own_cookie_jar(v8::Isolate* isolate, v8::Local<v8::Value> jar);

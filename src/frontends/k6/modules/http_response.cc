@@ -308,11 +308,12 @@ v8::Local<v8::Private> jar_marker(v8::Isolate* isolate) {
   return v8::Private::ForApi(isolate, js_string(isolate, "k6.jar"));
 }
 
-// A jar of its own (new http.CookieJar()), freed when its object is collected; a request that uses
-// it holds a reference of its own until it ends.
+// A jar of its own (new http.CookieJar()); a request that uses it holds a reference of its own
+// until it ends. The object keeps it as the backing store of a private ArrayBuffer, whose deleter
+// V8 runs when the buffer is collected or the isolate goes (a weak handle's callback would not
+// run then, and the jar would leak).
 struct OwnJar {
   std::shared_ptr<net::CookieJar> jar = std::make_shared<net::CookieJar>();
-  v8::Global<v8::Object> object;
 };
 
 // The jar `value` stands for: its own, or null for the VU's (http.cookieJar()).
@@ -320,9 +321,9 @@ std::shared_ptr<net::CookieJar> jar_of(v8::Isolate* isolate, Local<Value> value)
   if (!value->IsObject()) return nullptr;
   Local<Value> stored;
   if (!value.As<v8::Object>()->GetPrivate(isolate->GetCurrentContext(), jar_marker(isolate)).ToLocal(&stored) ||
-      !stored->IsExternal())
+      !stored->IsArrayBuffer())
     return nullptr;
-  return static_cast<OwnJar*>(stored.As<v8::External>()->Value())->jar;
+  return static_cast<OwnJar*>(stored.As<v8::ArrayBuffer>()->GetBackingStore()->Data())->jar;
 }
 
 // The jar a method was called on.
@@ -408,12 +409,9 @@ void make_jar(const FunctionCallbackInfo<Value>& info) {
   auto context = isolate->GetCurrentContext();
   auto jar = info.IsConstructCall() ? info.This() : v8::Object::New(isolate);
   if (info.IsConstructCall()) {
-    auto* own = new OwnJar;
-    own->object.Reset(isolate, jar);
-    own->object.SetWeak(
-        own, [](const v8::WeakCallbackInfo<OwnJar>& weak) { delete weak.GetParameter(); },
-        v8::WeakCallbackType::kParameter);
-    jar->SetPrivate(context, jar_marker(isolate), v8::External::New(isolate, own)).Check();
+    auto store = v8::ArrayBuffer::NewBackingStore(
+        new OwnJar, sizeof(OwnJar), [](void* data, size_t, void*) { delete static_cast<OwnJar*>(data); }, nullptr);
+    jar->SetPrivate(context, jar_marker(isolate), v8::ArrayBuffer::New(isolate, std::move(store))).Check();
   }
   set_function(context, jar, "cookiesForURL", jar_cookies_for_url);
   set_function(context, jar, "set", jar_set);
